@@ -1,0 +1,143 @@
+"""The generated client: it exists, builds the right request, and never shows the key."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import httpx
+import openapi_python_client
+import pytest
+from notte_api_client import AuthenticatedClient, Client
+from notte_api_client.api.functions import list_function_runs_by_function_id as list_runs
+from notte_api_client.models import PaginatedResponseGetFunctionRunResponse
+
+from scripts.check_operations import missing_operations
+from scripts.vendor_spec import dump_document, load_document
+
+ROOT = Path(__file__).resolve().parents[1]
+SECRET = "sk-SECRET-do-not-print"
+
+
+def _captured_request(function_id: str) -> httpx.Request:
+    """Send the generated call through a transport that records the request."""
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        body = {"items": [], "page": 1, "page_size": 10, "has_next": False, "has_previous": False}
+        return httpx.Response(200, json=body)
+
+    client = AuthenticatedClient(
+        base_url="https://api.example", token=SECRET, httpx_args={"transport": httpx.MockTransport(handler)}
+    )
+    with client:
+        parsed = list_runs.sync(function_id, client=client)
+    assert isinstance(parsed, PaginatedResponseGetFunctionRunResponse)
+    assert parsed.items == []
+    (request,) = seen
+    return request
+
+
+def test_generated_call_builds_the_documented_request() -> None:
+    request = _captured_request("fn-123")
+    assert request.method == "GET"
+    assert request.url.path == "/functions/fn-123/runs"
+    # The spec's defaults are sent explicitly by the generated call.
+    assert dict(request.url.params) == {
+        "page": "1",
+        "page_size": "10",
+        "only_active": "true",
+        "only_current_token": "false",
+    }
+    assert request.headers["authorization"] == f"Bearer {SECRET}"
+
+
+@pytest.mark.parametrize(
+    ("function_id", "raw_path"),
+    [("a/b", b"/functions/a%2Fb/runs"), ("../x", b"/functions/..%2Fx/runs"), ("é?#", b"/functions/%C3%A9%3F%23/runs")],
+)
+def test_function_id_is_percent_encoded_into_one_segment(function_id: str, raw_path: bytes) -> None:
+    assert (
+        _captured_request(function_id).url.raw_path
+        == raw_path + b"?page=1&page_size=10&only_active=true&only_current_token=false"
+    )
+
+
+def test_no_client_repr_contains_the_key() -> None:
+    authenticated = AuthenticatedClient(base_url="https://x", token=SECRET, headers={"X-Other": "1"})
+    authenticated.get_httpx_client()  # puts "Authorization: Bearer <key>" into its headers
+    authenticated.get_async_httpx_client()
+    plain = Client(base_url="https://x", headers={"Authorization": f"Bearer {SECRET}"})
+    for obj in (authenticated, plain, authenticated.with_headers({"a": "b"}), authenticated.get_httpx_client()):
+        assert SECRET not in repr(obj)
+        assert SECRET not in str(obj)
+
+
+def test_the_documented_one_liner_prints_no_key() -> None:
+    code = (
+        "from notte_api_client import AuthenticatedClient as C; print(repr(C(base_url='https://x', token='sk-SECRET')))"
+    )
+    out = subprocess.run([str(ROOT / ".venv/bin/python"), "-c", code], capture_output=True, text=True, check=True)
+    assert "AuthenticatedClient(" in out.stdout
+    assert "sk-SECRET" not in out.stdout
+
+
+def test_openapi_json_is_the_seed_slice_verbatim() -> None:
+    seed = load_document((ROOT / "spec/source/list-function-runs-by-function-id.md").read_text(encoding="utf-8"))
+    vendored_text = (ROOT / "openapi.json").read_text(encoding="utf-8")
+    assert json.loads(vendored_text) == seed
+    assert vendored_text == dump_document(seed)  # same key order, 2-space indent
+    meta = json.loads((ROOT / "openapi.meta.json").read_text(encoding="utf-8"))
+    assert meta["sha256"] == hashlib.sha256(vendored_text.encode()).hexdigest()
+    assert meta["api_version"] == seed["info"]["version"] == "1.4.40"
+
+
+def test_template_override_is_upstream_plus_repr_edits_only() -> None:
+    upstream = (Path(openapi_python_client.__file__).parent / "templates/client.py.jinja").read_text()
+    ours = (ROOT / "spec/templates/client.py.jinja").read_text()
+    header, _, body = ours.partition("-#}\n")
+    assert header.startswith("{#- notte-ext override")
+    diff = list(difflib.unified_diff(upstream.splitlines(), body.splitlines(), n=0, lineterm=""))
+    removed = [line[1:] for line in diff if line.startswith("-") and not line.startswith("---")]
+    added = [line[1:] for line in diff if line.startswith("+") and not line.startswith("+++")]
+    assert len(removed) == len(added) == 4
+    for before, after in zip(removed, added, strict=True):
+        assert after.replace(", repr=False)", ")").replace('"field(repr=False)"', '""') == before
+
+
+def test_check_operations_reports_a_dropped_endpoint(tmp_path: Path) -> None:
+    spec = json.loads((ROOT / "openapi.json").read_text())
+    package = ROOT / "generated/notte_api_client"
+    assert missing_operations(spec, package) == []
+    spec["paths"]["/functions"] = {"get": {"operationId": "listFunctions"}}
+    assert missing_operations(spec, package) == ["GET /functions (listFunctions)"]
+
+
+def _project_copy(tmp_path: Path) -> Path:
+    copy = tmp_path / "project"
+    for name in ("openapi.json", "spec", "scripts", "generated"):
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            copy.mkdir(exist_ok=True)
+            shutil.copy(source, copy / name)
+    (copy / ".venv").symlink_to(ROOT / ".venv")
+    return copy
+
+
+def test_check_generated_passes_clean_and_fails_on_any_hand_edit(tmp_path: Path) -> None:
+    copy = _project_copy(tmp_path)
+    clean = subprocess.run(["scripts/check_generated.sh"], cwd=copy, capture_output=True, text=True)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    target = copy / "generated/notte_api_client/models/get_function_run_response.py"
+    target.write_text(target.read_text().replace("function_run_id", "function_run_ID", 1))
+    edited = subprocess.run(["scripts/check_generated.sh"], cwd=copy, capture_output=True, text=True)
+    assert edited.returncode == 1
+    assert "function_run_ID" in edited.stdout  # the diff is shown
+    assert "make generate" in edited.stderr
