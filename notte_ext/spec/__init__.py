@@ -1,0 +1,1 @@
+"""OpenAPI document loading, slicing and semantic diffing (filled in by the spec-drift work)."""
