@@ -1,0 +1,176 @@
+"""NotteClient and AsyncNotteClient: one configured generated client, retries, typed errors.
+
+Requests are built by the generated endpoint modules (`_get_kwargs`) and parsed by them
+(`_parse_response`); this module only sends them. Everything that does no I/O lives in
+`_responses` and is shared by the sync and async clients.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+from types import ModuleType, TracebackType
+from typing import Any, Self, TypeVar
+
+import httpx
+from notte_api_client import AuthenticatedClient
+
+from notte_ext._responses import parse_success, status_error
+from notte_ext._retry import RetryPolicy, async_retry_transport, retry_transport
+from notte_ext._settings import Settings, resolve_settings
+from notte_ext.errors import APIConnectionError, APITimeoutError, NotteError, redact
+from notte_ext.functions import AsyncFunctions, Functions
+
+T = TypeVar("T")
+log = logging.getLogger("notte_ext")
+
+
+class _BaseClient:
+    _settings: Settings
+
+    def __init__(
+        self,
+        api_key: str | None,
+        base_url: str | None,
+        timeout: float | None,
+        max_retries: int,
+        retry: RetryPolicy | None,
+        headers: Mapping[str, str] | None,
+        allow_insecure_http: bool,
+    ) -> None:
+        self._settings = resolve_settings(
+            api_key, base_url, timeout=timeout, headers=headers, allow_insecure_http=allow_insecure_http
+        )
+        self._retry = retry or RetryPolicy(max_retries=max_retries)
+        self._api = AuthenticatedClient(
+            base_url=self._settings.base_url, token=self._settings.api_key, raise_on_unexpected_status=False
+        )
+
+    @property
+    def api(self) -> AuthenticatedClient:
+        """The configured generated client, for operations notte_ext does not wrap yet."""
+        return self._api
+
+    @property
+    def base_url(self) -> str:
+        return self._settings.base_url
+
+    def _httpx_options(self) -> dict[str, Any]:
+        return {
+            "base_url": self._settings.base_url,
+            "headers": self._settings.default_headers,
+            "timeout": httpx.Timeout(self._settings.timeout),
+            # httpx drops the Authorization header when a redirect leaves the origin.
+            "follow_redirects": True,
+        }
+
+    def _result(self, endpoint: ModuleType, response: httpx.Response, expected: type[T], started: float) -> T:
+        log.debug(
+            "%s %s -> %s in %.0f ms",
+            response.request.method,
+            response.request.url.path,
+            response.status_code,
+            (time.perf_counter() - started) * 1000,
+        )
+        if response.is_success:
+            return parse_success(endpoint, self._api, response, expected)
+        raise status_error(response, self._settings.api_key)
+
+    def _connection_error(self, exc: httpx.HTTPError, request: dict[str, Any]) -> NotteError:
+        what = f"{request['method'].upper()} {request['url']}"
+        reason = redact(str(exc) or type(exc).__name__, self._settings.api_key)
+        log.debug("%s failed: %s", what, reason)
+        if isinstance(exc, httpx.TimeoutException):
+            return APITimeoutError(f"{what} timed out after retries ({type(exc).__name__}): {reason}")
+        return APIConnectionError(f"{what} could not complete against {self.base_url}: {reason}")
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r}, timeout={self._settings.timeout!r})"
+
+
+class NotteClient(_BaseClient):
+    """The synchronous client. Use it as a context manager, or call `close()`.
+
+    >>> with NotteClient() as client:                      # key from NOTTE_API_KEY
+    ...     for run in client.functions.list_runs("fn-id"):
+    ...         print(run.function_run_id, run.status)
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        base_url: str | None = None,
+        timeout: float | None = None,
+        max_retries: int = 3,
+        retry: RetryPolicy | None = None,
+        headers: Mapping[str, str] | None = None,
+        allow_insecure_http: bool = False,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        super().__init__(api_key, base_url, timeout, max_retries, retry, headers, allow_insecure_http)
+        self._http = httpx.Client(transport=retry_transport(self._retry, transport), **self._httpx_options())
+        self._api.set_httpx_client(self._http)
+        self.functions = Functions(self)
+
+    def send(self, endpoint: ModuleType, expected: type[T], *args: Any, **kwargs: Any) -> T:
+        """Call a generated endpoint module with retries, typed errors and spec validation."""
+        request = endpoint._get_kwargs(*args, **kwargs)
+        started = time.perf_counter()
+        try:
+            response = self._http.request(**request)
+        except httpx.HTTPError as exc:
+            raise self._connection_error(exc, request) from exc
+        return self._result(endpoint, response, expected, started)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class AsyncNotteClient(_BaseClient):
+    """The asyncio client: the same surface as NotteClient, awaited."""
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        base_url: str | None = None,
+        timeout: float | None = None,
+        max_retries: int = 3,
+        retry: RetryPolicy | None = None,
+        headers: Mapping[str, str] | None = None,
+        allow_insecure_http: bool = False,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        super().__init__(api_key, base_url, timeout, max_retries, retry, headers, allow_insecure_http)
+        self._http = httpx.AsyncClient(transport=async_retry_transport(self._retry, transport), **self._httpx_options())
+        self._api.set_async_httpx_client(self._http)
+        self.functions = AsyncFunctions(self)
+
+    async def send(self, endpoint: ModuleType, expected: type[T], *args: Any, **kwargs: Any) -> T:
+        """Call a generated endpoint module with retries, typed errors and spec validation."""
+        request = endpoint._get_kwargs(*args, **kwargs)
+        started = time.perf_counter()
+        try:
+            response = await self._http.request(**request)
+        except httpx.HTTPError as exc:
+            raise self._connection_error(exc, request) from exc
+        return self._result(endpoint, response, expected, started)
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()

@@ -1,0 +1,119 @@
+"""Turn an HTTP response into a generated model or a typed error. No I/O: shared by sync and async."""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import time
+from http import HTTPStatus
+from types import ModuleType
+from typing import Any, TypeVar
+
+import httpx
+from notte_api_client import AuthenticatedClient
+from notte_api_client.models import HTTPValidationError, ValidationError
+
+from notte_ext._spec import check_response, mismatch
+from notte_ext._timestamps import normalize_timestamps
+from notte_ext.errors import (
+    APIStatusError,
+    AuthenticationError,
+    NotFoundError,
+    RateLimitError,
+    RequestValidationError,
+    ServerError,
+    one_line,
+    redact,
+)
+
+T = TypeVar("T")
+
+# What the generated models raise on data they don't expect (missing key, bad enum, bad date...).
+_MODEL_ERRORS = (KeyError, ValueError, TypeError, AttributeError)
+
+
+def parse_success(endpoint: ModuleType, client: AuthenticatedClient, response: httpx.Response, expected: type[T]) -> T:
+    """Validate a 2xx body against the vendored spec, then parse it with the generated code."""
+    operation_id = endpoint.__name__.rsplit(".", 1)[-1]
+    try:
+        body = response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise mismatch(operation_id, None, response.text[:80], "body is not valid JSON") from None
+    check_response(operation_id, response.status_code, body)
+    try:
+        parsed = endpoint._parse_response(client=client, response=response)
+    except _MODEL_ERRORS as exc:
+        raise mismatch(operation_id, None, str(exc), f"the generated model rejected it: {type(exc).__name__}") from None
+    if not isinstance(parsed, expected):
+        raise mismatch(operation_id, None, response.status_code, f"undocumented success status, expected {expected}")
+    return normalize_timestamps(parsed)
+
+
+def status_error(response: httpx.Response, api_key: str) -> APIStatusError:
+    """The typed error for a non-2xx response; the key is scrubbed from anything the server echoed."""
+    status = response.status_code
+    body = _body(response)
+    request = response.request
+    what = f"{request.method} {request.url.path}"
+    phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "error"
+    common: dict[str, Any] = {
+        "status_code": status,
+        "request_id": response.headers.get("x-request-id"),
+        "body": body,
+    }
+    field_errors = _field_errors(body) if status == 422 else []
+    detail = "; ".join(map(describe_field_error, field_errors)) or _detail(body)
+    message = redact(one_line(f"{what} failed: HTTP {status} {phrase}" + (f": {detail}" if detail else "")), api_key)
+    if status in (401, 403):
+        return AuthenticationError(message, **common)
+    if status == 404:
+        return NotFoundError(message, **common)
+    if status == 422:
+        return RequestValidationError(message, errors=field_errors, **common)
+    if status == 429:
+        return RateLimitError(message, retry_after=retry_after_seconds(response), **common)
+    if status >= 500:
+        return ServerError(message, **common)
+    return APIStatusError(message, **common)
+
+
+def retry_after_seconds(response: httpx.Response) -> float | None:
+    value = response.headers.get("Retry-After", "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _body(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return response.text
+
+
+def _detail(body: Any) -> str:
+    detail = body.get("detail", body) if isinstance(body, dict) else body
+    return one_line(str(detail), 200) if detail else ""
+
+
+def _field_errors(body: Any) -> list[ValidationError]:
+    """The spec's HTTPValidationError, parsed by the generated model; [] if the body isn't one."""
+    try:
+        parsed = HTTPValidationError.from_dict(body)
+    except _MODEL_ERRORS:
+        return []
+    return list(parsed.detail) if isinstance(parsed.detail, list) else []
+
+
+def describe_field_error(error: ValidationError) -> str:
+    """'page_size: Input should be <= 100', without FastAPI's location prefix (query/path/body)."""
+    parts = [str(part) for part in error.loc]
+    if len(parts) > 1 and parts[0] in {"query", "path", "header", "body", "cookie"}:
+        parts = parts[1:]
+    return f"{'.'.join(parts)}: {error.msg}"

@@ -1,0 +1,101 @@
+"""Retries at the httpx transport level, so every request (generated or ours) gets one policy.
+
+Built on httpx-retries: idempotent methods only; 429/502/503/504 and connection failures;
+`Retry-After` (seconds or HTTP date) honoured up to `max_wait`; otherwise exponential
+backoff with full jitter. The body is read inside the retry loop, so a connection that
+breaks mid-body is retried like one that breaks before the headers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+from attrs import define, field
+from httpx_retries import Retry, RetryTransport
+
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+
+
+@define(frozen=True)
+class RetryPolicy:
+    """How persistent a client is.
+
+    `sleep` replaces the real wait: pass e.g. `waits.append` in tests to record the delays
+    the policy chose without spending them.
+    """
+
+    max_retries: int = 3
+    backoff_factor: float = 0.5
+    max_wait: float = 30.0
+    sleep: Callable[[float], None] | None = field(default=None, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        if self.max_retries < 0 or self.backoff_factor < 0 or self.max_wait <= 0:
+            raise ValueError("max_retries and backoff_factor must be >= 0 and max_wait > 0")
+
+
+class _PolicyRetry(Retry):
+    """httpx-retries' Retry, with the wait routed through the policy's `sleep` (test mode)."""
+
+    policy: RetryPolicy
+
+    def increment(self) -> Retry:
+        copy = super().increment()  # a new instance of this class, without our attribute
+        assert isinstance(copy, _PolicyRetry)
+        copy.policy = self.policy
+        return copy
+
+    def delay_for(self, response: httpx.Response | Exception) -> float:
+        retry_after = response.headers.get("Retry-After", "") if isinstance(response, httpx.Response) else ""
+        if retry_after.strip():
+            try:
+                return min(max(self.parse_retry_after(retry_after), 0.0), self.max_backoff_wait)
+            except ValueError:
+                pass  # unparseable hint: fall back to our own backoff
+        return self.backoff_strategy()
+
+    def sleep(self, response: httpx.Response | Exception) -> None:
+        (self.policy.sleep or time.sleep)(self.delay_for(response))
+
+    async def asleep(self, response: httpx.Response | Exception) -> None:
+        delay = self.delay_for(response)
+        if self.policy.sleep is not None:
+            self.policy.sleep(delay)
+        else:
+            await asyncio.sleep(delay)
+
+
+def _read_body(response: httpx.Response) -> None:
+    response.read()
+
+
+async def _aread_body(response: httpx.Response) -> None:
+    await response.aread()
+
+
+def _retry(policy: RetryPolicy, read_body: Callable[[httpx.Response], Any]) -> _PolicyRetry:
+    retry = _PolicyRetry(
+        total=policy.max_retries,
+        status_forcelist=RETRY_STATUSES,
+        backoff_factor=policy.backoff_factor,
+        backoff_jitter=1.0,  # full jitter: spread retries of many clients over the whole window
+        max_backoff_wait=policy.max_wait,
+        respect_retry_after_header=True,
+        validate_response=read_body,
+    )
+    retry.policy = policy
+    return retry
+
+
+def retry_transport(policy: RetryPolicy, inner: httpx.BaseTransport | None = None) -> httpx.BaseTransport:
+    return RetryTransport(transport=inner or httpx.HTTPTransport(), retry=_retry(policy, _read_body))
+
+
+def async_retry_transport(
+    policy: RetryPolicy, inner: httpx.AsyncBaseTransport | None = None
+) -> httpx.AsyncBaseTransport:
+    return RetryTransport(transport=inner or httpx.AsyncHTTPTransport(), retry=_retry(policy, _aread_body))

@@ -1,0 +1,120 @@
+"""The vendored OpenAPI spec at run time: its version, operations, and response validators.
+
+The generated models trust what they are given (a string field accepts an int, an unknown
+enum value dies in a bare ValueError). Validating each documented response against the
+vendored schema first turns any drift into one `SchemaMismatchError` naming the field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+import fastjsonschema
+from attrs import define
+
+from notte_ext.errors import DRIFT_HINT, SchemaMismatchError, one_line
+
+HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+
+
+@cache
+def spec() -> dict[str, Any]:
+    text = files("notte_ext").joinpath("openapi.json").read_text(encoding="utf-8")
+    document: dict[str, Any] = json.loads(text)
+    return document
+
+
+def spec_version() -> str:
+    return str(spec()["info"]["version"])
+
+
+@define(frozen=True)
+class OperationInfo:
+    operation_id: str
+    method: str
+    path: str
+    responses: dict[str, Any]
+    parameters: list[dict[str, Any]]
+
+    def parameter_schema(self, name: str) -> dict[str, Any]:
+        return next(p.get("schema", {}) for p in self.parameters if p.get("name") == name)
+
+    @property
+    def label(self) -> str:
+        return f"{self.method.upper()} {self.path}"
+
+
+@cache
+def operation(operation_id: str) -> OperationInfo:
+    for path, item in spec()["paths"].items():
+        for method in HTTP_METHODS:
+            if item.get(method, {}).get("operationId") == operation_id:
+                spec_op = item[method]
+                return OperationInfo(
+                    operation_id, method, path, spec_op.get("responses", {}), spec_op.get("parameters", [])
+                )
+    raise KeyError(f"operation {operation_id!r} is not in the vendored spec")
+
+
+def _is_datetime(value: str) -> bool:
+    # Naive timestamps are tolerated here: the client normalizes them to UTC.
+    try:
+        dt.datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+@cache
+def _validator(operation_id: str, status: int) -> Callable[[Any], Any] | None:
+    info = operation(operation_id)
+    media = info.responses.get(str(status), {}).get("content", {}).get("application/json")
+    if media is None or "schema" not in media:
+        return None
+    schema = {**media["schema"], "components": spec().get("components", {})}
+    return fastjsonschema.compile(schema, formats={"date-time": _is_datetime})
+
+
+def check_response(operation_id: str, status: int, body: Any) -> None:
+    """Raise SchemaMismatchError unless `body` matches the spec's schema for this status."""
+    validate = _validator(operation_id, status)
+    if validate is None:
+        return
+    try:
+        validate(body)
+    except fastjsonschema.JsonSchemaValueException as exc:
+        path = list(exc.path or [])[1:]  # fastjsonschema paths start at "data"
+        problem, value = exc.message.removeprefix(exc.name or "").strip(), exc.value
+        if exc.rule == "required" and isinstance(exc.value, dict):
+            missing = [name for name in exc.rule_definition if name not in exc.value]
+            path, problem, value = [*path, missing[0]], "required but missing", MISSING
+        raise mismatch(operation_id, _render_path(path), value, problem) from None
+
+
+MISSING: Any = object()
+
+
+def mismatch(operation_id: str, field: str | None, value: Any, problem: str) -> SchemaMismatchError:
+    where = f"field {field!r}" if field else "the response"
+    got = "" if value is MISSING else f"; got {one_line(repr(value), 80)}"
+    return SchemaMismatchError(
+        f"{operation(operation_id).label}: {where} does not match API spec {spec_version()} "
+        f"({problem}{got}); {DRIFT_HINT}",
+        operation=operation_id,
+        field=field,
+        value=value,
+        spec_version=spec_version(),
+    )
+
+
+def _render_path(path: list[str]) -> str | None:
+    """['items', '3', 'status'] -> 'items[3].status'."""
+    rendered = ""
+    for part in path:
+        rendered += f"[{part}]" if str(part).isdigit() else f".{part}" if rendered else str(part)
+    return rendered or None

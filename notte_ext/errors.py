@@ -1,0 +1,125 @@
+"""The exceptions notte-ext raises, catchable by meaning.
+
+Every message is one readable line. None of them ever holds the API key: messages are
+built from the operation, status and server detail only, and pass through `redact`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from notte_api_client.models import ValidationError
+
+DRIFT_HINT = "run `notte-ext spec drift` to compare the vendored spec with upstream"
+
+
+class NotteError(Exception):
+    """Base class of every error notte-ext raises."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(one_line(message))
+
+    @property
+    def message(self) -> str:
+        return str(self.args[0])
+
+
+class ConfigurationError(NotteError, ValueError):
+    """The client was configured wrongly (no API key, unusable base URL, bad argument)."""
+
+
+class InvalidArgumentError(NotteError, ValueError):
+    """An argument can't make a valid request (e.g. an empty function id); nothing was sent."""
+
+
+class APIConnectionError(NotteError):
+    """The API could not be reached, or the connection broke before a full response arrived."""
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out (after the retries the policy allows)."""
+
+
+class APIStatusError(NotteError):
+    """The API answered with an error status. Subclasses name the common cases."""
+
+    def __init__(self, message: str, *, status_code: int, request_id: str | None = None, body: Any = None) -> None:
+        suffix = f" (request id {request_id})" if request_id else ""
+        super().__init__(f"{message}{suffix}")
+        self.status_code = status_code
+        self.request_id = request_id
+        self.body = body
+
+
+class AuthenticationError(APIStatusError):
+    """401/403: the API key is missing, wrong, or not allowed to do this."""
+
+
+class NotFoundError(APIStatusError):
+    """404: the resource (e.g. the function) does not exist for this key."""
+
+
+class RequestValidationError(APIStatusError):
+    """422: the server rejected the request's parameters; `errors` holds its per-field details
+    (the generated `ValidationError` models: `loc`, `msg`, `type`)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        errors: Sequence[ValidationError] = (),
+        request_id: str | None = None,
+        body: Any = None,
+    ) -> None:
+        super().__init__(message, status_code=status_code, request_id=request_id, body=body)
+        self.errors = list(errors)
+
+
+class RateLimitError(APIStatusError):
+    """429 that persisted after the retries; `retry_after` is the server's hint in seconds, if any."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        retry_after: float | None = None,
+        request_id: str | None = None,
+        body: Any = None,
+    ) -> None:
+        super().__init__(message, status_code=status_code, request_id=request_id, body=body)
+        self.retry_after = retry_after
+
+
+class ServerError(APIStatusError):
+    """5xx: the API failed (after the retries the policy allows for 502/503/504)."""
+
+
+class SchemaMismatchError(NotteError):
+    """A response does not match the vendored OpenAPI spec (the API has probably changed)."""
+
+    def __init__(self, message: str, *, operation: str, field: str | None, value: Any, spec_version: str) -> None:
+        super().__init__(message)
+        self.operation = operation
+        self.field = field
+        self.value = value
+        self.spec_version = spec_version
+
+
+class PaginationError(NotteError):
+    """Paging did not make progress (e.g. `has_next` stays true while nothing new arrives)."""
+
+
+def one_line(text: str, limit: int = 300) -> str:
+    """Collapse whitespace so a message never spans lines, and keep it readable in a log."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def redact(text: str, secret: str | None) -> str:
+    """Remove a secret from text that came from elsewhere (e.g. a server echoing the key)."""
+    if not secret:
+        return text
+    return text.replace(secret, "***")

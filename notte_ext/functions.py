@@ -1,0 +1,191 @@
+"""Function runs: `client.functions.list_runs(...)` pages through a function's whole history.
+
+The API's `only_active` defaults to true, which hides every finished and failed run. We
+always send it, default false, under a name that says what it does: `running_only`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from attrs import define, field
+from dateutil.parser import isoparse
+from notte_api_client.api.functions import list_function_runs_by_function_id as list_runs_endpoint
+from notte_api_client.models import (
+    GetFunctionRunResponse,
+    GetFunctionRunResponseStatus,
+    PaginatedResponseGetFunctionRunResponse,
+)
+
+from notte_ext._spec import operation
+from notte_ext._timestamps import aware_utc
+from notte_ext.errors import InvalidArgumentError
+from notte_ext.pagination import DEFAULT_MAX_PAGES, AsyncPaginator, PageRules, Paginator
+
+if TYPE_CHECKING:
+    from notte_ext._client import AsyncNotteClient, NotteClient
+
+FunctionRun = GetFunctionRunResponse
+RunStatus = GetFunctionRunResponseStatus
+RunsPage = PaginatedResponseGetFunctionRunResponse
+
+_LIST_RUNS = operation("list_function_runs_by_function_id")
+_PAGE_SIZE = _LIST_RUNS.parameter_schema("page_size")
+MAX_PAGE_SIZE: int = _PAGE_SIZE["maximum"]
+
+
+def check_function_id(function_id: object) -> str:
+    """Reject ids that can't be one path segment: "." and ".." would be resolved away by the
+    URL (`/functions/../runs` is `/runs`), sending an authenticated request elsewhere."""
+    if not isinstance(function_id, str):
+        raise InvalidArgumentError(f"function_id must be a string, got {type(function_id).__name__}")
+    if function_id.strip() in {"", ".", ".."}:
+        raise InvalidArgumentError(f"function_id {function_id!r} is not a valid function id")
+    return function_id
+
+
+def _check_page_size(page_size: int) -> int:
+    low, high = _PAGE_SIZE.get("minimum", 1), MAX_PAGE_SIZE
+    if isinstance(page_size, bool) or not isinstance(page_size, int) or not low <= page_size <= high:
+        raise InvalidArgumentError(f"page_size must be an integer from {low} to {high}, got {page_size!r}")
+    return page_size
+
+
+def _statuses(status: str | Iterable[str] | None) -> frozenset[RunStatus] | None:
+    if status is None:
+        return None
+    names = [status] if isinstance(status, str) else list(status)
+    try:
+        return frozenset(RunStatus(name) for name in names)
+    except ValueError:
+        valid = ", ".join(member.value for member in RunStatus)
+        raise InvalidArgumentError(f"unknown run status in {names!r}; valid: {valid}") from None
+
+
+def _instant(value: dt.datetime | str | None, name: str) -> dt.datetime | None:
+    if value is None or isinstance(value, dt.datetime):
+        return None if value is None else aware_utc(value)
+    try:
+        return aware_utc(isoparse(value))
+    except (TypeError, ValueError):
+        raise InvalidArgumentError(f"{name} must be a datetime or an ISO 8601 string, got {value!r}") from None
+
+
+@define(frozen=True)
+class RunQuery:
+    """One validated `list_runs` call: what to send, and what to keep of the answers. No I/O."""
+
+    function_id: str = field(converter=check_function_id)
+    running_only: bool = False
+    only_current_token: bool = False
+    page_size: int = field(default=MAX_PAGE_SIZE, converter=_check_page_size)
+    status: frozenset[RunStatus] | None = None
+    created_after: dt.datetime | None = None
+    created_before: dt.datetime | None = None
+    limit: int | None = None
+    max_pages: int = DEFAULT_MAX_PAGES
+
+    def __attrs_post_init__(self) -> None:
+        if self.limit is not None and self.limit < 0:
+            raise InvalidArgumentError(f"limit must be >= 0, got {self.limit}")
+        if self.max_pages < 1:
+            raise InvalidArgumentError(f"max_pages must be >= 1, got {self.max_pages}")
+
+    def request(self, page: int) -> dict[str, Any]:
+        """Arguments for the generated call. `only_active` is always sent (never the server default)."""
+        return {
+            "function_id": self.function_id,
+            "page": page,
+            "page_size": self.page_size,
+            "only_active": self.running_only,
+            "only_current_token": self.only_current_token,
+        }
+
+    def accepts(self, run: FunctionRun) -> bool:
+        """The client-side filters (the API has no status or date parameters)."""
+        return (
+            (self.status is None or run.status in self.status)
+            and (self.created_after is None or run.created_at >= self.created_after)
+            and (self.created_before is None or run.created_at < self.created_before)
+        )
+
+    def rules(self) -> PageRules[FunctionRun]:
+        return PageRules(
+            key=lambda run: run.function_run_id,
+            accept=self.accepts,
+            limit=self.limit,
+            max_pages=self.max_pages,
+            label=f"listing runs of function {self.function_id!r}",
+        )
+
+
+def run_query(
+    function_id: str,
+    *,
+    running_only: bool = False,
+    only_current_token: bool = False,
+    status: str | Iterable[str] | None = None,
+    created_after: dt.datetime | str | None = None,
+    created_before: dt.datetime | str | None = None,
+    page_size: int = MAX_PAGE_SIZE,
+    limit: int | None = None,
+    max_pages: int = DEFAULT_MAX_PAGES,
+) -> RunQuery:
+    return RunQuery(
+        function_id=function_id,
+        running_only=running_only,
+        only_current_token=only_current_token,
+        page_size=page_size,
+        status=_statuses(status),
+        created_after=_instant(created_after, "created_after"),
+        created_before=_instant(created_before, "created_before"),
+        limit=limit,
+        max_pages=max_pages,
+    )
+
+
+class Functions:
+    """`client.functions`: serverless function operations."""
+
+    def __init__(self, client: NotteClient) -> None:
+        self._client = client
+
+    def list_runs(self, function_id: str, **options: Any) -> Paginator[FunctionRun]:
+        """All runs of a function, newest first, across every page (lazy).
+
+        Options: `running_only` (API `only_active`, default False: finished and failed runs
+        included), `only_current_token`, `page_size` (default 100, the maximum), and the
+        client-side filters `status` (a status or several), `created_after` (inclusive),
+        `created_before` (exclusive), `limit`, `max_pages`. See `run_query`.
+        """
+        query = run_query(function_id, **options)
+        return Paginator(lambda page: self._page(query, page), query.rules())
+
+    def list_runs_page(self, function_id: str, *, page: int = 1, **options: Any) -> RunsPage:
+        """One page, as the API returns it (no dedupe, no client-side filters)."""
+        return self._page(run_query(function_id, **options), page)
+
+    def _page(self, query: RunQuery, page: int) -> RunsPage:
+        return self._client.send(list_runs_endpoint, RunsPage, **query.request(page))
+
+
+class AsyncFunctions:
+    """`client.functions` of AsyncNotteClient: the same surface, awaited."""
+
+    def __init__(self, client: AsyncNotteClient) -> None:
+        self._client = client
+
+    def list_runs(self, function_id: str, *, prefetch: int = 0, **options: Any) -> AsyncPaginator[FunctionRun]:
+        """Like `Functions.list_runs`; `prefetch=N` keeps up to N more pages in flight, order kept."""
+        if isinstance(prefetch, bool) or not isinstance(prefetch, int) or prefetch < 0:
+            raise InvalidArgumentError(f"prefetch must be an integer >= 0, got {prefetch!r}")
+        query = run_query(function_id, **options)
+        return AsyncPaginator(lambda page: self._page(query, page), query.rules(), prefetch=prefetch)
+
+    async def list_runs_page(self, function_id: str, *, page: int = 1, **options: Any) -> RunsPage:
+        return await self._page(run_query(function_id, **options), page)
+
+    async def _page(self, query: RunQuery, page: int) -> RunsPage:
+        return await self._client.send(list_runs_endpoint, RunsPage, **query.request(page))
