@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -213,6 +214,11 @@ def test_validate_response_names_what_is_wrong() -> None:
     ]
     with pytest.raises(ValueError, match="documents no body for HTTP 404"):
         validate_response({"detail": "x"}, 404)
+
+
+def test_a_missing_spec_is_reported_clearly(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="pass spec_path="):
+        spec_violations({}, 200, spec_path=tmp_path / "openapi.json")
 
 
 def test_the_server_records_responses_it_generates_that_break_the_spec() -> None:

@@ -26,6 +26,7 @@ from notte_ext.testing.exchange import IncomingRequest, Reply
 from notte_ext.testing.faults import Effect, FaultPlan
 from notte_ext.testing.request_log import RecordedRequest, RequestLog
 from notte_ext.testing.store import RunStore
+from notte_ext.testing.validation import DOCUMENTED_STATUSES, load_validators, spec_violations
 
 if TYPE_CHECKING:
     from notte_api_client import AuthenticatedClient
@@ -34,7 +35,6 @@ __all__ = ["DEFAULT_API_KEY", "NotteTestServer"]
 
 #: Not a secret: the key the local server accepts unless told otherwise.
 DEFAULT_API_KEY = "sk-notte-local-test-key"
-_DOCUMENTED_STATUSES = (200, 422)
 
 
 @dataclass
@@ -162,6 +162,8 @@ class NotteTestServer:
     def start(self) -> NotteTestServer:
         if self._http is not None:
             raise RuntimeError("the server is already running")
+        if self.validate_responses:
+            load_validators()
         self._http = _HTTPServer(self, self._address)
         self._thread = threading.Thread(
             target=self._http.serve_forever, args=(0.05,), name="notte-test-server", daemon=True
@@ -265,7 +267,7 @@ class NotteTestServer:
     def dispatch(self, handler: _Handler) -> None:
         request = IncomingRequest.parse(handler.command, handler.path, dict(handler.headers.items()))
         reply, query = api.handle(request, self.store, self._keys)
-        if self.validate_responses and reply.status in _DOCUMENTED_STATUSES:
+        if self.validate_responses and reply.status in DOCUMENTED_STATUSES:
             self._check(reply)
         effects: tuple[Effect, ...] = self.faults.pick(request)
         context = _Context(self, request, query)
@@ -275,8 +277,6 @@ class NotteTestServer:
         handler.send(reply)
 
     def _check(self, reply: Reply) -> None:
-        from notte_ext.testing.validation import spec_violations
-
         found = spec_violations(reply.body, reply.status)
         if found:
             with self._lock:

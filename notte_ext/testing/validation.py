@@ -16,12 +16,21 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from jsonschema.protocols import Validator
 
-__all__ = ["DEFAULT_SPEC_PATH", "SpecViolationError", "spec_violations", "validate_response"]
+__all__ = [
+    "DEFAULT_SPEC_PATH",
+    "DOCUMENTED_STATUSES",
+    "SpecViolationError",
+    "load_validators",
+    "spec_violations",
+    "validate_response",
+]
 
 #: The vendored spec (present in a source checkout of notte-ext).
 DEFAULT_SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi.json"
 _OPERATION = ("/functions/{function_id}/runs", "get")
 _SPEC_URI = "urn:notte:openapi"
+#: The statuses whose bodies the spec documents.
+DOCUMENTED_STATUSES = (200, 422)
 # RFC 3339 date-time, which OpenAPI's "date-time" format means: the offset is mandatory.
 _DATE_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?([Zz]|[+-]\d\d:\d\d)")
 
@@ -41,6 +50,8 @@ def _validator(spec_path: Path, status: int) -> Validator:
     from referencing import Registry, Resource
     from referencing.jsonschema import DRAFT202012
 
+    if not spec_path.is_file():
+        raise FileNotFoundError(f"no OpenAPI document at {spec_path}: pass spec_path= (the vendored openapi.json)")
     spec = json.loads(spec_path.read_text())
     path, method = _OPERATION
     responses = spec["paths"][path][method]["responses"]
@@ -53,6 +64,12 @@ def _validator(spec_path: Path, status: int) -> Validator:
     formats.checks("date-time")(_is_date_time)
     schema = {"$ref": _SPEC_URI + response_schema["$ref"]}
     return Draft202012Validator(schema, registry=registry, format_checker=formats)
+
+
+def load_validators(spec_path: Path = DEFAULT_SPEC_PATH) -> None:
+    """Build the validators now (fails fast on a missing spec instead of inside a server thread)."""
+    for status in DOCUMENTED_STATUSES:
+        _validator(spec_path, status)
 
 
 def spec_violations(body: Any, status: int = 200, *, spec_path: Path = DEFAULT_SPEC_PATH) -> list[str]:
