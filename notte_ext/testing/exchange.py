@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 __all__ = ["IncomingRequest", "Reply", "parse_int"]
 
 _INTEGER = re.compile(r"\s*[+-]?\d+\s*")
-_RUNS_PATH = re.compile(r"/functions/(?P<function_id>[^/]+)/runs/?")
+_RUNS_PATH = re.compile(r"/functions/(?P<function_id>[^/]+)/runs")
 
 
 def parse_int(text: str) -> int | None:

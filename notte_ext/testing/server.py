@@ -1,4 +1,4 @@
-"""``NotteTestServer``: a real HTTP server on 127.0.0.1 that behaves like the Notte API.
+"""``NotteTestServer``: a real HTTP server on 127.0.0.1 that behaves like the Notte API::
 
 with NotteTestServer() as server:
     server.add_function("fn-1", runs=250)

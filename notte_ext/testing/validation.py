@@ -46,9 +46,12 @@ def _is_date_time(value: object) -> bool:
 @functools.cache
 def _validator(spec_path: Path, status: int) -> Validator:
     # Imported here: jsonschema is the ``testing`` extra, and the pytest plugin loads this package.
-    from jsonschema import Draft202012Validator, FormatChecker
-    from referencing import Registry, Resource
-    from referencing.jsonschema import DRAFT202012
+    try:
+        from jsonschema import Draft202012Validator, FormatChecker
+        from referencing import Registry, Resource
+        from referencing.jsonschema import DRAFT202012
+    except ImportError as missing:  # pragma: no cover - depends on the environment
+        raise ImportError("validating responses needs jsonschema: pip install 'notte-ext[testing]'") from missing
 
     if not spec_path.is_file():
         raise FileNotFoundError(f"no OpenAPI document at {spec_path}: pass spec_path= (the vendored openapi.json)")
