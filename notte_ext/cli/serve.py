@@ -1,9 +1,17 @@
-"""``notte-ext serve``: run the local Notte test server (filled in by the local-server work)."""
+"""``notte-ext serve``: run the local Notte test server (the same code as ``python -m notte_ext.testing``)."""
+
+import functools
 
 import click
 
+from notte_ext.testing.sample import serve_sample
+from notte_ext.testing.server import DEFAULT_API_KEY
+
 
 @click.command()
-def serve() -> None:
-    """Serve a local, spec-faithful Notte API with sample data."""
-    raise click.ClickException("not implemented yet")
+@click.option("--port", type=int, default=0, show_default=True, help="Port on 127.0.0.1 (0: a free one).")
+@click.option("--api-key", default=DEFAULT_API_KEY, show_default=True, help="The bearer key to accept.")
+@click.option("--runs", type=click.IntRange(min=0), default=250, show_default=True, help="Sample runs to serve.")
+def serve(port: int, api_key: str, runs: int) -> None:
+    """Serve a local, spec-faithful Notte API with sample data until Ctrl-C."""
+    serve_sample(port=port, api_key=api_key, runs=runs, echo=functools.partial(click.echo, err=False))

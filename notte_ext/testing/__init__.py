@@ -1,1 +1,76 @@
-"""A spec-faithful local Notte API server for tests (filled in by the local-server work)."""
+"""A spec-faithful local Notte API for tests, with fault injection.
+
+    from notte_ext.testing import NotteTestServer, Status, Match
+
+    with NotteTestServer() as server:            # http://127.0.0.1:<free port>
+        server.add_function("fn-1", runs=250)
+        server.faults.add(Status(503, retry_after=1), match=Match(page=2))
+        ...                                      # point your client at server.url / server.api_key
+        assert [r.status for r in server.requests] == [200, 503, 200]
+
+In pytest, the ``notte_server`` fixture gives a started server (and fails the test if the server
+ever generated a response that does not match openapi.json). From a shell:
+``python -m notte_ext.testing --port 8000`` or ``notte-ext serve``.
+"""
+
+from notte_ext.testing.data import RUN_STATUSES, format_timestamp, generate_runs, make_run
+from notte_ext.testing.exchange import IncomingRequest, Reply
+from notte_ext.testing.faults import (
+    SOAK_EFFECTS,
+    DropConnection,
+    Effect,
+    EndlessPages,
+    ExtraFields,
+    FaultContext,
+    FaultPlan,
+    FaultRule,
+    InsertRuns,
+    Latency,
+    MalformedJSON,
+    Match,
+    MissingField,
+    NaiveTimestamps,
+    NoFault,
+    RandomFaults,
+    Status,
+    TruncatedJSON,
+    UnknownEnumValue,
+)
+from notte_ext.testing.request_log import RecordedRequest, redact_headers
+from notte_ext.testing.server import DEFAULT_API_KEY, NotteTestServer
+from notte_ext.testing.validation import SpecViolationError, spec_violations, validate_response
+
+__all__ = [
+    "DEFAULT_API_KEY",
+    "RUN_STATUSES",
+    "SOAK_EFFECTS",
+    "DropConnection",
+    "Effect",
+    "EndlessPages",
+    "ExtraFields",
+    "FaultContext",
+    "FaultPlan",
+    "FaultRule",
+    "IncomingRequest",
+    "InsertRuns",
+    "Latency",
+    "MalformedJSON",
+    "Match",
+    "MissingField",
+    "NaiveTimestamps",
+    "NoFault",
+    "NotteTestServer",
+    "RandomFaults",
+    "RecordedRequest",
+    "Reply",
+    "SpecViolationError",
+    "Status",
+    "TruncatedJSON",
+    "UnknownEnumValue",
+    "format_timestamp",
+    "generate_runs",
+    "make_run",
+    "redact_headers",
+    "spec_violations",
+    "validate_response",
+]

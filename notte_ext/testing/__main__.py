@@ -1,0 +1,22 @@
+"""``python -m notte_ext.testing [--port N] [--api-key K] [--runs N]``: serve sample data locally."""
+
+from __future__ import annotations
+
+import argparse
+import functools
+
+from notte_ext.testing.sample import serve_sample
+from notte_ext.testing.server import DEFAULT_API_KEY
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m notte_ext.testing", description=serve_sample.__doc__)
+    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
+    parser.add_argument("--api-key", default=DEFAULT_API_KEY, help="the bearer key to accept")
+    parser.add_argument("--runs", type=int, default=250, help="how many sample runs to serve")
+    args = parser.parse_args(argv)
+    serve_sample(port=args.port, api_key=args.api_key, runs=args.runs, echo=functools.partial(print, flush=True))
+
+
+if __name__ == "__main__":
+    main()

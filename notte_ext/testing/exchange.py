@@ -1,0 +1,74 @@
+"""One HTTP exchange as plain data: what came in, and what to send back (possibly faulty)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+__all__ = ["IncomingRequest", "Reply", "parse_int"]
+
+_INTEGER = re.compile(r"\s*[+-]?\d+\s*")
+_RUNS_PATH = re.compile(r"/functions/(?P<function_id>[^/]+)/runs")
+
+
+def parse_int(text: str) -> int | None:
+    """An integer as FastAPI/pydantic reads a query value (surrounding spaces allowed), else None."""
+    return int(text) if _INTEGER.fullmatch(text) else None
+
+
+@dataclass(frozen=True)
+class IncomingRequest:
+    method: str
+    raw_path: str  # as sent, still percent-encoded, without the query
+    path: str  # percent-decoded
+    function_id: str | None  # the decoded path segment, for /functions/{function_id}/runs
+    query: Mapping[str, str]  # last value wins, as FastAPI does for scalar parameters
+    headers: Mapping[str, str]  # lower-case names, unredacted (never logged as-is)
+
+    @classmethod
+    def parse(cls, method: str, target: str, headers: Mapping[str, str]) -> IncomingRequest:
+        split = urlsplit(target)
+        # Match on the raw path so an encoded "/" (%2F) stays inside the one function-id segment.
+        route = _RUNS_PATH.fullmatch(split.path)
+        return cls(
+            method=method,
+            raw_path=split.path,
+            path=unquote(split.path),
+            function_id=unquote(route["function_id"]) if route else None,
+            query=dict(parse_qsl(split.query, keep_blank_values=True)),
+            headers={name.lower(): value for name, value in headers.items()},
+        )
+
+    def int_param(self, name: str, default: int) -> int | None:
+        """The integer value of a query parameter (its default when absent), None when not an integer."""
+        return parse_int(self.query[name]) if name in self.query else default
+
+
+@dataclass
+class Reply:
+    """A response to send; faults edit it before the server writes it."""
+
+    status: int
+    body: Any  # JSON value
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0  # seconds to wait before sending anything
+    raw_body: bytes | None = None  # sent instead of the JSON encoding of ``body``
+    send_body_bytes: int | None = None  # stop after this many body bytes (Content-Length still announces all)
+    reset: bool = False  # abort the connection (TCP reset) after sending what was allowed
+    silent: bool = False  # send nothing at all, just drop the connection
+
+    def payload(self) -> bytes:
+        if self.raw_body is not None:
+            return self.raw_body
+        return json.dumps(self.body, separators=(",", ":")).encode()
+
+    @property
+    def items(self) -> list[dict[str, Any]]:
+        """The run items of a list-page body (empty for any other body)."""
+        if isinstance(self.body, dict) and isinstance(self.body.get("items"), list):
+            return self.body["items"]  # type: ignore[no-any-return]
+        return []

@@ -1,0 +1,73 @@
+"""What the server saw and did, for tests to assert on. Credentials never reach the log."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from notte_ext.testing.exchange import IncomingRequest
+
+if TYPE_CHECKING:
+    from notte_ext.testing.faults import Effect
+
+__all__ = ["RecordedRequest", "RequestLog", "redact_headers"]
+
+_SECRET_HEADERS = {"authorization", "cookie", "x-api-key"}
+
+
+def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """Lower-case names; credentials replaced by their scheme and ``***`` (``Bearer ***``)."""
+    redacted: dict[str, str] = {}
+    for name, value in headers.items():
+        if name.lower() in _SECRET_HEADERS:
+            scheme, space, _ = value.partition(" ")
+            value = f"{scheme} ***" if space else "***"
+        redacted[name.lower()] = value
+    return redacted
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    method: str
+    path: str  # percent-decoded
+    raw_path: str  # as sent
+    function_id: str | None  # decoded, when the path is /functions/{function_id}/runs
+    query: Mapping[str, str]
+    headers: Mapping[str, str]  # redacted
+    status: int | None  # what was sent; None when the connection was dropped before any response
+    faults: tuple[Effect, ...]  # the effects applied, in order (empty: served normally)
+
+    @classmethod
+    def of(cls, request: IncomingRequest, status: int | None, faults: tuple[Effect, ...]) -> RecordedRequest:
+        return cls(
+            method=request.method,
+            path=request.path,
+            raw_path=request.raw_path,
+            function_id=request.function_id,
+            query=dict(request.query),
+            headers=redact_headers(request.headers),
+            status=status,
+            faults=faults,
+        )
+
+
+class RequestLog:
+    """Append-only and thread-safe; reads return snapshots."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._records: list[RecordedRequest] = []
+
+    def append(self, record: RecordedRequest) -> None:
+        with self._lock:
+            self._records.append(record)
+
+    def snapshot(self) -> list[RecordedRequest]:
+        with self._lock:
+            return list(self._records)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._records.clear()

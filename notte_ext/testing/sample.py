@@ -1,0 +1,29 @@
+"""The sample server behind ``python -m notte_ext.testing`` and ``notte-ext serve``."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from notte_ext.testing.server import DEFAULT_API_KEY, NotteTestServer
+
+__all__ = ["SAMPLE_FUNCTION_ID", "serve_sample"]
+
+SAMPLE_FUNCTION_ID = "fn-sample"
+
+
+def serve_sample(
+    *, port: int = 0, api_key: str = DEFAULT_API_KEY, runs: int = 250, echo: Callable[[str], None] = print
+) -> None:
+    """Serve ``runs`` generated runs of ``fn-sample`` until interrupted (Ctrl-C)."""
+    with NotteTestServer(api_key, port=port) as server:
+        server.add_function(SAMPLE_FUNCTION_ID, runs=runs)
+        # This is a local, made-up test key: printing it is the point (users paste it into clients).
+        echo(f"Notte test server listening on {server.url}")
+        echo(f"API key: {api_key}")
+        echo(f"Try: GET {server.url}/functions/{SAMPLE_FUNCTION_ID}/runs?only_active=false")
+        echo("Press Ctrl-C to stop.")
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            echo("stopped")

@@ -1,0 +1,283 @@
+"""``NotteTestServer``: a real HTTP server on 127.0.0.1 that behaves like the Notte API::
+
+with NotteTestServer() as server:
+    server.add_function("fn-1", runs=250)
+    server.faults.add(Status(503, retry_after=1), match=Match(page=2))
+    client = server.client()                 # the generated AuthenticatedClient
+    ...
+    assert server.requests[1].status == 503
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import struct
+import threading
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING, Any
+
+from notte_ext.testing import api
+from notte_ext.testing.data import generate_runs, make_run
+from notte_ext.testing.exchange import IncomingRequest, Reply
+from notte_ext.testing.faults import Effect, FaultPlan
+from notte_ext.testing.request_log import RecordedRequest, RequestLog
+from notte_ext.testing.store import RunStore
+from notte_ext.testing.validation import DOCUMENTED_STATUSES, load_validators, spec_violations
+
+if TYPE_CHECKING:
+    from notte_api_client import AuthenticatedClient
+
+__all__ = ["DEFAULT_API_KEY", "NotteTestServer"]
+
+#: Not a secret: the key the local server accepts unless told otherwise.
+DEFAULT_API_KEY = "sk-notte-local-test-key"
+
+
+@dataclass
+class _Context:
+    """The ``FaultContext`` effects see for one request."""
+
+    server: NotteTestServer
+    request: IncomingRequest
+    query: api.ListQuery | None
+
+    @property
+    def token(self) -> str:
+        return api.bearer_token(self.request) or self.server.api_key
+
+    def insert_runs(self, count: int, status: str) -> None:
+        if self.request.function_id is not None:
+            self.server.store.add_newest(self.request.function_id, count, self.token, status)
+
+    def last_page(self) -> dict[str, Any] | None:
+        if self.query is None or self.request.function_id is None:
+            return None
+        token = self.token if self.query.only_current_token else None
+        runs = self.server.store.listing(self.request.function_id, only_active=self.query.only_active, token=token)
+        if runs is None:
+            return None
+        page = api.last_page_number(runs, self.query.page_size)
+        return api.page_of(runs, api.ListQuery(page, self.query.page_size, self.query.only_active))
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, like the real API behind its load balancer
+    # Headers and body go out in separate writes: with Nagle on, each keep-alive response
+    # stalls ~40 ms on the client's delayed ACK.
+    disable_nagle_algorithm = True
+    server: _HTTPServer
+
+    def setup(self) -> None:
+        super().setup()
+        self.server.connections.add(self.connection)
+
+    def finish(self) -> None:
+        self.server.connections.discard(self.connection)
+        with contextlib.suppress(OSError):  # the connection may have been deliberately reset
+            super().finish()
+
+    def _any_method(self) -> None:
+        # Consume any request body so the next request on this keep-alive connection parses.
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.server.owner.dispatch(self)
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _any_method
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silent: ``server.requests`` is the log."""
+
+    def send(self, reply: Reply) -> None:
+        if reply.delay:
+            time.sleep(reply.delay)
+        if reply.silent:
+            self._reset()
+            return
+        payload = reply.payload()
+        self.send_response(reply.status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        for name, value in reply.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(payload if reply.send_body_bytes is None else payload[: reply.send_body_bytes])
+        if reply.send_body_bytes is not None:
+            self.close_connection = True  # the framing is broken: this connection is done
+            if reply.reset:
+                self._reset()
+
+    def _reset(self) -> None:
+        """Close with a TCP reset (SO_LINGER 0), as a crashed proxy or server does."""
+        self.close_connection = True
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.connection.close()
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, owner: NotteTestServer, address: tuple[str, int]) -> None:
+        self.owner = owner
+        self.connections: set[socket.socket] = set()
+        super().__init__(address, _Handler)
+
+
+class NotteTestServer:
+    """A spec-faithful local Notte API (GET /functions/{function_id}/runs) with fault injection.
+
+    Args:
+        api_key: the bearer key it accepts (``add_api_key`` accepts more).
+        host, port: where to listen; port 0 (default) picks a free port.
+        validate_responses: check every 200/422 body it generates against openapi.json before
+            faults apply; violations are collected in ``violations`` (the pytest fixture fails on them).
+
+    Use it as a context manager, or ``start()``/``stop()``. Thread-safe throughout.
+    """
+
+    def __init__(
+        self,
+        api_key: str = DEFAULT_API_KEY,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        validate_responses: bool = True,
+    ) -> None:
+        self.api_key = api_key
+        self.validate_responses = validate_responses
+        self.store = RunStore()
+        self.faults = FaultPlan()
+        self.violations: list[str] = []
+        self._api_keys = {api_key}
+        self._log = RequestLog()
+        self._lock = threading.Lock()
+        self._address = (host, port)
+        self._http: _HTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    def start(self) -> NotteTestServer:
+        if self._http is not None:
+            raise RuntimeError("the server is already running")
+        if self.validate_responses:
+            load_validators()
+        self._http = _HTTPServer(self, self._address)
+        self._thread = threading.Thread(
+            target=self._http.serve_forever, args=(0.05,), name="notte-test-server", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        http, thread = self._http, self._thread
+        if http is None or thread is None:
+            return
+        http.shutdown()
+        for connection in list(http.connections):  # idle keep-alive connections would block their threads
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+        http.server_close()
+        thread.join()
+        self._http = self._thread = None
+
+    def __enter__(self) -> NotteTestServer:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        if self._http is None:
+            raise RuntimeError("the server is not running")
+        return int(self._http.server_address[1])
+
+    @property
+    def url(self) -> str:
+        """The base URL, e.g. ``http://127.0.0.1:54321`` (no trailing slash)."""
+        return f"http://{self._address[0]}:{self.port}"
+
+    def client(self, **kwargs: Any) -> AuthenticatedClient:
+        """A generated ``AuthenticatedClient`` pointed at this server with its key."""
+        from notte_api_client import AuthenticatedClient
+
+        return AuthenticatedClient(base_url=self.url, token=self.api_key, **kwargs)
+
+    # -- data ----------------------------------------------------------------------------------
+
+    def add_api_key(self, key: str) -> None:
+        """Accept another key too (for ``only_current_token``)."""
+        with self._lock:
+            self._api_keys.add(key)
+
+    def _keys(self) -> frozenset[str]:
+        with self._lock:
+            return frozenset(self._api_keys)
+
+    def add_function(self, function_id: str, runs: int = 0, *, seed: int = 0, token: str | None = None) -> None:
+        """Register a function with ``runs`` deterministic generated runs (see ``generate_runs``)."""
+        self.store.add_function(function_id)
+        self.store.add(function_id, generate_runs(function_id, runs, seed=seed), token or self.api_key)
+
+    def add_run(self, function_id: str, *, token: str | None = None, **fields: Any) -> dict[str, Any]:
+        """Add one run built by ``make_run(function_id, **fields)``; returns it as stored."""
+        (run,) = self.store.add(function_id, [make_run(function_id, **fields)], token or self.api_key)
+        return run
+
+    def add_runs(
+        self, function_id: str, runs: Iterable[Mapping[str, Any]], *, token: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Add runs given as ``make_run`` keyword dicts (missing fields get its defaults), or full run dicts.
+
+        ``token``: the API key that "created" them (default: the server's key).
+        """
+        built = []
+        for fields in runs:
+            own = dict(fields)
+            if own.pop("function_id", function_id) != function_id:
+                raise ValueError(f"run {fields!r} belongs to another function than {function_id!r}")
+            built.append(make_run(function_id, **own))
+        return self.store.add(function_id, built, token or self.api_key)
+
+    # -- observation ---------------------------------------------------------------------------
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        """Every request so far, oldest first (a snapshot)."""
+        return self._log.snapshot()
+
+    def clear(self) -> None:
+        """Forget the request log and recorded violations (data and faults stay)."""
+        self._log.clear()
+        self.violations.clear()
+
+    def reset(self) -> None:
+        """Back to empty: no data, no faults, no log, only the primary key."""
+        self.clear()
+        self.faults.clear()
+        self.store.clear()
+        with self._lock:
+            self._api_keys = {self.api_key}
+
+    # -- serving -------------------------------------------------------------------------------
+
+    def dispatch(self, handler: _Handler) -> None:
+        request = IncomingRequest.parse(handler.command, handler.path, dict(handler.headers.items()))
+        reply, query = api.handle(request, self.store, self._keys)
+        if self.validate_responses and reply.status in DOCUMENTED_STATUSES:
+            self._check(reply)
+        effects: tuple[Effect, ...] = self.faults.pick(request)
+        context = _Context(self, request, query)
+        for effect in effects:
+            effect.apply(reply, context)
+        self._log.append(RecordedRequest.of(request, None if reply.silent else reply.status, effects))
+        handler.send(reply)
+
+    def _check(self, reply: Reply) -> None:
+        found = spec_violations(reply.body, reply.status)
+        if found:
+            with self._lock:
+                self.violations.extend(found)

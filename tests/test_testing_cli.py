@@ -1,0 +1,35 @@
+"""``python -m notte_ext.testing`` and ``notte-ext serve`` start the same sample server."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import httpx
+import pytest
+
+COMMANDS = {
+    "python -m notte_ext.testing": [sys.executable, "-m", "notte_ext.testing"],
+    "notte-ext serve": [sys.executable, "-c", "from notte_ext.cli import main; main()", "serve"],
+}
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_the_command_serves_sample_runs_until_stopped(name: str) -> None:
+    command = [*COMMANDS[name], "--port", "0", "--api-key", "sk-cli-test", "--runs", "12"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as process:
+        try:
+            assert process.stdout is not None
+            url = process.stdout.readline().split(" on ")[-1].strip()
+            assert process.stdout.readline().strip() == "API key: sk-cli-test"
+            assert url.startswith("http://127.0.0.1:")
+            response = httpx.get(
+                f"{url}/functions/fn-sample/runs",
+                params={"only_active": "false", "page_size": 100},
+                headers={"Authorization": "Bearer sk-cli-test"},
+            )
+            assert response.status_code == 200
+            assert len(response.json()["items"]) == 12
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
