@@ -52,7 +52,7 @@ pytest: install
 test: install check-generated lint typecheck pytest
 
 run: install
-	$(BIN)/python -m notte_ext
+	$(BIN)/notte-ext demo
 
 clean:
 	rm -rf .venv .tools build .mypy_cache .pytest_cache .ruff_cache

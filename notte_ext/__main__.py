@@ -1,9 +1,6 @@
-"""Interim main job until the CLI lands: show which API operations the generated client exposes."""
+"""`python -m notte_ext` is the `notte-ext` command line."""
 
-import pkgutil
-
-import notte_api_client.api.functions as functions
+from notte_ext.cli import main
 
 if __name__ == "__main__":
-    for module in pkgutil.iter_modules(functions.__path__):
-        print(f"notte_api_client.api.functions.{module.name}")
+    main()

@@ -56,7 +56,7 @@ def resolve_settings(
 ) -> Settings:
     key = api_key if api_key is not None else environ.get(API_KEY_ENV, "")
     if not key.strip():
-        raise ConfigurationError(f"no API key: pass api_key=... or set {API_KEY_ENV}")
+        raise ConfigurationError(f"no API key: pass api_key=... (CLI: --api-key) or set {API_KEY_ENV}")
     if any(char in key for char in "\r\n"):
         raise ConfigurationError("the API key contains a line break; check how it was read")
     url = (base_url if base_url is not None else environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/")

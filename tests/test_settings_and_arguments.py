@@ -39,7 +39,9 @@ def test_explicit_arguments_win_over_environment() -> None:
 
 @pytest.mark.parametrize("api_key", [None, "", "   "])
 def test_missing_key_is_a_clear_error_at_construction(api_key: str | None) -> None:
-    with pytest.raises(ConfigurationError, match=re.escape("no API key: pass api_key=... or set NOTTE_API_KEY")):
+    with pytest.raises(
+        ConfigurationError, match=re.escape("no API key: pass api_key=... (CLI: --api-key) or set NOTTE_API_KEY")
+    ):
         _resolve(api_key)
 
 

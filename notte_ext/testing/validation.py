@@ -26,7 +26,7 @@ __all__ = [
 ]
 
 #: The vendored spec (present in a source checkout of notte-ext).
-DEFAULT_SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi.json"
+DEFAULT_SPEC_PATH = Path(__file__).resolve().parent.parent / "openapi.json"  # the spec packaged in notte_ext
 _OPERATION = ("/functions/{function_id}/runs", "get")
 _SPEC_URI = "urn:notte:openapi"
 #: The statuses whose bodies the spec documents.

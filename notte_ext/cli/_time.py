@@ -1,0 +1,37 @@
+"""`--since`/`--until` values: ISO 8601 dates/times, or relative ages like 30m, 2h, 3d, 1w."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import click
+from dateutil.parser import isoparse
+
+from notte_ext._timestamps import aware_utc
+
+_AGE = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def parse_when(text: str, now: dt.datetime | None = None) -> dt.datetime:
+    """'2h' -> two hours ago; '2024-05-01' -> midnight UTC that day; naive times are UTC."""
+    age = _AGE.match(text)
+    if age:
+        return (now or dt.datetime.now(dt.UTC)) - dt.timedelta(**{_UNITS[age[2]]: int(age[1])})
+    try:
+        return aware_utc(isoparse(text.strip()))
+    except ValueError:
+        raise ValueError(f"{text!r} is neither an ISO date/time nor an age like 30m, 2h, 3d, 1w") from None
+
+
+class WhenType(click.ParamType):  # type: ignore[type-arg]  # generic only in click's stubs
+    name = "WHEN"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> dt.datetime:
+        if isinstance(value, dt.datetime):
+            return value
+        try:
+            return parse_when(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)

@@ -1,0 +1,34 @@
+"""`notte-ext demo` (what `make run` runs): the real commands against an embedded local API.
+
+Starts the local test server on 127.0.0.1 with sample runs, then runs `runs list` and
+`runs summary` through the real client over real HTTP. No API key, no network.
+"""
+
+from __future__ import annotations
+
+import click
+
+from notte_ext.cli._app import AppState
+from notte_ext.cli.runs import list_runs, summarize_runs
+from notte_ext.testing import NotteTestServer
+
+DEMO_FUNCTION = "fn-demo"
+
+
+@click.command()
+@click.option("--runs", "run_count", type=click.IntRange(min=0), default=250, show_default=True)
+@click.option("--limit", type=click.IntRange(min=0), default=10, show_default=True, help="Runs to list.")
+@click.pass_context
+def demo(ctx: click.Context, run_count: int, limit: int) -> None:
+    """List and summarize sample runs from an embedded local Notte API (no key, no network)."""
+    with NotteTestServer() as server:
+        server.add_function(DEMO_FUNCTION, runs=run_count)
+        ctx.obj = AppState(api_key=server.api_key, base_url=server.url, timeout=None, debug=False)
+        click.echo(f"Embedded Notte API at {server.url}, function {DEMO_FUNCTION!r} with {run_count} runs\n", err=True)
+        click.echo(f"$ notte-ext runs list {DEMO_FUNCTION} --limit {limit} --format table")
+        ctx.invoke(list_runs, function_id=DEMO_FUNCTION, limit=limit, output_format="table", **_DEFAULTS)
+        click.echo(f"\n$ notte-ext runs summary {DEMO_FUNCTION}")
+        ctx.invoke(summarize_runs, function_id=DEMO_FUNCTION, **_DEFAULTS)
+
+
+_DEFAULTS = {"statuses": (), "running": False, "since": None, "until": None, "page_size": 100}
