@@ -62,7 +62,7 @@ class NotFoundError(APIStatusError):
 
 class RequestValidationError(APIStatusError):
     """422: the server rejected the request's parameters; `errors` holds its per-field details
-    (the generated `ValidationError` models: `loc`, `msg`, `type`)."""
+    (the generated `ValidationError` models: `loc`, `msg`, `type_`)."""
 
     def __init__(
         self,

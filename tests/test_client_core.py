@@ -1,0 +1,223 @@
+"""NotteClient against the local server over real HTTP: success, typed errors, retries, drift."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from notte_ext import (
+    APIConnectionError,
+    APITimeoutError,
+    AuthenticationError,
+    NotFoundError,
+    NotteClient,
+    NotteError,
+    RateLimitError,
+    RequestValidationError,
+    RetryPolicy,
+    SchemaMismatchError,
+    ServerError,
+)
+from notte_ext.testing import (
+    Latency,
+    MalformedJSON,
+    Match,
+    NaiveTimestamps,
+    NotteTestServer,
+    Status,
+    TruncatedJSON,
+    UnknownEnumValue,
+)
+
+FUNCTION_ID = "fn-1"
+
+
+@pytest.fixture
+def waits() -> list[float]:
+    """The delays the retry policy chose; test mode records them instead of sleeping."""
+    return []
+
+
+@pytest.fixture
+def client(server: NotteTestServer, waits: list[float]) -> Iterator[NotteClient]:
+    with NotteClient(server.api_key, base_url=server.url, retry=RetryPolicy(sleep=waits.append)) as client:
+        yield client
+
+
+def test_success_returns_generated_models_with_aware_timestamps(client: NotteClient, server: NotteTestServer) -> None:
+    page = client.functions.list_runs_page(FUNCTION_ID, page_size=5)
+    assert len(page.items) == 5
+    assert page.has_next
+    assert all(run.created_at.tzinfo is dt.UTC for run in page.items)
+    (request,) = server.requests
+    assert request.query == {"page": "1", "page_size": "5", "only_active": "false", "only_current_token": "false"}
+    assert request.headers["user-agent"].startswith("notte-ext/")
+
+
+def test_wrong_key_is_an_authentication_error(server: NotteTestServer) -> None:
+    with (
+        NotteClient("sk-wrong-key", base_url=server.url) as client,
+        pytest.raises(AuthenticationError, match="HTTP 401") as caught,
+    ):
+        client.functions.list_runs_page(FUNCTION_ID)
+    assert caught.value.status_code == 401
+    assert "sk-wrong-key" not in str(caught.value)
+
+
+def test_unknown_function_is_not_found(client: NotteClient) -> None:
+    with pytest.raises(NotFoundError, match=r"GET /functions/nope/runs failed: HTTP 404 Not Found: Function not found"):
+        client.functions.list_runs_page("nope")
+
+
+def test_422_surfaces_the_servers_field_details(client: NotteClient) -> None:
+    with pytest.raises(RequestValidationError) as caught:
+        client.functions.list_runs_page(FUNCTION_ID, page=0)
+    error = caught.value
+    assert error.status_code == 422
+    assert [(tuple(e.loc), e.type_) for e in error.errors] == [(("query", "page"), "greater_than_equal")]
+    assert "page: Input should be greater than or equal to 1" in str(error)
+
+
+def test_429_with_retry_after_is_waited_then_succeeds(
+    client: NotteClient, server: NotteTestServer, waits: list[float]
+) -> None:
+    server.faults.add(Status(429, retry_after=1))
+    assert len(client.functions.list_runs_page(FUNCTION_ID).items) == 100
+    assert [r.status for r in server.requests] == [429, 200]
+    assert waits == [1.0]
+
+
+def test_retry_after_as_http_date_is_honoured(client: NotteClient, server: NotteTestServer, waits: list[float]) -> None:
+    server.faults.add(Status(503, retry_after=dt.datetime.now(dt.UTC) + dt.timedelta(seconds=20)))
+    client.functions.list_runs_page(FUNCTION_ID)
+    assert len(waits) == 1
+    assert 15 <= waits[0] <= 20
+
+
+def test_persistent_429_becomes_rate_limit_error(
+    client: NotteClient, server: NotteTestServer, waits: list[float]
+) -> None:
+    server.faults.add(Status(429, retry_after=2), times=None)
+    with pytest.raises(RateLimitError) as caught:
+        client.functions.list_runs_page(FUNCTION_ID)
+    assert caught.value.retry_after == 2.0
+    assert len(server.requests) == 4  # the first try and max_retries=3 retries
+    assert waits == [2.0, 2.0, 2.0]
+
+
+def test_503_is_retried_with_jittered_backoff(client: NotteClient, server: NotteTestServer, waits: list[float]) -> None:
+    server.faults.add(Status(503))
+    server.faults.add(Status(502))
+    client.functions.list_runs_page(FUNCTION_ID)
+    assert [r.status for r in server.requests] == [503, 502, 200]
+    assert len(waits) == 2
+    assert all(0 <= wait <= 30 for wait in waits)
+
+
+def test_500_is_not_retried(client: NotteClient, server: NotteTestServer, waits: list[float]) -> None:
+    server.faults.add(Status(500), times=None)
+    with pytest.raises(ServerError, match="HTTP 500 Internal Server Error"):
+        client.functions.list_runs_page(FUNCTION_ID)
+    assert len(server.requests) == 1
+    assert waits == []
+
+
+def test_read_timeout_is_retried_for_get(server: NotteTestServer, waits: list[float]) -> None:
+    server.faults.add(Latency(1.0))
+    retry = RetryPolicy(sleep=waits.append)
+    with NotteClient(server.api_key, base_url=server.url, timeout=0.25, retry=retry) as client:
+        assert len(client.functions.list_runs_page(FUNCTION_ID).items) == 100
+    assert len(waits) == 1
+
+
+def test_timeouts_that_persist_raise_a_timeout_error(server: NotteTestServer) -> None:
+    server.faults.add(Latency(0.5), times=None)
+    retry = RetryPolicy(max_retries=1, sleep=lambda _delay: None)
+    with (
+        NotteClient(server.api_key, base_url=server.url, timeout=0.1, retry=retry) as client,
+        pytest.raises(APITimeoutError, match="timed out"),
+    ):
+        client.functions.list_runs_page(FUNCTION_ID)
+
+
+def test_a_body_cut_short_is_retried_because_the_body_is_read_inside_the_retry_loop(
+    client: NotteClient, server: NotteTestServer
+) -> None:
+    server.faults.add(TruncatedJSON())
+    assert len(client.functions.list_runs_page(FUNCTION_ID).items) == 100
+    assert len(server.requests) == 2
+
+
+def test_a_body_always_cut_short_is_a_connection_error(client: NotteClient, server: NotteTestServer) -> None:
+    server.faults.add(TruncatedJSON(), times=None)
+    with pytest.raises(APIConnectionError, match="could not complete"):
+        client.functions.list_runs_page(FUNCTION_ID)
+
+
+def test_malformed_json_is_a_schema_mismatch(client: NotteClient, server: NotteTestServer) -> None:
+    server.faults.add(MalformedJSON())
+    with pytest.raises(SchemaMismatchError, match="body is not valid JSON") as caught:
+        client.functions.list_runs_page(FUNCTION_ID)
+    assert caught.value.spec_version == "1.4.40"
+
+
+def test_unknown_status_names_the_field_value_and_spec_version(client: NotteClient, server: NotteTestServer) -> None:
+    server.faults.add(UnknownEnumValue("queued"), match=Match(page=2))
+    runs = client.functions.list_runs(FUNCTION_ID, page_size=10)
+    seen = []
+    with pytest.raises(SchemaMismatchError) as caught:
+        seen.extend(runs)
+    assert len(seen) == 10  # page 1 was valid and was handed out first
+    error = caught.value
+    assert error.field == "items[0].status"
+    assert error.value == "queued"
+    message = str(error)
+    assert "'items[0].status'" in message
+    assert "'queued'" in message
+    assert "API spec 1.4.40" in message
+    assert "notte-ext spec drift" in message
+
+
+def test_naive_timestamps_become_aware_utc(client: NotteClient, server: NotteTestServer) -> None:
+    server.faults.add(NaiveTimestamps())
+    page = client.functions.list_runs_page(FUNCTION_ID, page_size=3)
+    for run in page.items:
+        assert run.created_at.tzinfo is dt.UTC
+        assert run.updated_at.tzinfo is dt.UTC
+        assert run.created_at < dt.datetime.now(dt.UTC)
+
+
+FAILURES: dict[str, Callable[[NotteTestServer], object]] = {
+    "401": lambda server: server.faults.add(Status(401, detail="bad key"), times=None),
+    "404": lambda server: server.faults.add(Status(404), times=None),
+    "422": lambda server: server.faults.add(Status(422, detail=[{"loc": ["query", "x"], "msg": "m", "type": "t"}])),
+    "429": lambda server: server.faults.add(Status(429, retry_after=0), times=None),
+    "500 echoing the key": lambda server: server.faults.add(
+        Status(500, detail=f"upstream said: key {server.api_key} invalid"), times=None
+    ),
+    "503": lambda server: server.faults.add(Status(503), times=None),
+    "truncated": lambda server: server.faults.add(TruncatedJSON(), times=None),
+    "malformed": lambda server: server.faults.add(MalformedJSON()),
+    "unknown enum": lambda server: server.faults.add(UnknownEnumValue()),
+}
+
+
+@pytest.mark.parametrize("scenario", FAILURES)
+def test_the_key_is_in_no_log_record_and_no_error_text(
+    scenario: str, server: NotteTestServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    FAILURES[scenario](server)
+    caplog.set_level(logging.DEBUG)
+    with (
+        NotteClient(server.api_key, base_url=server.url, retry=RetryPolicy(sleep=lambda _d: None)) as client,
+        pytest.raises(NotteError) as caught,
+    ):
+        client.functions.list_runs(FUNCTION_ID).to_list()
+    texts = [str(caught.value), repr(caught.value), *map(str, caught.value.args), caplog.text]
+    assert caplog.records  # DEBUG logging really was captured
+    for text in texts:
+        assert server.api_key not in text
+    assert "\n" not in str(caught.value)
