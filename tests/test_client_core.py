@@ -12,6 +12,7 @@ from notte_ext import (
     APIConnectionError,
     APITimeoutError,
     AuthenticationError,
+    FunctionRun,
     NotFoundError,
     NotteClient,
     NotteError,
@@ -167,7 +168,7 @@ def test_malformed_json_is_a_schema_mismatch(client: NotteClient, server: NotteT
 def test_unknown_status_names_the_field_value_and_spec_version(client: NotteClient, server: NotteTestServer) -> None:
     server.faults.add(UnknownEnumValue("queued"), match=Match(page=2))
     runs = client.functions.list_runs(FUNCTION_ID, page_size=10)
-    seen = []
+    seen: list[FunctionRun] = []
     with pytest.raises(SchemaMismatchError) as caught:
         seen.extend(runs)
     assert len(seen) == 10  # page 1 was valid and was handed out first
