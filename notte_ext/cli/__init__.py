@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from notte_ext.cli._app import AppState, NotteGroup, global_options
@@ -14,9 +16,13 @@ from notte_ext.cli.spec import spec
 @click.group(cls=NotteGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @global_options
 @click.pass_context
-def main(ctx: click.Context, api_key: str | None, base_url: str | None, timeout: float | None, debug: bool) -> None:
-    """notte-ext: list and summarize Notte function runs, check spec drift, serve a local Notte API."""
-    ctx.obj = AppState(api_key=api_key, base_url=base_url, timeout=timeout, debug=debug)
+def main(ctx: click.Context, /, **options: Any) -> None:
+    """notte-ext: list and summarize Notte function runs, check spec drift, serve a local Notte API.
+
+    Exit codes: 0 ok, 1 the API refused or answered unexpectedly, 2 usage or configuration
+    error, 3 the API could not be reached.
+    """
+    ctx.obj = AppState(**options)
 
 
 main.add_command(runs)

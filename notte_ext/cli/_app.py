@@ -26,11 +26,12 @@ class AppState:
 
     api_key: str | None = field(repr=False)
     base_url: str | None
-    timeout: float | None
-    debug: bool
+    timeout: float | None = None
+    max_retries: int = 3
+    debug: bool = False
 
     def client(self) -> NotteClient:
-        return NotteClient(self.api_key, base_url=self.base_url, timeout=self.timeout)
+        return NotteClient(self.api_key, base_url=self.base_url, timeout=self.timeout, max_retries=self.max_retries)
 
 
 def exit_code_for(error: NotteError) -> int:
@@ -60,6 +61,9 @@ def global_options(command: F) -> F:
         click.option("--api-key", envvar=API_KEY_ENV, help=f"API key (default: ${API_KEY_ENV})."),
         click.option("--base-url", envvar=BASE_URL_ENV, help=f"API URL (default: ${BASE_URL_ENV} or the Notte API)."),
         click.option("--timeout", type=click.FloatRange(min=0, min_open=True), help="Per-request timeout, seconds."),
+        click.option(
+            "--max-retries", type=click.IntRange(min=0), default=3, show_default=True, help="Retries per request."
+        ),
         click.option("--debug", is_flag=True, help="Show tracebacks on errors."),
     ]
     for option in reversed(options):

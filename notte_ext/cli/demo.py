@@ -23,7 +23,7 @@ def demo(ctx: click.Context, run_count: int, limit: int) -> None:
     """List and summarize sample runs from an embedded local Notte API (no key, no network)."""
     with NotteTestServer() as server:
         server.add_function(DEMO_FUNCTION, runs=run_count)
-        ctx.obj = AppState(api_key=server.api_key, base_url=server.url, timeout=None, debug=False)
+        ctx.obj = AppState(api_key=server.api_key, base_url=server.url)
         click.echo(f"Embedded Notte API at {server.url}, function {DEMO_FUNCTION!r} with {run_count} runs\n", err=True)
         click.echo(f"$ notte-ext runs list {DEMO_FUNCTION} --limit {limit} --format table")
         ctx.invoke(list_runs, function_id=DEMO_FUNCTION, limit=limit, output_format="table", **_DEFAULTS)
