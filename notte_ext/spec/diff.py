@@ -30,13 +30,18 @@ class _OperationDiff:
     def __init__(self, base: Operation, revision: Operation, differ: DocumentDiff) -> None:
         self.base, self.revision, self.differ = base, revision, differ
         self.changes: list[Change] = []
+        self._seen: set[tuple[str, str, str]] = set()
 
     def add(self, rule_id: str, location: str, message: str) -> None:
         self.changes.append(Change.of(rule_id, self.base.label, location, message))
 
     def add_findings(self, prefix: str, findings: list[Finding]) -> None:
+        # Report each component change once per operation, at the first place it is reached.
         for finding in findings:
-            self.add(finding.rule_id, prefix + finding.location, finding.message)
+            identity = (finding.rule_id, finding.origin or prefix + finding.location, finding.message)
+            if identity not in self._seen:
+                self._seen.add(identity)
+                self.add(finding.rule_id, prefix + finding.location, finding.message)
 
     def run(self) -> list[Change]:
         b, r = self.base.node, self.revision.node

@@ -24,6 +24,24 @@ class Finding:
     rule_id: str
     location: str
     message: str
+    # Where in the innermost component the change sits ("#/components/schemas/X/properties/y"):
+    # a component reached along several paths reports each of its changes once.
+    origin: str = ""
+
+    @property
+    def identity(self) -> tuple[str, str, str]:
+        return self.rule_id, self.origin or self.location, self.message
+
+
+def unique(findings: list[Finding]) -> list[Finding]:
+    """The first occurrence of each change, in discovery order."""
+    seen: set[tuple[str, str, str]] = set()
+    kept: list[Finding] = []
+    for finding in findings:
+        if finding.identity not in seen:
+            seen.add(finding.identity)
+            kept.append(finding)
+    return kept
 
 
 @dataclass(frozen=True)
@@ -84,6 +102,8 @@ class SchemaComparer:
             found = self._structure(b, r, subject)
         finally:
             del self._stack[key]
+        if b.ref:
+            found = unique([f if f.origin else replace(f, origin=b.ref + f.location) for f in found])
         # A result that depends on a cut further up the stack is incomplete elsewhere.
         complete = self._cut_floor >= depth
         self._cut_floor = min(outer_floor, math.inf if complete else self._cut_floor)
