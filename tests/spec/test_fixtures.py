@@ -319,15 +319,12 @@ def response_union_widened() -> Pair:
 
 @case(("response-property-enum-value-added", B))
 def change_inside_recursive_schema_found_once() -> Pair:
-    def edit(doc: Doc) -> None:
-        schema(doc, "Owner")["properties"]["kind"] = {"type": "string", "enum": ["person"]}
-
+    """GET /pets returns Pet -> Owner -> [Pet] -> ...: the Owner change is reported once."""
     base = pets()
+    del base["paths"]["/pets"]["post"]
     schema(base, "Owner")["properties"]["kind"] = {"type": "string", "enum": ["person", "shelter"]}
     revision = copy.deepcopy(base)
     schema(revision, "Owner")["properties"]["kind"]["enum"].append("breeder")
-    del revision["paths"]["/pets"]["post"]  # one operation reaching Owner, through Pet -> Owner -> Pet ...
-    base["paths"]["/pets"].pop("post")
     return base, revision
 
 
