@@ -107,6 +107,8 @@ def view(raw: Any, resolver: Resolver) -> SchemaView:
         variants = kept
     raw_type = node.get("type")
     type_list = [raw_type] if isinstance(raw_type, str) else raw_type if isinstance(raw_type, list) else None
+    if type_list is None:  # pydantic often leaves out a type its keywords already imply
+        type_list = ["object"] if "properties" in node else ["array"] if "items" in node else None
     types = None if type_list is None else frozenset(t for t in type_list if t != "null")
     nullable = nullable or (type_list is not None and "null" in type_list)
     values = [node["const"]] if "const" in node else node.get("enum")

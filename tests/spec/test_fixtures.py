@@ -137,6 +137,13 @@ def read_only_property_added_to_request() -> Pair:
     return edited(edit, pets())
 
 
+@case()
+def implied_object_type_made_explicit() -> Pair:
+    base = pets()
+    del schema(base, "NewPet")["type"]
+    return base, pets()
+
+
 @case(("endpoint-added", I))
 def operation_added() -> Pair:
     def edit(doc: Doc) -> None:
