@@ -67,6 +67,10 @@ def _with_integers(types: frozenset[str] | None) -> frozenset[str] | None:
     return types | {"integer"} if types is not None and "number" in types else types
 
 
+def _own(raw: Any) -> dict[str, Any]:
+    return raw if isinstance(raw, dict) else {}
+
+
 def _show(values: frozenset[str] | None) -> str:
     return "any" if values is None else ", ".join(sorted(values))
 
@@ -81,6 +85,8 @@ class SchemaComparer:
     def compare(self, base_raw: Any, revision_raw: Any, subject: Subject) -> list[Finding]:
         b, r = view(base_raw, self.base), view(revision_raw, self.revision)
         out: list[Finding] = []
+        if self.include_docs:  # the use site's own words: $ref siblings, an anyOf-with-null wrapper
+            self._docs(_own(base_raw), _own(revision_raw), subject, out)
         if b.nullable != r.nullable:
             suffix = "became-nullable" if r.nullable else "became-not-nullable"
             out.append(
@@ -121,7 +127,7 @@ class SchemaComparer:
         self._enum(b, r, subject, out)
         self._bounds(b.node, r.node, subject, out)
         self._default_and_pattern(b.node, r.node, subject, out)
-        if self.include_docs:
+        if self.include_docs and (b.ref or r.ref):  # a component's own words (inline ones: see compare)
             self._docs(b.node, r.node, subject, out)
         out += self._properties(b.node, r.node, subject)
         self._additional(b.node, r.node, subject, out)
