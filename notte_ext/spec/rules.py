@@ -43,7 +43,7 @@ RESPONSE_SUBJECTS = ("response-body", "response-property")
 SCHEMA_CHANGES: dict[str, tuple[Severity, Severity, str]] = {
     "type-changed": (B, B, "type changed incompatibly"),
     "type-generalized": (N, B, "type now accepts more (e.g. integer -> number)"),
-    "type-narrowed": (B, N, "type now accepts less"),
+    "type-specialized": (B, N, "type now accepts less"),
     "format-changed": (B, B, "format changed"),
     "format-added": (W, N, "format added"),
     "format-removed": (N, W, "format removed"),

@@ -144,7 +144,7 @@ class SchemaComparer:
             out.append(Finding(subject.rule("type-generalized"), "/type", message))
             return subject.direction == "response"
         if old is None or new <= old:
-            out.append(Finding(subject.rule("type-narrowed"), "/type", message))
+            out.append(Finding(subject.rule("type-specialized"), "/type", message))
             return subject.direction == "request"
         out.append(Finding(subject.rule("type-changed"), "/type", message))
         return True
