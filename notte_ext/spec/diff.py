@@ -195,7 +195,7 @@ class DocumentDiff:
                 found += _OperationDiff(operation, new[key], self).run()
             else:
                 rule = (
-                    "api-removed-after-deprecation"
+                    "api-removed-with-deprecation"
                     if operation.node.get("deprecated")
                     else "api-removed-without-deprecation"
                 )

@@ -92,7 +92,7 @@ for _slug, _upper in BOUNDS.values():
 
 _NAMED: list[tuple[str, Severity, str]] = [
     ("api-removed-without-deprecation", B, "operation removed"),
-    ("api-removed-after-deprecation", W, "deprecated operation removed"),
+    ("api-removed-with-deprecation", W, "deprecated operation removed"),
     ("endpoint-added", N, "operation added"),
     ("endpoint-deprecated", N, "operation deprecated"),
     ("endpoint-reactivated", N, "operation no longer deprecated"),

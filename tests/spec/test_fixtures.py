@@ -405,3 +405,12 @@ def test_diff_is_symmetric_in_severity_for_enum_values() -> None:
     """The same edit read in both directions: adding a response value breaks, removing it does not."""
     base, revision = CASES["response_enum_value_added"].build()
     assert [c.id for c in diff_documents(revision, base)] == ["response-property-enum-value-removed"]
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_invariants_hold_on_every_fixture(name: str) -> None:
+    """A document never differs from itself; key order never matters; the diff is deterministic."""
+    base, revision = CASES[name].build()
+    assert diff_documents(base, base) == []
+    assert diff_documents(revision, reverse_keys(revision)) == []
+    assert diff_documents(reverse_keys(base), reverse_keys(revision)) == diff_documents(base, revision)
