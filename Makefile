@@ -12,12 +12,18 @@ BIN := .venv/bin
 export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
 export UV_NO_PROGRESS := 1
+# The drift check and vendoring read upstream from here (a URL or a local file).
+UPSTREAM ?= https://api.notte.cc/openapi.json
+DRIFT_FORMAT ?= text
+DRIFT_FAIL_ON ?= breaking
 
-.PHONY: help lock install generate check-generated lint typecheck pytest test run clean
+.PHONY: help lock install generate check-generated vendor drift lint typecheck pytest test run clean
 
 help:
 	@echo "make run    - list function runs from the embedded local Notte server (no key, no network)"
 	@echo "make test   - install, check generated/, lint, typecheck, run the tests"
+	@echo "make drift  - semantic diff of upstream (UPSTREAM=url-or-path) against openapi.json"
+	@echo "make vendor UPSTREAM=url-or-path - re-slice openapi.json from upstream, then regenerate"
 	@echo "make generate | check-generated | lint | typecheck | pytest | clean"
 
 $(UV):
@@ -38,6 +44,15 @@ generate: install
 
 check-generated: install
 	scripts/check_generated.sh
+
+# Same operations as today, upstream's current version of them; then regenerate.
+vendor: install
+	$(BIN)/python scripts/vendor_spec.py "$(UPSTREAM)" --operations-from openapi.json
+	$(MAKE) generate
+
+# Exit 0: no change at or above DRIFT_FAIL_ON; 1: drift; 2: upstream unreachable/unreadable.
+drift: install
+	$(BIN)/notte-ext spec drift --upstream "$(UPSTREAM)" --spec openapi.json --format $(DRIFT_FORMAT) --fail-on $(DRIFT_FAIL_ON)
 
 lint: install
 	$(BIN)/ruff check .

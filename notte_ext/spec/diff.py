@@ -1,0 +1,211 @@
+"""Semantic diff of two OpenAPI documents, operation by operation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from notte_ext.spec.changes import Change, ordered
+from notte_ext.spec.operations import Operation, operations, parameter_schema, parameters
+from notte_ext.spec.refs import Resolver, escape
+from notte_ext.spec.schema_diff import Finding, SchemaComparer, Subject
+
+_REQUEST_PARAMETER = Subject("request", "request-parameter")
+_REQUEST_BODY = Subject("request", "request-body")
+_RESPONSE_BODY = Subject("response", "response-body")
+
+
+def _media_type(name: str) -> str:
+    """``application/json; charset=utf-8`` is still JSON."""
+    return name.split(";")[0].strip().lower()
+
+
+def _content(node: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    content = node.get("content") or {}
+    return {_media_type(k): v if isinstance(v, dict) else {} for k, v in content.items()}
+
+
+class _OperationDiff:
+    """Compares one matched pair of operations, collecting changes under its label."""
+
+    def __init__(self, base: Operation, revision: Operation, differ: DocumentDiff) -> None:
+        self.base, self.revision, self.differ = base, revision, differ
+        self.changes: list[Change] = []
+        self._seen: set[tuple[str, str, str]] = set()
+
+    def add(self, rule_id: str, location: str, message: str) -> None:
+        self.changes.append(Change.of(rule_id, self.base.label, location, message))
+
+    def add_findings(self, prefix: str, findings: list[Finding]) -> None:
+        # Report each component change once per operation, at the first place it is reached.
+        for finding in findings:
+            identity = (finding.rule_id, finding.origin or prefix + finding.location, finding.message)
+            if identity not in self._seen:
+                self._seen.add(identity)
+                self.add(finding.rule_id, prefix + finding.location, finding.message)
+
+    def run(self) -> list[Change]:
+        b, r = self.base.node, self.revision.node
+        if b.get("operationId") != r.get("operationId"):
+            self.add(
+                "api-operation-id-updated",
+                "/operationId",
+                f"operationId {b.get('operationId')} -> {r.get('operationId')}",
+            )
+        if bool(b.get("deprecated")) != bool(r.get("deprecated")):
+            self.add(
+                "endpoint-deprecated" if r.get("deprecated") else "endpoint-reactivated",
+                "/deprecated",
+                "deprecation changed",
+            )
+        if self.differ.include_docs:
+            for keyword in ("summary", "description"):
+                if b.get(keyword) != r.get(keyword):
+                    self.add(f"api-{keyword}-changed", f"/{keyword}", f"{keyword} changed")
+        self.security()
+        self.parameters()
+        self.request_body()
+        self.responses()
+        return self.changes
+
+    def security(self) -> None:
+        def alternatives(document: dict[str, Any], node: dict[str, Any]) -> dict[frozenset[str], dict[str, set[str]]]:
+            requirements = node.get("security", document.get("security")) or []
+            return {
+                frozenset(req): {k: set(v or []) for k, v in req.items()}
+                for req in requirements
+                if isinstance(req, dict)
+            }
+
+        old = alternatives(self.differ.base.document, self.base.node)
+        new = alternatives(self.differ.revision.document, self.revision.node)
+        old_anonymous, new_anonymous = not old or frozenset() in old, not new or frozenset() in new
+        if old_anonymous and not new_anonymous:
+            self.add("api-security-added", "/security", f"authentication now required: {_schemes(new)}")
+        elif new_anonymous and not old_anonymous:
+            self.add("api-security-removed", "/security", "authentication no longer required")
+        for schemes in old.keys() - new.keys() - {frozenset()}:
+            if not new_anonymous:
+                self.add("api-security-alternative-removed", "/security", f"{_schemes([schemes])} no longer accepted")
+        for schemes in new.keys() - old.keys() - {frozenset()}:
+            if not old_anonymous:
+                self.add("api-security-alternative-added", "/security", f"{_schemes([schemes])} now accepted")
+        for schemes in old.keys() & new.keys():
+            for scheme in sorted(schemes):
+                for scope in sorted(new[schemes][scheme] - old[schemes][scheme]):
+                    self.add("api-security-scope-added", "/security", f"{scheme} now requires scope {scope}")
+                for scope in sorted(old[schemes][scheme] - new[schemes][scheme]):
+                    self.add("api-security-scope-removed", "/security", f"{scheme} no longer requires scope {scope}")
+
+    def parameters(self) -> None:
+        old = parameters(self.base, self.differ.base)
+        new = parameters(self.revision, self.differ.revision)
+        for key, param in old.items():
+            where = f"/parameters/{param.get('in')}/{escape(str(param.get('name')))}"
+            name = f"{param.get('in')} parameter {param.get('name')}"
+            if key not in new:
+                self.add("request-parameter-removed", where, f"{name} removed")
+                continue
+            other = new[key]
+            if param.get("required") and not other.get("required"):
+                self.add("request-parameter-became-optional", where, f"{name} became optional")
+            elif other.get("required") and not param.get("required"):
+                self.add("request-parameter-became-required", where, f"{name} became required")
+            if other.get("deprecated") and not param.get("deprecated"):
+                self.add("request-parameter-deprecated", where, f"{name} deprecated")
+            if self.differ.include_docs:
+                if param.get("name") != other.get("name"):
+                    self.add("request-path-parameter-renamed", where, f"{name} renamed to {other.get('name')}")
+                if param.get("description") != other.get("description"):
+                    self.add("request-parameter-description-changed", where, f"{name} description changed")
+            findings = self.differ.schemas.compare(parameter_schema(param), parameter_schema(other), _REQUEST_PARAMETER)
+            self.add_findings(f"{where}/schema", findings)
+        for key, param in new.items():
+            if key not in old:
+                kind = "required" if param.get("required") else "optional"
+                where = f"/parameters/{param.get('in')}/{escape(str(param.get('name')))}"
+                self.add(
+                    f"new-{kind}-request-parameter",
+                    where,
+                    f"{kind} {param.get('in')} parameter {param.get('name')} added",
+                )
+
+    def request_body(self) -> None:
+        old = self.differ.base.resolve(self.base.node.get("requestBody"))
+        new = self.differ.revision.resolve(self.revision.node.get("requestBody"))
+        if not isinstance(old, dict) and not isinstance(new, dict):
+            return
+        if not isinstance(old, dict):
+            kind = "required" if new.get("required") else "optional"
+            self.add(f"request-body-added-{kind}", "/requestBody", f"{kind} request body added")
+            return
+        if not isinstance(new, dict):
+            self.add("request-body-removed", "/requestBody", "request body removed")
+            return
+        if bool(old.get("required")) != bool(new.get("required")):
+            rule = "request-body-became-required" if new.get("required") else "request-body-became-optional"
+            self.add(rule, "/requestBody", rule.replace("-", " "))
+        self.contents("/requestBody", old, new, "request-body-media-type", _REQUEST_BODY)
+
+    def contents(self, where: str, old: dict[str, Any], new: dict[str, Any], rule: str, subject: Subject) -> None:
+        old_content, new_content = _content(old), _content(new)
+        for media, entry in old_content.items():
+            location = f"{where}/content/{escape(media)}"
+            if media not in new_content:
+                self.add(f"{rule}-removed", location, f"media type {media} removed")
+            elif "schema" in entry and "schema" in new_content[media]:
+                findings = self.differ.schemas.compare(entry["schema"], new_content[media]["schema"], subject)
+                self.add_findings(f"{location}/schema", findings)
+        for media in new_content.keys() - old_content.keys():
+            self.add(f"{rule}-added", f"{where}/content/{escape(media)}", f"media type {media} added")
+
+    def responses(self) -> None:
+        old = {str(k): v for k, v in (self.base.node.get("responses") or {}).items()}
+        new = {str(k): v for k, v in (self.revision.node.get("responses") or {}).items()}
+        for status, raw in old.items():
+            kind = "success" if status.startswith("2") else "non-success"
+            if status not in new:
+                self.add(f"response-{kind}-status-removed", f"/responses/{status}", f"status {status} removed")
+                continue
+            old_response, new_response = self.differ.base.resolve(raw), self.differ.revision.resolve(new[status])
+            if isinstance(old_response, dict) and isinstance(new_response, dict):
+                self.contents(f"/responses/{status}", old_response, new_response, "response-media-type", _RESPONSE_BODY)
+        for status in new.keys() - old.keys():
+            kind = "success" if status.startswith("2") else "non-success"
+            self.add(f"response-{kind}-status-added", f"/responses/{status}", f"status {status} added")
+
+
+def _schemes(alternatives: Any) -> str:
+    return " or ".join(" + ".join(sorted(alt)) for alt in sorted(alternatives, key=sorted)) or "none"
+
+
+class DocumentDiff:
+    """Two documents and the shared state (resolvers, schema memo) of comparing them."""
+
+    def __init__(self, base: dict[str, Any], revision: dict[str, Any], *, include_docs: bool = False) -> None:
+        self.base, self.revision = Resolver(base), Resolver(revision)
+        self.include_docs = include_docs
+        self.schemas = SchemaComparer(self.base, self.revision, include_docs=include_docs)
+
+    def changes(self) -> list[Change]:
+        old = operations(self.base.document, self.base)
+        new = operations(self.revision.document, self.revision)
+        found: list[Change] = []
+        for key, operation in old.items():
+            if key in new:
+                found += _OperationDiff(operation, new[key], self).run()
+            else:
+                rule = (
+                    "api-removed-with-deprecation"
+                    if operation.node.get("deprecated")
+                    else "api-removed-without-deprecation"
+                )
+                found.append(Change.of(rule, operation.label, "", "operation removed"))
+        found += [
+            Change.of("endpoint-added", op.label, "", "operation added") for key, op in new.items() if key not in old
+        ]
+        return ordered(found)
+
+
+def diff_documents(base: dict[str, Any], revision: dict[str, Any], *, include_docs: bool = False) -> list[Change]:
+    """Every change from ``base`` to ``revision``, most severe first."""
+    return DocumentDiff(base, revision, include_docs=include_docs).changes()

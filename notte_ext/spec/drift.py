@@ -1,0 +1,32 @@
+"""Drift: the upstream document, sliced to what we vendor, against our vendored copy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from notte_ext.spec.changes import Change, ordered
+from notte_ext.spec.diff import diff_documents
+from notte_ext.spec.operations import operations
+from notte_ext.spec.refs import Resolver
+from notte_ext.spec.slice import slice_document
+
+
+def vendored_keys(vendored: dict[str, Any]) -> list[tuple[str, str]]:
+    return list(operations(vendored, Resolver(vendored)))
+
+
+def drift(vendored: dict[str, Any], upstream: dict[str, Any], *, include_docs: bool = False) -> list[Change]:
+    """Changes from our spec to upstream's version of the same operations, plus what we lack.
+
+    An operation we vendor that upstream dropped is reported as removed (breaking).
+    """
+    keys = vendored_keys(vendored)
+    upstream_ops = operations(upstream, Resolver(upstream))
+    sliced = slice_document(upstream, [key for key in keys if key in upstream_ops])
+    changes = diff_documents(vendored, sliced, include_docs=include_docs)
+    changes += [
+        Change.of("upstream-operation-not-vendored", op.label, "", "upstream operation not in the vendored spec")
+        for key, op in upstream_ops.items()
+        if key not in keys
+    ]
+    return ordered(changes)

@@ -1,0 +1,74 @@
+"""Read an OpenAPI document from a file or URL, given as JSON, YAML or a docs page."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import httpx
+import yaml
+
+from notte_ext.spec.errors import SpecError
+
+# docs.notte.cc publishes per-operation pages that embed the spec in a ````yaml fence.
+_FENCE = re.compile(r"^````yaml[^\n]*\n(.*?)\n````", re.S | re.M)
+# libyaml is ~10x faster on large documents; fall back to the pure-Python loader.
+_YamlLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _one_line(text: object) -> str:
+    return " ".join(str(text).split())
+
+
+def load_document(text: str) -> dict[str, Any]:
+    """Parse a spec given as JSON, YAML or a docs page with a yaml fence."""
+    fenced = _FENCE.search(text)
+    try:
+        if fenced:
+            document = yaml.load(fenced.group(1), Loader=_YamlLoader)  # noqa: S506 - a safe loader
+        else:
+            try:  # JSON first: it is the common case and far faster than YAML for big specs
+                document = json.loads(text)
+            except ValueError:
+                document = yaml.load(text, Loader=_YamlLoader)  # noqa: S506 - a safe loader
+    except yaml.YAMLError as exc:
+        raise SpecError(f"not JSON or YAML: {_one_line(exc)}") from None
+    if not isinstance(document, dict) or "openapi" not in document:
+        raise SpecError("not an OpenAPI document (no top-level 'openapi' key)")
+    if not str(document["openapi"]).startswith("3."):
+        raise SpecError(f"unsupported OpenAPI version {document['openapi']!r} (3.0 and 3.1 are supported)")
+    for key in ("paths", "components"):
+        if not isinstance(document.get(key, {}), dict):
+            raise SpecError(f"'{key}' must be a mapping")
+    return document
+
+
+def is_url(location: str) -> bool:
+    return location.startswith(("http://", "https://"))
+
+
+def read_text(location: str, *, timeout: float = 30.0) -> str:
+    """The text at a path or http(s) URL; any failure becomes one-line ``SpecError``."""
+    if is_url(location):
+        try:
+            response = httpx.get(location, timeout=timeout, follow_redirects=True)
+            response.raise_for_status()
+        except httpx.HTTPError as exc:
+            raise SpecError(f"cannot fetch {location}: {_one_line(exc) or type(exc).__name__}") from None
+        return response.text
+    try:
+        return Path(location).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else _one_line(exc)
+        raise SpecError(f"cannot read {location}: {reason}") from None
+
+
+def read_document(location: str, *, timeout: float = 30.0) -> dict[str, Any]:
+    """Load the OpenAPI document at a path or URL."""
+    text = read_text(location, timeout=timeout)
+    try:
+        return load_document(text)
+    except SpecError as exc:
+        raise SpecError(f"{location}: {exc}") from None

@@ -1,0 +1,167 @@
+"""``notte-ext spec diff|drift`` through the real entry point, with a local upstream server."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from notte_ext.cli import main
+from tests.spec.builders import ROOT, param, run_props
+from tests.spec.test_engine import superset_upstream
+
+OPENAPI = str(ROOT / "openapi.json")
+SEED = str(ROOT / "spec/source/list-function-runs-by-function-id.md")
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, ["spec", *args], catch_exceptions=False)
+
+
+@pytest.fixture
+def revision(tmp_path: Path) -> str:
+    """Our spec with one breaking, one warning and one info change."""
+    document = superset_upstream()  # + GET /functions: info
+    param(document, "page_size")["schema"]["maximum"] = 50  # breaking
+    del run_props(document)["logs"]  # optional response property removed: warning
+    path = tmp_path / "revision.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return str(path)
+
+
+@pytest.fixture
+def upstream_url() -> Iterator[str]:
+    """A stdlib HTTP server on an ephemeral 127.0.0.1 port serving a modified superset of our spec."""
+    document = superset_upstream()
+    run_props(document)["status"]["enum"].append("queued")  # breaking for our generated client
+    body = json.dumps(document).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            status = 200 if self.path == "/openapi.json" else 404
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body) if status == 200 else 0))
+            self.end_headers()
+            if status == 200:
+                self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:  # keep test output quiet
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/openapi.json"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def test_a_spec_against_itself_has_no_changes() -> None:
+    result = run("diff", OPENAPI, OPENAPI)
+    assert result.exit_code == 0
+    assert result.stdout == "No changes.\n"
+
+
+def test_real_console_script_runs() -> None:
+    done = subprocess.run(
+        [str(ROOT / ".venv/bin/notte-ext"), "spec", "diff", OPENAPI, SEED], capture_output=True, text=True, check=False
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "No changes.\n", "")
+
+
+def test_json_format(revision: str) -> None:
+    result = run("diff", OPENAPI, revision, "--format", "json")
+    assert result.exit_code == 1
+    document = json.loads(result.stdout)
+    assert document["summary"] == {"breaking": 1, "warning": 1, "info": 1, "total": 3}
+    assert [c["id"] for c in document["changes"]] == [
+        "request-parameter-max-decreased",
+        "response-optional-property-removed",
+        "endpoint-added",
+    ]
+
+
+def test_text_and_markdown_formats(revision: str) -> None:
+    text = run("diff", OPENAPI, revision).stdout
+    assert text.splitlines()[0].split()[:3] == ["breaking", "request-parameter-max-decreased", "GET"]
+    assert text.endswith("3 change(s): 1 breaking, 1 warning, 1 info\n")
+    markdown = run("diff", OPENAPI, revision, "--format", "markdown").stdout
+    assert markdown.startswith("### OpenAPI diff")
+    assert "| severity | rule | operation | location | message |" in markdown
+
+
+@pytest.mark.parametrize(
+    ("fail_on", "code_with_breaking", "code_without_breaking"), [("breaking", 1, 0), ("warning", 1, 1), ("any", 1, 1)]
+)
+def test_fail_on_levels(
+    revision: str, tmp_path: Path, fail_on: str, code_with_breaking: int, code_without_breaking: int
+) -> None:
+    assert run("diff", OPENAPI, revision, "--fail-on", fail_on).exit_code == code_with_breaking
+    only_warning_and_info = json.loads(Path(revision).read_text(encoding="utf-8"))
+    param(only_warning_and_info, "page_size")["schema"]["maximum"] = 100
+    softer = tmp_path / "softer.json"
+    softer.write_text(json.dumps(only_warning_and_info), encoding="utf-8")
+    assert run("diff", OPENAPI, str(softer), "--fail-on", fail_on).exit_code == code_without_breaking
+
+
+def test_info_only_fails_with_any() -> None:
+    assert run("drift", "--spec", OPENAPI, "--upstream", SEED, "--fail-on", "any").exit_code == 0
+
+
+MALFORMED = json.dumps({"openapi": "3.1.0", "paths": {"/functions/{id}/runs": {"get": {"parameters": 7}}}})
+
+
+@pytest.mark.parametrize("content", [None, "{not json", "just: [yaml", MALFORMED])
+def test_missing_or_garbage_files_exit_2_with_one_line(tmp_path: Path, content: str | None) -> None:
+    path = tmp_path / "broken.json"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    result = run("diff", OPENAPI, str(path))
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_drift_against_a_local_upstream_server(upstream_url: str) -> None:
+    result = run("drift", "--upstream", upstream_url, "--spec", OPENAPI, "--format", "json")
+    assert result.exit_code == 1
+    found = [(c["id"], c["severity"], c["operation"]) for c in json.loads(result.stdout)["changes"]]
+    assert found == [
+        ("response-property-enum-value-added", "breaking", "GET /functions/{function_id}/runs"),
+        ("upstream-operation-not-vendored", "info", "GET /functions"),
+    ]
+
+
+def test_drift_when_upstream_is_unreachable_exits_2(upstream_url: str) -> None:
+    with socket.socket() as probe:  # a port that was free a moment ago: nothing listens there
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}/openapi.json"
+    for url in (closed, upstream_url.replace("openapi.json", "missing.json")):
+        result = run("drift", "--upstream", url, "--spec", OPENAPI, "--timeout", "5")
+        assert result.exit_code == 2, result.stdout
+        assert result.stdout == ""  # never a false "No changes."
+        assert result.stderr.startswith(f"Error: cannot fetch {url}")
+        assert len(result.stderr.splitlines()) == 1
+
+
+def test_make_drift_on_the_local_seed_copy_passes() -> None:
+    done = subprocess.run(
+        ["make", "--no-print-directory", "-C", str(ROOT), "drift", f"UPSTREAM={SEED}"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.endswith("No changes.\n")

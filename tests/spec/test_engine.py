@@ -1,0 +1,218 @@
+"""Loading, slicing, drift and reporting: the pieces around the rule engine."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from notte_ext.spec import (
+    RULES,
+    SpecError,
+    diff_documents,
+    drift,
+    load_document,
+    read_document,
+    slice_document,
+    vendored_keys,
+)
+from notte_ext.spec.report import fails, render_json, render_markdown, render_text, rules_markdown
+from scripts.vendor_spec import dump_document
+from scripts.vendor_spec import main as vendor_main
+from tests.spec.builders import OURS, ROOT, RUNS_LABEL, ours, param, pets, run_props, runs, schema
+
+SEED = ROOT / "spec/source/list-function-runs-by-function-id.md"
+
+
+def superset_upstream() -> dict[str, Any]:
+    """Upstream as it might publish tomorrow: one more operation and its own component."""
+    upstream = ours()
+    upstream["paths"]["/functions"] = {
+        "get": {
+            "operationId": "list_functions",
+            "responses": {
+                "200": {
+                    "description": "ok",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Fn"}}},
+                }
+            },
+        }
+    }
+    upstream["components"]["schemas"]["Fn"] = {"type": "object", "properties": {"id": {"type": "string"}}}
+    return upstream
+
+
+def test_load_document_accepts_json_yaml_and_docs_pages() -> None:
+    as_yaml = "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths: {}\n"
+    assert load_document(json.dumps(OURS)) == OURS
+    assert load_document(as_yaml)["openapi"] == "3.0.0"
+    assert load_document(SEED.read_text(encoding="utf-8")) == OURS
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("{", "not JSON or YAML"),
+        ("[1, 2]", "no top-level 'openapi'"),
+        ('{"swagger": "2.0", "openapi": "2.0"}', "unsupported OpenAPI version"),
+        ('{"openapi": "3.1.0", "paths": []}', "'paths' must be a mapping"),
+    ],
+)
+def test_bad_documents_raise_one_line_spec_errors(text: str, message: str) -> None:
+    with pytest.raises(SpecError, match=message) as caught:
+        load_document(text)
+    assert "\n" not in str(caught.value)
+
+
+def test_read_document_names_a_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(SpecError, match=r"cannot read .*missing.json: No such file"):
+        read_document(str(tmp_path / "missing.json"))
+
+
+def test_unresolvable_and_circular_refs_are_spec_errors() -> None:
+    broken = ours()
+    runs(broken)["responses"]["200"]["content"]["application/json"]["schema"]["$ref"] = "#/components/schemas/Nope"
+    with pytest.raises(SpecError, match="cannot resolve"):
+        diff_documents(ours(), broken)
+    looping = pets()
+    looping["components"]["schemas"]["Pet"] = {"$ref": "#/components/schemas/Pet"}
+    with pytest.raises(SpecError, match="cycle"):
+        diff_documents(pets(), looping)
+
+
+def test_recursive_schemas_terminate_and_memoize() -> None:
+    base = pets()
+    schema(base, "Pet")["properties"]["parent"] = {"$ref": "#/components/schemas/Pet"}
+    revision = copy.deepcopy(base)
+    schema(revision, "Pet")["properties"]["name"]["maxLength"] = 3  # response: tightening is harmless
+    ids = [c.id for c in diff_documents(base, revision)]
+    # once per operation that returns Pet (GET and POST), not once per path into the cycle
+    assert ids == ["response-property-max-length-set", "response-property-max-length-set"]
+
+
+def test_docs_changes_are_reported_only_when_asked() -> None:
+    base, revision = ours(), ours()
+    runs(revision)["summary"] = "List runs"
+    param(revision, "page")["description"] = "Which page"
+    run_props(revision)["status"]["description"] = "Run status"
+    run_props(revision)["session_id"]["description"] = "The session, if any"  # on an anyOf-with-null wrapper
+    assert diff_documents(base, revision) == []
+    found = [(c.id, str(c.severity), c.location) for c in diff_documents(base, revision, include_docs=True)]
+    run = "/responses/200/content/application~1json/schema/properties/items/items/properties"
+    assert found == [
+        ("request-parameter-description-changed", "info", "/parameters/query/page"),
+        ("response-property-description-changed", "info", f"{run}/session_id/description"),
+        ("response-property-description-changed", "info", f"{run}/status/description"),
+        ("api-summary-changed", "info", "/summary"),
+    ]
+
+
+def test_change_locations_point_into_the_operation() -> None:
+    revision = ours()
+    run_props(revision)["status"]["enum"].append("queued")
+    (change,) = diff_documents(ours(), revision)
+    assert change.operation == RUNS_LABEL
+    assert (
+        change.location
+        == "/responses/200/content/application~1json/schema/properties/items/items/properties/status/enum"
+    )
+    assert change.message == 'enum value "queued" added'
+
+
+def test_slicing_the_seed_reproduces_openapi_json_byte_for_byte() -> None:
+    seed = load_document(SEED.read_text(encoding="utf-8"))
+    assert dump_document(slice_document(seed, vendored_keys(OURS))) == (ROOT / "openapi.json").read_text(
+        encoding="utf-8"
+    )
+
+
+def test_slicing_a_superset_keeps_only_what_our_operations_reach() -> None:
+    upstream = superset_upstream()
+    upstream["components"]["schemas"] = dict(reversed(upstream["components"]["schemas"].items()))
+    sliced = slice_document(upstream, vendored_keys(OURS))
+    assert list(sliced["paths"]) == list(OURS["paths"])
+    assert "Fn" not in sliced["components"]["schemas"]
+    # upstream order is kept, not ours: slicing is a function of upstream alone
+    assert list(sliced["components"]["schemas"]) == [n for n in upstream["components"]["schemas"] if n != "Fn"]
+    assert list(sliced["components"]["securitySchemes"]) == ["OAuth2PasswordBearer"]
+
+
+def test_slicing_fails_loudly_when_upstream_dropped_an_operation() -> None:
+    with pytest.raises(SpecError, match=r"upstream has no operation GET /functions/\{\}/runs"):
+        slice_document(pets(), vendored_keys(OURS))
+
+
+def test_drift_reports_changes_and_operations_we_do_not_vendor() -> None:
+    upstream = superset_upstream()
+    param(upstream, "only_active")["schema"]["default"] = False
+    found = [(c.id, c.operation) for c in drift(OURS, upstream)]
+    assert found == [
+        ("request-parameter-default-value-changed", RUNS_LABEL),
+        ("upstream-operation-not-vendored", "GET /functions"),
+    ]
+
+
+def test_drift_reports_an_operation_upstream_removed_as_breaking() -> None:
+    assert next(c.id for c in drift(OURS, pets())) == "api-removed-without-deprecation"
+
+
+def test_reports_are_deterministic_and_complete() -> None:
+    revision = superset_upstream()
+    param(revision, "page_size")["schema"]["maximum"] = 50
+    changes = diff_documents(OURS, revision)
+    assert render_json(changes) == render_json(diff_documents(OURS, copy.deepcopy(revision)))
+    document = json.loads(render_json(changes))
+    assert document["summary"] == {"breaking": 1, "warning": 0, "info": 1, "total": 2}
+    assert set(document["changes"][0]) == {"id", "severity", "operation", "location", "message"}
+    assert [c["severity"] for c in document["changes"]] == ["breaking", "info"]  # most severe first
+    assert "request-parameter-max-decreased" in render_text(changes)
+    assert "| **breaking** | `request-parameter-max-decreased` |" in render_markdown(changes)
+    assert render_text([]) == "No changes.\n"
+
+
+@pytest.mark.parametrize(
+    ("severities", "fail_on", "expected"),
+    [
+        ([], "any", False),
+        (["info"], "breaking", False),
+        (["info"], "warning", False),
+        (["info"], "any", True),
+        (["warning"], "breaking", False),
+        (["warning"], "warning", True),
+        (["breaking"], "breaking", True),
+    ],
+)
+def test_fail_on_levels(severities: list[str], fail_on: str, expected: bool) -> None:
+    by_severity = {
+        "breaking": "api-removed-without-deprecation",
+        "warning": "request-parameter-removed",
+        "info": "endpoint-added",
+    }
+    from notte_ext.spec import Change
+
+    changes = [Change.of(by_severity[s], "GET /x", "", "m") for s in severities]
+    assert fails(changes, fail_on) is expected
+
+
+def test_docs_rule_table_lists_every_rule() -> None:
+    docs = (ROOT / "docs/spec-drift.md").read_text(encoding="utf-8")
+    assert rules_markdown() in docs
+    assert all(rule.severity in ("breaking", "warning", "info") for rule in RULES.values())
+
+
+def test_vendor_script_slices_upstream_to_our_operations(tmp_path: Path) -> None:
+    upstream = tmp_path / "upstream.json"
+    upstream.write_text(json.dumps(superset_upstream()), encoding="utf-8")
+    out = tmp_path / "openapi.json"
+    args = [str(upstream), "--out", str(out), "--operations-from", str(ROOT / "openapi.json"), "--date", "2026-01-01"]
+    assert vendor_main(args) == 0
+    assert out.read_text(encoding="utf-8") == (ROOT / "openapi.json").read_text(encoding="utf-8")
+    meta = json.loads((tmp_path / "openapi.meta.json").read_text(encoding="utf-8"))
+    assert meta["operations"] == [RUNS_LABEL]
+    assert meta["source_file"] == "upstream.json"
+    assert vendor_main([str(upstream), "--out", str(out), "--operation", "GET /functions"]) == 0
+    assert list(json.loads(out.read_text(encoding="utf-8"))["paths"]) == ["/functions"]
+    assert vendor_main([str(tmp_path / "missing.json"), "--out", str(out)]) == 2
