@@ -11,18 +11,17 @@ import logging
 import time
 from collections.abc import Mapping
 from types import ModuleType, TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, Self
 
 import httpx
 from notte_api_client import AuthenticatedClient
 
-from notte_ext._responses import parse_success, status_error
+from notte_ext._responses import M, parse_success, status_error
 from notte_ext._retry import RetryPolicy, async_retry_transport, retry_transport
 from notte_ext._settings import Settings, resolve_settings
 from notte_ext.errors import APIConnectionError, APITimeoutError, NotteError, redact
 from notte_ext.functions import AsyncFunctions, Functions
 
-T = TypeVar("T")
 log = logging.getLogger("notte_ext")
 
 
@@ -65,7 +64,7 @@ class _BaseClient:
             "follow_redirects": True,
         }
 
-    def _result(self, endpoint: ModuleType, response: httpx.Response, expected: type[T], started: float) -> T:
+    def _result(self, endpoint: ModuleType, response: httpx.Response, expected: type[M], started: float) -> M:
         log.debug(
             "%s %s -> %s in %.0f ms",
             response.request.method,
@@ -74,7 +73,7 @@ class _BaseClient:
             (time.perf_counter() - started) * 1000,
         )
         if response.is_success:
-            return parse_success(endpoint, self._api, response, expected)
+            return parse_success(endpoint, response, expected)
         raise status_error(response, self._settings.api_key)
 
     def _connection_error(self, exc: httpx.HTTPError, request: dict[str, Any]) -> NotteError:
@@ -114,7 +113,7 @@ class NotteClient(_BaseClient):
         self._api.set_httpx_client(self._http)
         self.functions = Functions(self)
 
-    def send(self, endpoint: ModuleType, expected: type[T], *args: Any, **kwargs: Any) -> T:
+    def send(self, endpoint: ModuleType, expected: type[M], *args: Any, **kwargs: Any) -> M:
         """Call a generated endpoint module with retries, typed errors and spec validation."""
         request = endpoint._get_kwargs(*args, **kwargs)
         started = time.perf_counter()
@@ -154,7 +153,7 @@ class AsyncNotteClient(_BaseClient):
         self._api.set_async_httpx_client(self._http)
         self.functions = AsyncFunctions(self)
 
-    async def send(self, endpoint: ModuleType, expected: type[T], *args: Any, **kwargs: Any) -> T:
+    async def send(self, endpoint: ModuleType, expected: type[M], *args: Any, **kwargs: Any) -> M:
         """Call a generated endpoint module with retries, typed errors and spec validation."""
         request = endpoint._get_kwargs(*args, **kwargs)
         started = time.perf_counter()

@@ -5,12 +5,12 @@ from __future__ import annotations
 import email.utils
 import json
 import time
+from collections.abc import Mapping
 from http import HTTPStatus
 from types import ModuleType
-from typing import Any, TypeVar
+from typing import Any, Protocol, Self, TypeVar
 
 import httpx
-from notte_api_client import AuthenticatedClient
 from notte_api_client.models import HTTPValidationError, ValidationError
 
 from notte_ext._spec import check_response, mismatch
@@ -26,14 +26,22 @@ from notte_ext.errors import (
     redact,
 )
 
-T = TypeVar("T")
-
 # What the generated models raise on data they don't expect (missing key, bad enum, bad date...).
 _MODEL_ERRORS = (KeyError, ValueError, TypeError, AttributeError)
 
 
-def parse_success(endpoint: ModuleType, client: AuthenticatedClient, response: httpx.Response, expected: type[T]) -> T:
-    """Validate a 2xx body against the vendored spec, then parse it with the generated code."""
+class Model(Protocol):
+    """What every generated model class has."""
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self: ...
+
+
+M = TypeVar("M", bound=Model)
+
+
+def parse_success(endpoint: ModuleType, response: httpx.Response, expected: type[M]) -> M:
+    """Validate a 2xx body against the vendored spec, then build the generated model from it."""
     operation_id = endpoint.__name__.rsplit(".", 1)[-1]
     try:
         body = response.json()
@@ -41,11 +49,11 @@ def parse_success(endpoint: ModuleType, client: AuthenticatedClient, response: h
         raise mismatch(operation_id, None, response.text[:80], "body is not valid JSON") from None
     check_response(operation_id, response.status_code, body)
     try:
-        parsed = endpoint._parse_response(client=client, response=response)
+        # The body is already decoded and checked: build the model directly rather than through the
+        # endpoint's _parse_response, which would decode the JSON a second time.
+        parsed = expected.from_dict(body)
     except _MODEL_ERRORS as exc:
         raise mismatch(operation_id, None, str(exc), f"the generated model rejected it: {type(exc).__name__}") from None
-    if not isinstance(parsed, expected):
-        raise mismatch(operation_id, None, response.status_code, f"undocumented success status, expected {expected}")
     return normalize_timestamps(parsed)
 
 

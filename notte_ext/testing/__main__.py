@@ -14,8 +14,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
     parser.add_argument("--api-key", default=DEFAULT_API_KEY, help="the bearer key to accept")
     parser.add_argument("--runs", type=int, default=250, help="how many sample runs to serve")
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds added to every response")
+    parser.add_argument("--no-validate", action="store_true", help="don't check responses against openapi.json")
     args = parser.parse_args(argv)
-    serve_sample(port=args.port, api_key=args.api_key, runs=args.runs, echo=functools.partial(print, flush=True))
+    serve_sample(
+        port=args.port,
+        api_key=args.api_key,
+        runs=args.runs,
+        latency=args.latency,
+        validate=not args.no_validate,
+        echo=functools.partial(print, flush=True),
+    )
 
 
 if __name__ == "__main__":

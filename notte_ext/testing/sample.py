@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
+from notte_ext.testing.faults import Latency
 from notte_ext.testing.server import DEFAULT_API_KEY, NotteTestServer
 
 __all__ = ["SAMPLE_FUNCTION_ID", "serve_sample"]
@@ -13,11 +14,23 @@ SAMPLE_FUNCTION_ID = "fn-sample"
 
 
 def serve_sample(
-    *, port: int = 0, api_key: str = DEFAULT_API_KEY, runs: int = 250, echo: Callable[[str], None] = print
+    *,
+    port: int = 0,
+    api_key: str = DEFAULT_API_KEY,
+    runs: int = 250,
+    latency: float = 0.0,
+    validate: bool = True,
+    echo: Callable[[str], None] = print,
 ) -> None:
-    """Serve ``runs`` generated runs of ``fn-sample`` until interrupted (Ctrl-C)."""
-    with NotteTestServer(api_key, port=port) as server:
+    """Serve ``runs`` generated runs of ``fn-sample`` until interrupted (Ctrl-C).
+
+    ``latency`` adds that many seconds to every response, like a far-away API; ``validate=False``
+    skips checking each response against openapi.json (benchmarks: it costs more than the rest).
+    """
+    with NotteTestServer(api_key, port=port, validate_responses=validate) as server:
         server.add_function(SAMPLE_FUNCTION_ID, runs=runs)
+        if latency:
+            server.faults.add(Latency(latency), times=None)
         # This is a local, made-up test key: printing it is the point (users paste it into clients).
         echo(f"Notte test server listening on {server.url}")
         echo(f"API key: {api_key}")

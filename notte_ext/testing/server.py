@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import struct
+import sys
 import threading
 import time
 from collections.abc import Iterable, Mapping
@@ -123,6 +124,11 @@ class _HTTPServer(ThreadingHTTPServer):
         self.owner = owner
         self.connections: set[socket.socket] = set()
         super().__init__(address, _Handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that hangs up mid-response (a cancelled prefetch, a timeout) is normal traffic.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 class NotteTestServer:

@@ -39,7 +39,10 @@ class RunStore:
         """Store copies of ``runs`` (registering the function); return the stored bodies."""
         stored = [StoredRun(copy.deepcopy(dict(run)), token, parse_timestamp(str(run["created_at"]))) for run in runs]
         with self._lock:
-            self._runs.setdefault(function_id, []).extend(stored)
+            kept = self._runs.setdefault(function_id, [])
+            kept.extend(stored)
+            # Kept newest first (ties broken by id, so pages are stable): listing a page must not sort.
+            kept.sort(key=lambda run: (run.created, str(run.body.get("function_run_id"))), reverse=True)
         return [copy.deepcopy(dict(run.body)) for run in stored]
 
     def add_newest(self, function_id: str, count: int, token: str, status: str) -> list[dict[str, Any]]:
@@ -51,14 +54,14 @@ class RunStore:
         return self.add(function_id, runs, token)
 
     def listing(self, function_id: str, *, only_active: bool, token: str | None) -> list[StoredRun] | None:
-        """Matching runs newest first (ties broken by id, so pages are stable); None for an unknown function."""
+        """Matching runs newest first; None for an unknown function."""
         with self._lock:
             runs = self._runs.get(function_id)
             if runs is None:
                 return None
-            selected = [run for run in runs if run.matches(only_active=only_active, token=token)]
-        selected.sort(key=lambda run: (run.created, str(run.body.get("function_run_id"))), reverse=True)
-        return selected
+            if not only_active and token is None:
+                return list(runs)
+            return [run for run in runs if run.matches(only_active=only_active, token=token)]
 
     def clear(self) -> None:
         with self._lock:
