@@ -5,7 +5,7 @@
 ...     failed = client.functions.list_runs("fn-id", status="failed").to_list()
 """
 
-from notte_ext._client import AsyncNotteClient, NotteClient
+from notte_ext._client import AsyncNotteClient, ClientOptions, NotteClient
 from notte_ext._retry import RetryPolicy
 from notte_ext._settings import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL
 from notte_ext._spec import spec_version
@@ -39,6 +39,7 @@ __all__ = [
     "AsyncNotteClient",
     "AsyncPaginator",
     "AuthenticationError",
+    "ClientOptions",
     "ConfigurationError",
     "FunctionRun",
     "Functions",

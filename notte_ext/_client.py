@@ -11,7 +11,7 @@ import logging
 import time
 from collections.abc import Mapping
 from types import ModuleType, TracebackType
-from typing import Any, Self
+from typing import Any, Self, TypedDict, Unpack
 
 import httpx
 from notte_api_client import AuthenticatedClient
@@ -25,23 +25,34 @@ from notte_ext.functions import AsyncFunctions, Functions
 log = logging.getLogger("notte_ext")
 
 
+class ClientOptions(TypedDict, total=False):
+    """Keyword options of NotteClient and AsyncNotteClient.
+
+    base_url: default NOTTE_API_URL, else https://api.notte.cc. timeout: seconds per request
+    (default 30). max_retries: default 3 (or pass a full `retry` policy). headers: extra headers.
+    allow_insecure_http: permit plain http to a non-loopback host (the key would travel in clear).
+    """
+
+    base_url: str | None
+    timeout: float | None
+    max_retries: int
+    retry: RetryPolicy | None
+    headers: Mapping[str, str] | None
+    allow_insecure_http: bool
+
+
 class _BaseClient:
     _settings: Settings
 
-    def __init__(
-        self,
-        api_key: str | None,
-        base_url: str | None,
-        timeout: float | None,
-        max_retries: int,
-        retry: RetryPolicy | None,
-        headers: Mapping[str, str] | None,
-        allow_insecure_http: bool,
-    ) -> None:
+    def __init__(self, api_key: str | None, options: ClientOptions) -> None:
         self._settings = resolve_settings(
-            api_key, base_url, timeout=timeout, headers=headers, allow_insecure_http=allow_insecure_http
+            api_key,
+            options.get("base_url"),
+            timeout=options.get("timeout"),
+            headers=options.get("headers"),
+            allow_insecure_http=options.get("allow_insecure_http", False),
         )
-        self._retry = retry or RetryPolicy(max_retries=max_retries)
+        self._retry = options.get("retry") or RetryPolicy(max_retries=options.get("max_retries", 3))
         self._api = AuthenticatedClient(
             base_url=self._settings.base_url, token=self._settings.api_key, raise_on_unexpected_status=False
         )
@@ -100,15 +111,11 @@ class NotteClient(_BaseClient):
         self,
         api_key: str | None = None,
         *,
-        base_url: str | None = None,
-        timeout: float | None = None,
-        max_retries: int = 3,
-        retry: RetryPolicy | None = None,
-        headers: Mapping[str, str] | None = None,
-        allow_insecure_http: bool = False,
         transport: httpx.BaseTransport | None = None,
+        **options: Unpack[ClientOptions],
     ) -> None:
-        super().__init__(api_key, base_url, timeout, max_retries, retry, headers, allow_insecure_http)
+        """`api_key` defaults to NOTTE_API_KEY; `transport` replaces the network (tests); see ClientOptions."""
+        super().__init__(api_key, options)
         self._http = httpx.Client(transport=retry_transport(self._retry, transport), **self._httpx_options())
         self._api.set_httpx_client(self._http)
         self.functions = Functions(self)
@@ -140,15 +147,11 @@ class AsyncNotteClient(_BaseClient):
         self,
         api_key: str | None = None,
         *,
-        base_url: str | None = None,
-        timeout: float | None = None,
-        max_retries: int = 3,
-        retry: RetryPolicy | None = None,
-        headers: Mapping[str, str] | None = None,
-        allow_insecure_http: bool = False,
         transport: httpx.AsyncBaseTransport | None = None,
+        **options: Unpack[ClientOptions],
     ) -> None:
-        super().__init__(api_key, base_url, timeout, max_retries, retry, headers, allow_insecure_http)
+        """`api_key` defaults to NOTTE_API_KEY; `transport` replaces the network (tests); see ClientOptions."""
+        super().__init__(api_key, options)
         self._http = httpx.AsyncClient(transport=async_retry_transport(self._retry, transport), **self._httpx_options())
         self._api.set_async_httpx_client(self._http)
         self.functions = AsyncFunctions(self)
