@@ -17,6 +17,7 @@ from typing import Any
 import fastjsonschema
 from attrs import define
 
+from notte_ext._timestamps import aware_utc
 from notte_ext.errors import DRIFT_HINT, SchemaMismatchError, one_line
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
@@ -62,10 +63,11 @@ def operation(operation_id: str) -> OperationInfo:
 
 
 def _is_datetime(value: str) -> bool:
-    # Naive timestamps are tolerated here: the client normalizes them to UTC.
+    # Naive timestamps are tolerated here: the client normalizes them to UTC. An instant that
+    # RFC 3339 allows but UTC can't hold (0001-01-01T00:00:00+01:00) is refused here, by field.
     try:
-        dt.datetime.fromisoformat(value)
-    except ValueError:
+        aware_utc(dt.datetime.fromisoformat(value))
+    except (ValueError, OverflowError):
         return False
     return True
 
