@@ -24,6 +24,7 @@ from notte_ext.errors import (
     ServerError,
     one_line,
     redact,
+    redact_json,
 )
 
 T = TypeVar("T")
@@ -33,26 +34,31 @@ _MODEL_ERRORS = (KeyError, ValueError, TypeError, AttributeError)
 
 
 def parse_success(endpoint: ModuleType, client: AuthenticatedClient, response: httpx.Response, expected: type[T]) -> T:
-    """Validate a 2xx body against the vendored spec, then parse it with the generated code."""
-    operation_id = endpoint.__name__.rsplit(".", 1)[-1]
+    """Validate a 2xx body against the vendored spec, then parse it with the generated code.
+
+    A mismatch quotes what the server sent, with the client's key scrubbed (a server may echo it).
+    """
+    operation_id, secret = endpoint.__name__.rsplit(".", 1)[-1], client.token
     try:
         body = response.json()
     except (json.JSONDecodeError, UnicodeDecodeError):
-        raise mismatch(operation_id, None, response.text[:80], "body is not valid JSON") from None
-    check_response(operation_id, response.status_code, body)
+        raise mismatch(operation_id, None, response.text, "body is not valid JSON", secret=secret) from None
+    check_response(operation_id, response.status_code, body, secret=secret)
     try:
         parsed = endpoint._parse_response(client=client, response=response)
     except _MODEL_ERRORS as exc:
-        raise mismatch(operation_id, None, str(exc), f"the generated model rejected it: {type(exc).__name__}") from None
+        problem = f"the generated model rejected it: {type(exc).__name__}"
+        raise mismatch(operation_id, None, str(exc), problem, secret=secret) from None
     if not isinstance(parsed, expected):
-        raise mismatch(operation_id, None, response.status_code, f"undocumented success status, expected {expected}")
+        problem = f"undocumented success status, expected {expected}"
+        raise mismatch(operation_id, None, response.status_code, problem, secret=secret)
     return normalize_timestamps(parsed)
 
 
 def status_error(response: httpx.Response, api_key: str) -> APIStatusError:
     """The typed error for a non-2xx response; the key is scrubbed from anything the server echoed."""
     status = response.status_code
-    body = _body(response)
+    body = redact_json(_body(response), api_key)
     request = response.request
     what = f"{request.method} {request.url.path}"
     phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "error"
