@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, TypeVar
 
-import attrs
-
 T = TypeVar("T")
 
 
@@ -24,13 +22,15 @@ def normalize_timestamps(model: T) -> T:
 
 
 def _normalize(obj: Any) -> None:
-    if attrs.has(type(obj)):
-        for attribute in attrs.fields(type(obj)):
-            value = getattr(obj, attribute.name)
-            if isinstance(value, dt.datetime):
-                setattr(obj, attribute.name, aware_utc(value))
-            else:
-                _normalize(value)
-    elif isinstance(obj, list):
+    # Hot path (every item of every page): descend only into attrs models and lists, testing
+    # `__attrs_attrs__` directly rather than calling attrs.has() on every string and number.
+    if isinstance(obj, list):
         for item in obj:
             _normalize(item)
+        return
+    for attribute in getattr(type(obj), "__attrs_attrs__", ()):
+        value = getattr(obj, attribute.name)
+        if isinstance(value, dt.datetime):
+            setattr(obj, attribute.name, aware_utc(value))
+        elif isinstance(value, list) or hasattr(type(value), "__attrs_attrs__"):
+            _normalize(value)
