@@ -1,0 +1,36 @@
+"""Start the local Notte server in its own process, so its memory and CPU aren't the client's."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from notte_ext.testing.sample import SAMPLE_FUNCTION_ID
+
+
+@dataclass(frozen=True)
+class ServerProcess:
+    url: str
+    api_key: str
+    pid: int
+    function_id: str = SAMPLE_FUNCTION_ID
+
+
+@contextmanager
+def sample_server(runs: int) -> Iterator[ServerProcess]:
+    """`python -m notte_ext.testing --port 0 --runs N`; its first two lines give the URL and the key."""
+    command = [sys.executable, "-m", "notte_ext.testing", "--port", "0", "--runs", str(runs)]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as process:
+        try:
+            assert process.stdout is not None
+            url = process.stdout.readline().rsplit(" on ", 1)[-1].strip()  # "Notte test server listening on URL"
+            api_key = process.stdout.readline().removeprefix("API key:").strip()
+            if not url.startswith("http://127.0.0.1:") or not api_key:
+                raise RuntimeError(f"unexpected server banner: {url!r}, {api_key!r}")
+            yield ServerProcess(url, api_key, process.pid)
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
