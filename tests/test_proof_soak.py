@@ -38,6 +38,7 @@ SEEDS = [int(seed) for seed in os.environ.get("SOAK_SEEDS", "7").split(",")]
 FAULT_RATE = 0.2
 # P(11 faults in a row) = 0.2**11 ~ 2e-8 per page: never, for any seed we run.
 MAX_RETRIES = 10
+PAGE_SIZE = 100
 RETRIED = {429, 502, 503, 504, None}  # None: the connection was dropped before any response
 
 
@@ -71,13 +72,13 @@ def fault_free(soak_server: NotteTestServer) -> list[str]:
 
 def _sync_listing(server: NotteTestServer, policy: RetryPolicy) -> list[FunctionRun]:
     with NotteClient(server.api_key, base_url=server.url, retry=policy) as client:
-        return client.functions.list_runs(FUNCTION_ID, page_size=100).to_list()
+        return client.functions.list_runs(FUNCTION_ID, page_size=PAGE_SIZE).to_list()
 
 
 def _async_listing(server: NotteTestServer, policy: RetryPolicy) -> list[FunctionRun]:
     async def listing() -> list[FunctionRun]:
         async with AsyncNotteClient(server.api_key, base_url=server.url, retry=policy) as client:
-            return await client.functions.list_runs(FUNCTION_ID, page_size=100, prefetch=4).to_list()
+            return await client.functions.list_runs(FUNCTION_ID, page_size=PAGE_SIZE, prefetch=4).to_list()
 
     return asyncio.run(listing())
 
@@ -109,7 +110,13 @@ def test_listing_through_a_fault_storm_equals_the_fault_free_listing(
     kinds = _faults_seen(requests)
     assert set(kinds) == {"Status(429)", "Status(502)", "Status(503)", "Status(504)", "DropConnection", "Latency"}
     assert len(failed) >= 0.1 * len(requests), kinds  # the storm really blew (~1 in 6 requests fails)
-    assert len(waits) == len(failed)  # every failure was retried once, and no wait was slept
+    # Every failure of a page the listing needed was retried once, its wait recorded, not slept.
+    # (With prefetch, requests sent speculatively past the last page are cancelled once the
+    # listing ends, possibly between the failure and its retry: those may have no wait.)
+    needed = [request for request in failed if int(request.query["page"]) <= -(-RUNS // PAGE_SIZE)]
+    assert len(needed) <= len(waits) <= len(failed)
+    if listing == "sync":  # nothing speculative: every request was needed
+        assert len(waits) == len(failed)
     assert all(0 <= wait <= RetryPolicy().max_wait for wait in waits)
     assert elapsed < 60
     assert not soak_server.violations
