@@ -17,14 +17,15 @@ UPSTREAM ?= https://api.notte.cc/openapi.json
 DRIFT_FORMAT ?= text
 DRIFT_FAIL_ON ?= breaking
 
-.PHONY: help lock install generate check-generated vendor drift lint typecheck pytest test run clean
+.PHONY: help lock install generate check-generated vendor drift lint typecheck pytest test proof bench run clean
 
 help:
 	@echo "make run    - list function runs from the embedded local Notte server (no key, no network)"
 	@echo "make test   - install, check generated/, lint, typecheck, run the tests"
 	@echo "make drift  - semantic diff of upstream (UPSTREAM=url-or-path) against openapi.json"
 	@echo "make vendor UPSTREAM=url-or-path - re-slice openapi.json from upstream, then regenerate"
-	@echo "make generate | check-generated | lint | typecheck | pytest | clean"
+	@echo "make proof  - the proof suite at full size (5,000 examples per property, 10 soak seeds) + benchmarks"
+	@echo "make generate | check-generated | lint | typecheck | pytest | bench | clean"
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -65,6 +66,17 @@ pytest: install
 	$(BIN)/pytest
 
 test: install check-generated lint typecheck pytest
+
+# The proof suite (tests/test_proof_*.py) runs in `make test` at CI size; here at full size.
+PROOF_TESTS := tests/test_proof_parsing.py tests/test_proof_soak.py tests/test_proof_security.py tests/test_spec_timestamps.py tests/test_key_redaction.py
+proof: install
+	HYPOTHESIS_PROFILE=proof SOAK_SEEDS=1,2,3,4,5,6,7,8,9,10 SOAK_RUNS=20000 \
+		$(BIN)/pytest $(PROOF_TESTS) --hypothesis-show-statistics -q
+	$(MAKE) --no-print-directory bench
+
+bench: install
+	$(BIN)/python bench/memory.py
+	$(BIN)/python bench/overhead.py
 
 run: install
 	$(BIN)/notte-ext demo

@@ -1,4 +1,4 @@
-"""Run the sample Notte server in its own process, so its CPU and memory don't mix with the client's."""
+"""Start the local Notte server in its own process, so its memory and CPU aren't the client's."""
 
 from __future__ import annotations
 
@@ -6,40 +6,36 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
-from attrs import frozen
-
-SAMPLE_FUNCTION_ID = "fn-sample"
+from notte_ext.testing.sample import SAMPLE_FUNCTION_ID
 
 
-@frozen
-class SampleServer:
+@dataclass(frozen=True)
+class ServerProcess:
     url: str
     api_key: str
+    pid: int
     function_id: str = SAMPLE_FUNCTION_ID
 
 
 @contextmanager
-def sample_server(runs: int, latency: float = 0.0) -> Iterator[SampleServer]:
-    # No response validation: it would make the server, not the client, the thing measured.
-    command = [
-        sys.executable,
-        "-m",
-        "notte_ext.testing",
-        "--runs",
-        str(runs),
-        "--latency",
-        str(latency),
-        "--no-validate",
-    ]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)  # noqa: S603 - our own module
-    try:
-        assert process.stdout is not None
-        url = process.stdout.readline().rsplit(" ", 1)[-1].strip()
-        api_key = process.stdout.readline().split(": ", 1)[-1].strip()
-        yield SampleServer(url=url, api_key=api_key)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        if process.stdout is not None:
-            process.stdout.close()
+def sample_server(runs: int, latency: float = 0.0) -> Iterator[ServerProcess]:
+    """`python -m notte_ext.testing --port 0 --runs N`; its first two lines give the URL and the key.
+
+    The server skips checking its responses against openapi.json (`--no-validate`): that check
+    costs it more than building the page, and would make the server the thing measured.
+    """
+    command = [sys.executable, "-m", "notte_ext.testing", "--port", "0", "--runs", str(runs), "--no-validate"]
+    command += ["--latency", str(latency)]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as process:
+        try:
+            assert process.stdout is not None
+            url = process.stdout.readline().rsplit(" on ", 1)[-1].strip()  # "Notte test server listening on URL"
+            api_key = process.stdout.readline().removeprefix("API key:").strip()
+            if not url.startswith("http://127.0.0.1:") or not api_key:
+                raise RuntimeError(f"unexpected server banner: {url!r}, {api_key!r}")
+            yield ServerProcess(url, api_key, process.pid)
+        finally:
+            process.terminate()
+            process.wait(timeout=10)

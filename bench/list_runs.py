@@ -19,16 +19,16 @@ from collections.abc import Callable
 
 import httpx
 
-from bench._server import SampleServer, sample_server
+from bench._server import ServerProcess, sample_server
 from notte_ext import AsyncNotteClient, NotteClient
 
 
-def sync_listing(server: SampleServer) -> int:
+def sync_listing(server: ServerProcess) -> int:
     with NotteClient(server.api_key, base_url=server.url) as client:
         return sum(1 for _ in client.functions.list_runs(server.function_id))
 
 
-def async_listing(server: SampleServer, prefetch: int) -> int:
+def async_listing(server: ServerProcess, prefetch: int) -> int:
     async def listing() -> int:
         async with AsyncNotteClient(server.api_key, base_url=server.url) as client:
             return len(await client.functions.list_runs(server.function_id, prefetch=prefetch).to_list())
@@ -36,7 +36,7 @@ def async_listing(server: SampleServer, prefetch: int) -> int:
     return asyncio.run(listing())
 
 
-def raw_listing(server: SampleServer) -> int:
+def raw_listing(server: ServerProcess) -> int:
     """The floor: same requests, json decoding only, no validation or models."""
     count, page = 0, 1
     headers = {"Authorization": f"Bearer {server.api_key}"}

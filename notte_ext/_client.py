@@ -84,7 +84,7 @@ class _BaseClient:
             (time.perf_counter() - started) * 1000,
         )
         if response.is_success:
-            return parse_success(endpoint, response, expected)
+            return parse_success(endpoint, response, expected, self._settings.api_key)
         raise status_error(response, self._settings.api_key)
 
     def _connection_error(self, exc: httpx.HTTPError, request: dict[str, Any]) -> NotteError:

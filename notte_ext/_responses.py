@@ -24,6 +24,7 @@ from notte_ext.errors import (
     ServerError,
     one_line,
     redact,
+    redact_json,
 )
 
 # What the generated models raise on data they don't expect (missing key, bad enum, bad date...).
@@ -40,27 +41,31 @@ class Model(Protocol):
 M = TypeVar("M", bound=Model)
 
 
-def parse_success(endpoint: ModuleType, response: httpx.Response, expected: type[M]) -> M:
-    """Validate a 2xx body against the vendored spec, then build the generated model from it."""
+def parse_success(endpoint: ModuleType, response: httpx.Response, expected: type[M], secret: str) -> M:
+    """Validate a 2xx body against the vendored spec, then build the generated model from it.
+
+    A mismatch quotes what the server sent, with the client's key (`secret`) scrubbed: a server may echo it.
+    """
     operation_id = endpoint.__name__.rsplit(".", 1)[-1]
     try:
         body = response.json()
     except (json.JSONDecodeError, UnicodeDecodeError):
-        raise mismatch(operation_id, None, response.text[:80], "body is not valid JSON") from None
-    check_response(operation_id, response.status_code, body)
+        raise mismatch(operation_id, None, response.text, "body is not valid JSON", secret=secret) from None
+    check_response(operation_id, response.status_code, body, secret=secret)
     try:
         # The body is already decoded and checked: build the model directly rather than through the
         # endpoint's _parse_response, which would decode the JSON a second time.
         parsed = expected.from_dict(body)
     except _MODEL_ERRORS as exc:
-        raise mismatch(operation_id, None, str(exc), f"the generated model rejected it: {type(exc).__name__}") from None
+        problem = f"the generated model rejected it: {type(exc).__name__}"
+        raise mismatch(operation_id, None, str(exc), problem, secret=secret) from None
     return normalize_timestamps(parsed)
 
 
 def status_error(response: httpx.Response, api_key: str) -> APIStatusError:
     """The typed error for a non-2xx response; the key is scrubbed from anything the server echoed."""
     status = response.status_code
-    body = _body(response)
+    body = redact_json(_body(response), api_key)
     request = response.request
     what = f"{request.method} {request.url.path}"
     phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "error"

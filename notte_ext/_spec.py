@@ -17,7 +17,8 @@ from typing import Any
 import fastjsonschema
 from attrs import define
 
-from notte_ext.errors import DRIFT_HINT, SchemaMismatchError, one_line
+from notte_ext._timestamps import aware_utc
+from notte_ext.errors import DRIFT_HINT, SchemaMismatchError, one_line, redact, redact_json
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
@@ -62,10 +63,11 @@ def operation(operation_id: str) -> OperationInfo:
 
 
 def _is_datetime(value: str) -> bool:
-    # Naive timestamps are tolerated here: the client normalizes them to UTC.
+    # Naive timestamps are tolerated here: the client normalizes them to UTC. An instant that
+    # RFC 3339 allows but UTC can't hold (0001-01-01T00:00:00+01:00) is refused here, by field.
     try:
-        dt.datetime.fromisoformat(value)
-    except ValueError:
+        aware_utc(dt.datetime.fromisoformat(value))
+    except (ValueError, OverflowError):
         return False
     return True
 
@@ -77,11 +79,14 @@ def _validator(operation_id: str, status: int) -> Callable[[Any], Any] | None:
     if media is None or "schema" not in media:
         return None
     schema = {**media["schema"], "components": spec().get("components", {})}
-    return fastjsonschema.compile(schema, formats={"date-time": _is_datetime})
+    # use_default=False: validation must not write the schema's defaults into the body it checks.
+    return fastjsonschema.compile(schema, formats={"date-time": _is_datetime}, use_default=False)
 
 
-def check_response(operation_id: str, status: int, body: Any) -> None:
-    """Raise SchemaMismatchError unless `body` matches the spec's schema for this status."""
+def check_response(operation_id: str, status: int, body: Any, *, secret: str | None = None) -> None:
+    """Raise SchemaMismatchError unless `body` matches the spec's schema for this status.
+
+    `secret` (the API key) is scrubbed from the offending value the error quotes."""
     validate = _validator(operation_id, status)
     if validate is None:
         return
@@ -93,18 +98,21 @@ def check_response(operation_id: str, status: int, body: Any) -> None:
         if exc.rule == "required" and isinstance(exc.value, dict):
             missing = [name for name in exc.rule_definition if name not in exc.value]
             path, problem, value = [*path, missing[0]], "required but missing", MISSING
-        raise mismatch(operation_id, _render_path(path), value, problem) from None
+        raise mismatch(operation_id, _render_path(path), value, problem, secret=secret) from None
 
 
 MISSING: Any = object()
 
 
-def mismatch(operation_id: str, field: str | None, value: Any, problem: str) -> SchemaMismatchError:
+def mismatch(
+    operation_id: str, field: str | None, value: Any, problem: str, *, secret: str | None = None
+) -> SchemaMismatchError:
+    value = value if value is MISSING else redact_json(value, secret)
     where = f"field {field!r}" if field else "the response"
     got = "" if value is MISSING else f"; got {one_line(repr(value), 80)}"
+    message = f"{operation(operation_id).label}: {where} does not match API spec {spec_version()} ({problem}{got})"
     return SchemaMismatchError(
-        f"{operation(operation_id).label}: {where} does not match API spec {spec_version()} "
-        f"({problem}{got}); {DRIFT_HINT}",
+        f"{redact(message, secret)}; {DRIFT_HINT}",
         operation=operation_id,
         field=field,
         value=value,

@@ -5,9 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, TypeVar
 
-import attrs
-from notte_api_client.types import Unset
-
 T = TypeVar("T")
 
 
@@ -24,30 +21,16 @@ def normalize_timestamps(model: T) -> T:
     return model
 
 
-_LEAVES = frozenset({str, int, float, bool, type(None), dict, Unset})
-
-
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
-
-
-def _field_names(cls: type) -> tuple[str, ...]:
-    """The attribute names to visit for a class (looked up once); () for anything not an attrs model."""
-    names = _FIELD_NAMES.get(cls)
-    if names is None:
-        names = _FIELD_NAMES[cls] = tuple(a.name for a in attrs.fields(cls)) if attrs.has(cls) else ()
-    return names
-
-
 def _normalize(obj: Any) -> None:
-    # Runs for every item of every page: dispatch on the exact type, look fields up once per class.
-    if type(obj) is list:
+    # Hot path (every item of every page): descend only into attrs models and lists, testing
+    # `__attrs_attrs__` directly rather than calling attrs.has() on every string and number.
+    if isinstance(obj, list):
         for item in obj:
-            if type(item) not in _LEAVES:
-                _normalize(item)
+            _normalize(item)
         return
-    for name in _field_names(type(obj)):
-        value = getattr(obj, name)
-        if type(value) is dt.datetime:
-            setattr(obj, name, aware_utc(value))
-        elif type(value) not in _LEAVES:
+    for attribute in getattr(type(obj), "__attrs_attrs__", ()):
+        value = getattr(obj, attribute.name)
+        if isinstance(value, dt.datetime):
+            setattr(obj, attribute.name, aware_utc(value))
+        elif isinstance(value, list) or hasattr(type(value), "__attrs_attrs__"):
             _normalize(value)

@@ -123,3 +123,16 @@ def redact(text: str, secret: str | None) -> str:
     if not secret:
         return text
     return text.replace(secret, "***")
+
+
+def redact_json(value: Any, secret: str | None) -> Any:
+    """`redact` applied to every string of a decoded JSON value (keys too); other values as they are."""
+    if not secret:
+        return value
+    if isinstance(value, str):
+        return redact(value, secret)
+    if isinstance(value, list):
+        return [redact_json(item, secret) for item in value]
+    if isinstance(value, dict):
+        return {redact(str(key), secret): redact_json(item, secret) for key, item in value.items()}
+    return value

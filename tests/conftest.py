@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, settings
 
 from notte_ext.testing import NotteTestServer
 
 pytest_plugins = ["pytester"]
+
+# Property-based tests: "ci" in `make test`, "proof" (HYPOTHESIS_PROFILE=proof) in `make proof`.
+# No deadline: a slow CI machine must not turn into a flaky failure; derandomized in CI so a
+# red build is reproducible, random in the proof run so each run explores new inputs.
+_PROPERTY = settings(
+    deadline=None, print_blob=True, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
+settings.register_profile("ci", _PROPERTY, max_examples=150, derandomize=True)
+settings.register_profile("proof", _PROPERTY, max_examples=5_000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 FUNCTION_ID = "fn-1"
 RUN_COUNT = 250

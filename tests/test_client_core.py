@@ -6,7 +6,9 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Iterator
 
+import httpx
 import pytest
+from notte_api_client.api.functions import list_function_runs_by_function_id as list_runs_endpoint
 
 from notte_ext import (
     APIConnectionError,
@@ -19,9 +21,11 @@ from notte_ext import (
     RateLimitError,
     RequestValidationError,
     RetryPolicy,
+    RunsPage,
     SchemaMismatchError,
     ServerError,
 )
+from notte_ext._responses import parse_success
 from notte_ext.testing import (
     Latency,
     MalformedJSON,
@@ -222,3 +226,20 @@ def test_the_key_is_in_no_log_record_and_no_error_text(
     for text in texts:
         assert server.api_key not in text
     assert "\n" not in str(caught.value)
+
+
+def test_validation_does_not_write_spec_defaults_into_the_data() -> None:
+    """fastjsonschema fills defaults by default; a run without `local` must stay without it."""
+    run = {
+        "function_id": "f",
+        "function_run_id": "r",
+        "created_at": "2026-01-01T00:00:00Z",
+        "updated_at": "2026-01-01T00:00:00Z",
+        "status": "closed",
+        "workflow_id": "w",
+        "workflow_run_id": "wr",
+    }
+    body = {"items": [run], "page": 1, "page_size": 1, "has_next": False, "has_previous": False}
+    response = httpx.Response(200, json=body, request=httpx.Request("GET", "https://api.example/functions/f/runs"))
+    page = parse_success(list_runs_endpoint, response, RunsPage, "sk-unused")
+    assert "local" not in page.items[0].to_dict()

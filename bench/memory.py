@@ -1,0 +1,73 @@
+"""Peak memory of iterating a long history: 100,000 runs must not be held in memory at once.
+
+    .venv/bin/python bench/memory.py [--runs 100000]
+
+The server runs in its own process (python -m notte_ext.testing), so only the client is measured.
+After a warm-up (imports, compiled spec validators, one connection, a first listing), the baseline
+is this process's resident set (VmRSS) and the kernel's peak counter (VmHWM) is reset to it; then
+every run is iterated (counted, not kept) and the new peak is read. Growth = peak - baseline.
+What legitimately grows: the paginator's dedupe set (one function_run_id per run seen).
+Linux only (/proc/self/status); without a resettable peak, falls back to getrusage's lifetime peak.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import resource
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench._server import sample_server
+from notte_ext import NotteClient
+
+TARGET_MB = 20.0
+WARM_UP_RUNS = 1_000
+
+
+def _status_kb(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1])
+    raise LookupError(field)
+
+
+def _reset_peak() -> bool:
+    """Reset VmHWM to the current RSS (Linux >= 4.0: write 5 to clear_refs)."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=100_000)
+    args = parser.parse_args()
+
+    with sample_server(args.runs) as server, NotteClient(server.api_key, base_url=server.url) as client:
+        warm = sum(1 for _ in client.functions.list_runs(server.function_id, limit=WARM_UP_RUNS))
+        assert warm == min(WARM_UP_RUNS, args.runs)
+        gc.collect()
+        baseline_kb = _status_kb("VmRSS")
+        resettable = _reset_peak()
+        started = time.perf_counter()
+        count = sum(1 for _ in client.functions.list_runs(server.function_id))
+        elapsed = time.perf_counter() - started
+        peak_kb = _status_kb("VmHWM") if resettable else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    if count != args.runs:
+        raise AssertionError(f"listed {count} runs, expected {args.runs}")
+    growth_mb = (peak_kb - baseline_kb) / 1024
+    verdict = "OK" if growth_mb <= TARGET_MB else "MISSED"
+    print(f"memory: {count:,} runs iterated in {elapsed:.1f} s, page_size 100, Python {sys.version.split()[0]}")
+    print(f"  baseline RSS after warm-up {baseline_kb / 1024:.1f} MB, peak while iterating {peak_kb / 1024:.1f} MB")
+    print(f"  peak RSS growth {growth_mb:.1f} MB (target <= {TARGET_MB:.0f} MB: {verdict})", end="")
+    print("" if resettable else " [peak since process start: clear_refs not writable]")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,52 @@
+"""A server that echoes the key back must not put it into our errors (message, body, value)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from notte_ext import NotteClient, NotteError, RequestValidationError, RetryPolicy, SchemaMismatchError
+
+KEY = "sk-redaction-test-4e1d"
+RUN = {
+    "function_id": "fn",
+    "function_run_id": "run",
+    "created_at": "2026-01-01T00:00:00Z",
+    "updated_at": "2026-01-01T00:00:00Z",
+    "workflow_id": "fn",
+    "workflow_run_id": "run",
+}
+
+
+def _call(status: int, body: Any) -> NotteError:
+    transport = httpx.MockTransport(lambda request: httpx.Response(status, json=body))
+    with (
+        NotteClient(KEY, retry=RetryPolicy(max_retries=0), transport=transport) as client,
+        pytest.raises(NotteError) as caught,
+    ):
+        client.functions.list_runs_page("fn")
+    return caught.value
+
+
+def test_an_echoed_key_is_scrubbed_from_status_errors_and_their_body() -> None:
+    error = _call(422, {"detail": [{"loc": ["header", KEY], "msg": f"bad token {KEY}", "type": "x", "input": KEY}]})
+    assert isinstance(error, RequestValidationError)
+    assert KEY not in f"{error} {error.body!r} {error.errors!r}"
+    assert error.body["detail"][0]["input"] == "***"
+    assert error.errors[0].msg == "bad token ***"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"items": [{**RUN, "status": KEY}], "page": 1, "page_size": 1, "has_next": False, "has_previous": False},
+        {"items": [{**RUN, "status": "closed"}], "page": KEY, "page_size": 1, "has_next": False, "has_previous": False},
+    ],
+)
+def test_an_echoed_key_is_scrubbed_from_schema_mismatches(body: Any) -> None:
+    error = _call(200, body)
+    assert isinstance(error, SchemaMismatchError)
+    assert KEY not in f"{error} {error.value!r}"
+    assert "***" in f"{error} {error.value!r}"
