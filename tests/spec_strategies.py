@@ -24,8 +24,8 @@ import notte_api_client.api
 import notte_api_client.models
 from hypothesis_jsonschema import from_schema
 
-from notte_ext._spec import HTTP_METHODS, spec
 from notte_ext._timestamps import aware_utc
+from notte_ext._vendored import HTTP_METHODS, spec
 
 JSON = Any
 REF_PREFIX = "#/components/schemas/"

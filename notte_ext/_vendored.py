@@ -1,4 +1,5 @@
-"""The vendored OpenAPI spec at run time: its version, operations, and response validators.
+"""The vendored OpenAPI spec (openapi.json, packaged in notte_ext) at run time: its version, operations,
+and response validators. (`notte_ext.spec` is something else: the drift engine that diffs specs.)
 
 The generated models trust what they are given (a string field accepts an int, an unknown
 enum value dies in a bare ValueError). Validating each documented response against the
