@@ -77,6 +77,8 @@ proof: install
 bench: install
 	$(BIN)/python bench/memory.py
 	$(BIN)/python bench/overhead.py
+	$(BIN)/python -m bench.list_runs
+	$(BIN)/python bench/spec_diff.py
 
 run: install
 	$(BIN)/notte-ext demo

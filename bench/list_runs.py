@@ -1,12 +1,11 @@
-"""list_runs throughput: sync vs async prefetch under latency, and notte_ext vs a raw httpx loop.
+"""list_runs under latency: the sync client vs the async client with prefetch.
 
     .venv/bin/python -m bench.list_runs [--runs 2000] [--latency 0.05] [--prefetch 4] [--repeat 3]
 
-Part 1 lists `--runs` runs from a local server that adds `--latency` seconds to each
-response: the async client with `prefetch` overlaps page requests, the sync one can't.
-Part 2 lists 10x as many runs at zero latency and compares items/s with the floor: a
-plain httpx + json loop that requests the same pages and parses nothing further.
-Both sides of each comparison run interleaved in one process, against one server.
+Lists `--runs` runs from a local server (its own process) that adds `--latency` seconds to
+each response: the async client with `prefetch` overlaps page requests, the sync one can't.
+Both sides run interleaved, against one server. Items/s at zero latency against a raw
+httpx + json loop (the floor) is bench/overhead.py.
 """
 
 from __future__ import annotations
@@ -16,8 +15,6 @@ import asyncio
 import statistics
 import time
 from collections.abc import Callable
-
-import httpx
 
 from bench._server import ServerProcess, sample_server
 from notte_ext import AsyncNotteClient, NotteClient
@@ -34,25 +31,6 @@ def async_listing(server: ServerProcess, prefetch: int) -> int:
             return len(await client.functions.list_runs(server.function_id, prefetch=prefetch).to_list())
 
     return asyncio.run(listing())
-
-
-def raw_listing(server: ServerProcess) -> int:
-    """The floor: same requests, json decoding only, no validation or models."""
-    count, page = 0, 1
-    headers = {"Authorization": f"Bearer {server.api_key}"}
-    with httpx.Client(base_url=server.url, headers=headers) as client:
-        while True:
-            params: dict[str, str | int] = {
-                "page": page,
-                "page_size": 100,
-                "only_active": "false",
-                "only_current_token": "false",
-            }
-            body = client.get(f"/functions/{server.function_id}/runs", params=params).json()
-            count += len(body["items"])
-            if not body["has_next"]:
-                return count
-            page += 1
 
 
 def median_seconds(runs: Callable[[], int], expected: int, repeat: int) -> list[float]:
@@ -83,7 +61,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
-    print(f"1. {args.runs} runs, {args.latency * 1000:.0f} ms per response (median of {args.repeat})")
+    print(f"{args.runs} runs, {args.latency * 1000:.0f} ms per response (median of {args.repeat})")
     with sample_server(args.runs, latency=args.latency) as server:
         compare(
             "sync",
@@ -91,17 +69,6 @@ def main() -> None:
             f"async prefetch={args.prefetch}",
             lambda: async_listing(server, args.prefetch),
             args.runs,
-            args.repeat,
-        )
-    zero_latency_runs = args.runs * 10
-    print(f"2. {zero_latency_runs} runs, no added latency (median of {args.repeat})")
-    with sample_server(zero_latency_runs) as server:
-        compare(
-            "notte_ext sync",
-            lambda: sync_listing(server),
-            "raw httpx + json",
-            lambda: raw_listing(server),
-            zero_latency_runs,
             args.repeat,
         )
 

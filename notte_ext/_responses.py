@@ -27,8 +27,9 @@ from notte_ext.errors import (
     redact_json,
 )
 
-# What the generated models raise on data they don't expect (missing key, bad enum, bad date...).
-_MODEL_ERRORS = (KeyError, ValueError, TypeError, AttributeError)
+# What the generated models (and UTC normalization) raise on data they don't expect: a missing
+# key, a bad enum, a malformed date, an instant out of datetime's range once in UTC...
+_MODEL_ERRORS = (KeyError, ValueError, TypeError, AttributeError, OverflowError)
 
 
 class Model(Protocol):
@@ -55,11 +56,12 @@ def parse_success(endpoint: ModuleType, response: httpx.Response, expected: type
     try:
         # The body is already decoded and checked: build the model directly rather than through the
         # endpoint's _parse_response, which would decode the JSON a second time.
-        parsed = expected.from_dict(body)
+        return normalize_timestamps(expected.from_dict(body))
     except _MODEL_ERRORS as exc:
+        # Most likely a value only the format check catches (a malformed date-time): name its field.
+        check_response(operation_id, response.status_code, body, secret=secret, check_formats=True)
         problem = f"the generated model rejected it: {type(exc).__name__}"
         raise mismatch(operation_id, None, str(exc), problem, secret=secret) from None
-    return normalize_timestamps(parsed)
 
 
 def status_error(response: httpx.Response, api_key: str) -> APIStatusError:

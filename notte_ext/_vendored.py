@@ -74,21 +74,27 @@ def _is_datetime(value: str) -> bool:
 
 
 @cache
-def _validator(operation_id: str, status: int) -> Callable[[Any], Any] | None:
+def _validator(operation_id: str, status: int, check_formats: bool) -> Callable[[Any], Any] | None:
     info = operation(operation_id)
     media = info.responses.get(str(status), {}).get("content", {}).get("application/json")
     if media is None or "schema" not in media:
         return None
     schema = {**media["schema"], "components": spec().get("components", {})}
     # use_default=False: validation must not write the schema's defaults into the body it checks.
-    return fastjsonschema.compile(schema, formats={"date-time": _is_datetime}, use_default=False)
+    return fastjsonschema.compile(
+        schema, formats={"date-time": _is_datetime}, use_formats=check_formats, use_default=False
+    )
 
 
-def check_response(operation_id: str, status: int, body: Any, *, secret: str | None = None) -> None:
+def check_response(
+    operation_id: str, status: int, body: Any, *, secret: str | None = None, check_formats: bool = False
+) -> None:
     """Raise SchemaMismatchError unless `body` matches the spec's schema for this status.
 
-    `secret` (the API key) is scrubbed from the offending value the error quotes."""
-    validate = _validator(operation_id, status)
+    Without `check_formats` (the hot path) string formats such as date-time are not checked: the
+    generated models parse those anyway, and a failure there is re-checked with formats to name
+    the field. `secret` (the API key) is scrubbed from the offending value the error quotes."""
+    validate = _validator(operation_id, status, check_formats)
     if validate is None:
         return
     try:
