@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import email.utils
 import json
-import time
 from collections.abc import Mapping
 from http import HTTPStatus
 from types import ModuleType
@@ -13,6 +11,7 @@ from typing import Any, Protocol, Self, TypeVar
 import httpx
 from notte_api_client.models import HTTPValidationError, ValidationError
 
+from notte_ext._retry import retry_after_seconds
 from notte_ext._timestamps import normalize_timestamps
 from notte_ext._vendored import check_response, mismatch
 from notte_ext.errors import (
@@ -90,19 +89,6 @@ def status_error(response: httpx.Response, api_key: str) -> APIStatusError:
     if status >= 500:
         return ServerError(message, **common)
     return APIStatusError(message, **common)
-
-
-def retry_after_seconds(response: httpx.Response) -> float | None:
-    value = response.headers.get("Retry-After", "").strip()
-    if not value:
-        return None
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
 
 
 def _body(response: httpx.Response) -> Any:

@@ -50,13 +50,9 @@ class _PolicyRetry(Retry):
         return copy
 
     def delay_for(self, response: httpx.Response | Exception) -> float:
-        retry_after = response.headers.get("Retry-After", "") if isinstance(response, httpx.Response) else ""
-        if retry_after.strip():
-            try:
-                return min(max(self.parse_retry_after(retry_after), 0.0), self.max_backoff_wait)
-            except ValueError:
-                pass  # unparseable hint: fall back to our own backoff
-        return self.backoff_strategy()
+        hint = retry_after_seconds(response) if isinstance(response, httpx.Response) else None
+        # An absent or unparseable hint falls back to our own backoff.
+        return self.backoff_strategy() if hint is None else min(hint, self.max_backoff_wait)
 
     def sleep(self, response: httpx.Response | Exception) -> None:
         (self.policy.sleep or time.sleep)(self.delay_for(response))
@@ -67,6 +63,20 @@ class _PolicyRetry(Retry):
             self.policy.sleep(delay)
         else:
             await asyncio.sleep(delay)
+
+
+_HINT_PARSER = Retry()  # parse_retry_after is stateless; one instance serves every caller
+
+
+def retry_after_seconds(response: httpx.Response) -> float | None:
+    """The server's Retry-After (seconds or HTTP date) as seconds from now; None if absent or unparseable."""
+    value = response.headers.get("Retry-After", "").strip()
+    if not value:
+        return None
+    try:
+        return max(0.0, _HINT_PARSER.parse_retry_after(value))
+    except ValueError:
+        return None
 
 
 def _read_body(response: httpx.Response) -> None:

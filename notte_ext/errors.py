@@ -26,7 +26,7 @@ class NotteError(Exception):
 
 
 class ConfigurationError(NotteError, ValueError):
-    """The client was configured wrongly (no API key, unusable base URL, bad argument)."""
+    """The client was configured wrongly (no API key, unusable base URL, bad timeout or headers)."""
 
 
 class InvalidArgumentError(NotteError, ValueError):
