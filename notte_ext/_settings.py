@@ -19,11 +19,8 @@ BASE_URL_ENV = "NOTTE_API_URL"
 DEFAULT_TIMEOUT = 30.0
 
 
-def _package_version() -> str:
-    return version("notte-ext")
-
-
-USER_AGENT = f"notte-ext/{_package_version()} (python {platform.python_version()}; httpx {httpx.__version__})"
+PACKAGE_VERSION = version("notte-ext")  # read once: a metadata lookup per client would be wasted work
+USER_AGENT = f"notte-ext/{PACKAGE_VERSION} (python {platform.python_version()}; httpx {httpx.__version__})"
 
 
 @define(frozen=True)
@@ -39,7 +36,7 @@ class Settings:
     def default_headers(self) -> dict[str, str]:
         return {
             "User-Agent": USER_AGENT,
-            "x-notte-sdk-version": f"notte-ext/{_package_version()}",
+            "x-notte-sdk-version": f"notte-ext/{PACKAGE_VERSION}",
             **self.headers,
             "Authorization": f"Bearer {self.api_key}",
         }

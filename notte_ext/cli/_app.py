@@ -56,19 +56,26 @@ class NotteGroup(click.Group):
             ctx.exit(exit_code_for(error))
 
 
-def global_options(command: F) -> F:
-    options = [
-        click.option("--api-key", envvar=API_KEY_ENV, help=f"API key (default: ${API_KEY_ENV})."),
-        click.option("--base-url", envvar=BASE_URL_ENV, help=f"API URL (default: ${BASE_URL_ENV} or the Notte API)."),
-        click.option("--timeout", type=click.FloatRange(min=0, min_open=True), help="Per-request timeout, seconds."),
-        click.option(
-            "--max-retries", type=click.IntRange(min=0), default=3, show_default=True, help="Retries per request."
-        ),
-        click.option("--debug", is_flag=True, help="Show tracebacks on errors."),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
+def option_group(*decorators: Callable[[F], F]) -> Callable[[F], F]:
+    """Several click options/arguments as one decorator, in the order they are listed."""
+
+    def apply(command: F) -> F:
+        for decorator in reversed(decorators):
+            command = decorator(command)
+        return command
+
+    return apply
+
+
+global_options = option_group(
+    click.option("--api-key", envvar=API_KEY_ENV, help=f"API key (default: ${API_KEY_ENV})."),
+    click.option("--base-url", envvar=BASE_URL_ENV, help=f"API URL (default: ${BASE_URL_ENV} or the Notte API)."),
+    click.option("--timeout", type=click.FloatRange(min=0, min_open=True), help="Per-request timeout, seconds."),
+    click.option(
+        "--max-retries", type=click.IntRange(min=0), default=3, show_default=True, help="Retries per request."
+    ),
+    click.option("--debug", is_flag=True, help="Show tracebacks on errors."),
+)
 
 
 pass_state = click.make_pass_decorator(AppState)

@@ -9,32 +9,27 @@ from typing import Any
 import click
 from rich.console import Console
 
-from notte_ext.cli._app import AppState, pass_state
+from notte_ext.cli._app import AppState, option_group, pass_state
 from notte_ext.cli._output import FORMATS, write_runs
 from notte_ext.cli._summary import RunSummary
 from notte_ext.cli._time import WhenType
 from notte_ext.functions import MAX_PAGE_SIZE, FunctionRun, RunStatus
 from notte_ext.pagination import Paginator
 
-
-def listing_options(command: Any) -> Any:
-    options = [
-        click.argument("function_id"),
-        click.option(
-            "--status",
-            "statuses",
-            multiple=True,
-            type=click.Choice([status.value for status in RunStatus]),
-            help="Only runs with this status (repeatable; filtered client-side).",
-        ),
-        click.option("--running", is_flag=True, help="Only active runs (the API's only_active=true)."),
-        click.option("--since", type=WhenType(), help="Runs created at or after: ISO date/time or age (2h, 3d)."),
-        click.option("--until", type=WhenType(), help="Runs created before: ISO date/time or age."),
-        click.option("--page-size", type=click.IntRange(1, MAX_PAGE_SIZE), default=MAX_PAGE_SIZE, show_default=True),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
+listing_options = option_group(
+    click.argument("function_id"),
+    click.option(
+        "--status",
+        "statuses",
+        multiple=True,
+        type=click.Choice([status.value for status in RunStatus]),
+        help="Only runs with this status (repeatable; filtered client-side).",
+    ),
+    click.option("--running", is_flag=True, help="Only active runs (the API's only_active=true)."),
+    click.option("--since", type=WhenType(), help="Runs created at or after: ISO date/time or age (2h, 3d)."),
+    click.option("--until", type=WhenType(), help="Runs created before: ISO date/time or age."),
+    click.option("--page-size", type=click.IntRange(1, MAX_PAGE_SIZE), default=MAX_PAGE_SIZE, show_default=True),
+)
 
 
 def _listing(state: AppState, function_id: str, options: dict[str, Any], limit: int | None) -> Iterator[FunctionRun]:

@@ -7,15 +7,14 @@ Exit status: 0 nothing at or above ``--fail-on``, 1 drift at or above it,
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
 
 import click
 
+from notte_ext.cli._app import option_group
 from notte_ext.spec import Change, SpecError, diff_documents, drift, read_document
 from notte_ext.spec.report import FAIL_LEVELS, FORMATS, fails, render, rules_markdown
 
 UPSTREAM_URL = "https://api.notte.cc/openapi.json"
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 class _Unusable(click.ClickException):
@@ -24,18 +23,17 @@ class _Unusable(click.ClickException):
     exit_code = 2
 
 
-def _report_options(command: F) -> F:
-    command = click.option(
-        "--include-docs", is_flag=True, help="Also report description/summary/title/example changes (info)."
-    )(command)
-    command = click.option(
+_report_options = option_group(
+    click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True),
+    click.option(
         "--fail-on",
         type=click.Choice(FAIL_LEVELS),
         default="breaking",
         show_default=True,
         help="Exit 1 on changes at or above this level.",
-    )(command)
-    return click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)(command)
+    ),
+    click.option("--include-docs", is_flag=True, help="Also report description/summary/title/example changes (info)."),
+)
 
 
 def _run(compute: Callable[[], list[Change]], fmt: str, fail_on: str, title: str) -> None:
