@@ -13,10 +13,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
-import time
 from collections.abc import Callable
 
 from bench._server import ServerProcess, sample_server
+from bench.overhead import measure
 from notte_ext import AsyncNotteClient, NotteClient
 
 
@@ -33,20 +33,11 @@ def async_listing(server: ServerProcess, prefetch: int) -> int:
     return asyncio.run(listing())
 
 
-def median_seconds(runs: Callable[[], int], expected: int, repeat: int) -> list[float]:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        assert runs() == expected
-        times.append(time.perf_counter() - started)
-    return times
-
-
 def compare(label_a: str, a: Callable[[], int], label_b: str, b: Callable[[], int], expected: int, repeat: int) -> None:
     times: dict[str, list[float]] = {label_a: [], label_b: []}
     for _ in range(repeat):  # interleaved, so machine noise hits both sides alike
-        times[label_a] += median_seconds(a, expected, 1)
-        times[label_b] += median_seconds(b, expected, 1)
+        times[label_a].append(measure(a, expected)[0])  # wall time
+        times[label_b].append(measure(b, expected)[0])
     medians = {label: statistics.median(values) for label, values in times.items()}
     for label, seconds in medians.items():
         print(f"  {label:<28} {seconds:8.3f} s   {expected / seconds:10,.0f} runs/s")
