@@ -17,7 +17,7 @@ import statistics
 import time
 from typing import Any
 
-from notte_ext.spec import diff_documents, load_document, summary
+from notte_ext.drift import diff_documents, load_document, summary
 
 
 def _model(index: int, rng: random.Random) -> dict[str, Any]:

@@ -6,10 +6,10 @@
 """
 
 from notte_ext._client import AsyncNotteClient, ClientOptions, NotteClient
+from notte_ext._openapi import spec_version
 from notte_ext._retry import RetryPolicy
 from notte_ext._settings import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL
 from notte_ext._timestamps import aware_utc
-from notte_ext._vendored import spec_version
 from notte_ext.errors import (
     APIConnectionError,
     APIStatusError,

@@ -11,9 +11,9 @@ from typing import Any, Protocol, Self, TypeVar
 import httpx
 from notte_api_client.models import HTTPValidationError, ValidationError
 
+from notte_ext._openapi import check_response, mismatch
 from notte_ext._retry import retry_after_seconds
 from notte_ext._timestamps import normalize_timestamps
-from notte_ext._vendored import check_response, mismatch
 from notte_ext.errors import (
     APIStatusError,
     AuthenticationError,

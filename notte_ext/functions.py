@@ -19,8 +19,8 @@ from notte_api_client.models import (
     PaginatedResponseGetFunctionRunResponse,
 )
 
+from notte_ext._openapi import operation
 from notte_ext._timestamps import aware_utc
-from notte_ext._vendored import operation
 from notte_ext.errors import InvalidArgumentError
 from notte_ext.pagination import DEFAULT_MAX_PAGES, AsyncPaginator, PageRules, Paginator
 

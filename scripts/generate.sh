@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerate the attrs/httpx client from openapi.json into OUT_DIR (default: generated).
-#   1. apply the declarative customizations (spec/overlay.yaml, OpenAPI Overlay 1.0) to a
+#   1. apply the declarative customizations (codegen/overlay.yaml, OpenAPI Overlay 1.0) to a
 #      build-time copy: openapi.json itself stays byte-identical to upstream;
 #   2. run the pinned openapi-python-client with --fail-on-warning (it otherwise skips
 #      endpoints it cannot handle and still exits 0), our template overrides, and the
@@ -13,11 +13,11 @@ bin=.venv/bin
 export PATH="$PWD/$bin:$PATH"
 
 mkdir -p build
-"$bin/oas-patch" overlay openapi.json spec/overlay.yaml -o build/openapi.generator.json >/dev/null
+"$bin/oas-patch" overlay openapi.json codegen/overlay.yaml -o build/openapi.generator.json >/dev/null
 "$bin/openapi-python-client" generate \
   --path build/openapi.generator.json \
-  --config spec/generator.yaml \
-  --custom-template-path spec/templates \
+  --config codegen/generator.yaml \
+  --custom-template-path codegen/templates \
   --meta uv \
   --fail-on-warning \
   --overwrite \

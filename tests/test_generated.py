@@ -88,7 +88,7 @@ def test_the_documented_one_liner_prints_no_key() -> None:
 
 
 def test_openapi_json_is_the_seed_slice_verbatim() -> None:
-    seed = load_document((ROOT / "spec/source/list-function-runs-by-function-id.md").read_text(encoding="utf-8"))
+    seed = load_document((ROOT / "codegen/upstream/list-function-runs-by-function-id.md").read_text(encoding="utf-8"))
     vendored_text = (ROOT / "openapi.json").read_text(encoding="utf-8")
     assert json.loads(vendored_text) == seed
     assert vendored_text == dump_document(seed)  # same key order, 2-space indent
@@ -99,7 +99,7 @@ def test_openapi_json_is_the_seed_slice_verbatim() -> None:
 
 def test_template_override_is_upstream_plus_repr_edits_only() -> None:
     upstream = (Path(openapi_python_client.__file__).parent / "templates/client.py.jinja").read_text()
-    ours = (ROOT / "spec/templates/client.py.jinja").read_text()
+    ours = (ROOT / "codegen/templates/client.py.jinja").read_text()
     header, _, body = ours.partition("-#}\n")
     assert header.startswith("{#- notte-ext override")
     diff = list(difflib.unified_diff(upstream.splitlines(), body.splitlines(), n=0, lineterm=""))
@@ -120,7 +120,7 @@ def test_check_operations_reports_a_dropped_endpoint(tmp_path: Path) -> None:
 
 def _project_copy(tmp_path: Path) -> Path:
     copy = tmp_path / "project"
-    for name in ("openapi.json", "spec", "scripts", "generated"):
+    for name in ("openapi.json", "codegen", "scripts", "generated"):
         source = ROOT / name
         if source.is_dir():
             shutil.copytree(source, copy / name, ignore=shutil.ignore_patterns("__pycache__"))

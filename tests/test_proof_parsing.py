@@ -1,6 +1,6 @@
 """Property-based: every page the spec allows parses; every page it forbids is a SchemaMismatchError.
 
-Bodies come from the vendored openapi.json itself (`tests/spec_strategies.py`), so these
+Bodies come from the vendored openapi.json itself (`tests/schema_strategies.py`), so these
 properties follow each regeneration. Example counts: hypothesis profile "ci" in `make test`,
 "proof" in `make proof` (see tests/conftest.py).
 """
@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from notte_ext import NotteClient, RetryPolicy, SchemaMismatchError
 from notte_ext._responses import parse_success
 from notte_ext.functions import RunsPage
-from tests.spec_strategies import (
+from tests.schema_strategies import (
     SuccessOperation,
     canonical,
     invalid_bodies,

@@ -11,8 +11,8 @@ from collections.abc import Callable
 import click
 
 from notte_ext.cli._app import option_group
-from notte_ext.spec import Change, SpecError, diff_documents, drift, read_document
-from notte_ext.spec.report import FAIL_LEVELS, FORMATS, fails, render, rules_markdown
+from notte_ext.drift import Change, SpecError, diff_documents, drift, read_document
+from notte_ext.drift.report import FAIL_LEVELS, FORMATS, fails, render, rules_markdown
 
 UPSTREAM_URL = "https://api.notte.cc/openapi.json"
 

@@ -5,13 +5,13 @@ each change with a rule id and a severity judged from a client generated from
 ``base``; ``drift`` does the same for upstream against our vendored slice.
 """
 
-from notte_ext.spec.changes import Change, summary
-from notte_ext.spec.diff import diff_documents
-from notte_ext.spec.drift import drift, vendored_keys
-from notte_ext.spec.errors import SpecError
-from notte_ext.spec.load import load_document, read_document
-from notte_ext.spec.rules import RULES, Rule, Severity
-from notte_ext.spec.slice import slice_document
+from notte_ext.drift.changes import Change, summary
+from notte_ext.drift.diff import diff_documents
+from notte_ext.drift.errors import SpecError
+from notte_ext.drift.load import load_document, read_document
+from notte_ext.drift.rules import RULES, Rule, Severity
+from notte_ext.drift.slice import slice_document
+from notte_ext.drift.upstream import drift, vendored_keys
 
 __all__ = [
     "RULES",

@@ -24,8 +24,8 @@ import notte_api_client.api
 import notte_api_client.models
 from hypothesis_jsonschema import from_schema
 
+from notte_ext._openapi import HTTP_METHODS, document
 from notte_ext._timestamps import aware_utc
-from notte_ext._vendored import HTTP_METHODS, spec
 
 JSON = Any
 REF_PREFIX = "#/components/schemas/"
@@ -69,10 +69,10 @@ def _model_class(ref: str) -> type[Any]:
 
 
 def success_operations() -> list[SuccessOperation]:
-    document = spec()
-    schemas = document.get("components", {}).get("schemas", {})
+    spec = document()
+    schemas = spec.get("components", {}).get("schemas", {})
     found = []
-    for item in document["paths"].values():
+    for item in spec["paths"].values():
         for method in HTTP_METHODS:
             operation = item.get(method)
             if operation is None:

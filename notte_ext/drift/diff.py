@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from notte_ext.spec.changes import Change, ordered
-from notte_ext.spec.operations import Operation, operations, parameter_schema, parameters
-from notte_ext.spec.refs import Resolver, escape
-from notte_ext.spec.schema_diff import Finding, SchemaComparer, Subject
+from notte_ext.drift.changes import Change, ordered
+from notte_ext.drift.operations import Operation, operations, parameter_schema, parameters
+from notte_ext.drift.refs import Resolver, escape
+from notte_ext.drift.schema_diff import Finding, SchemaComparer, Subject
 
 _REQUEST_PARAMETER = Subject("request", "request-parameter")
 _REQUEST_BODY = Subject("request", "request-body")

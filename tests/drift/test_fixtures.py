@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from notte_ext.spec import diff_documents
-from tests.spec.builders import ours, param, pets, rename_refs, reverse_keys, run_props, runs, schema
+from notte_ext.drift import diff_documents
+from tests.drift.builders import ours, param, pets, rename_refs, reverse_keys, run_props, runs, schema
 
 Doc = dict[str, Any]
 Pair = tuple[Doc, Doc]

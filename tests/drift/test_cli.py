@@ -14,11 +14,11 @@ import pytest
 from click.testing import CliRunner, Result
 
 from notte_ext.cli import main
-from tests.spec.builders import ROOT, param, run_props
-from tests.spec.test_engine import superset_upstream
+from tests.drift.builders import ROOT, param, run_props
+from tests.drift.test_engine import superset_upstream
 
 OPENAPI = str(ROOT / "openapi.json")
-SEED = str(ROOT / "spec/source/list-function-runs-by-function-id.md")
+SEED = str(ROOT / "codegen/upstream/list-function-runs-by-function-id.md")
 
 
 def run(*args: str) -> Result:

@@ -11,9 +11,9 @@ import math
 from dataclasses import dataclass, replace
 from typing import Any
 
-from notte_ext.spec.normalize import SchemaView, canonical_value, fingerprint, view
-from notte_ext.spec.refs import Resolver, escape
-from notte_ext.spec.rules import BOUNDS
+from notte_ext.drift.normalize import SchemaView, canonical_value, fingerprint, view
+from notte_ext.drift.refs import Resolver, escape
+from notte_ext.drift.rules import BOUNDS
 
 _DOCS = {"description": "description-changed", "title": "title-changed", "example": "example-changed"}
 _DOCS |= {"examples": "example-changed"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from notte_ext.spec.errors import SpecError
+from notte_ext.drift.errors import SpecError
 
 
 def escape(token: str) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from notte_ext.spec.changes import Change, summary
-from notte_ext.spec.rules import RULES, Severity
+from notte_ext.drift.changes import Change, summary
+from notte_ext.drift.rules import RULES, Severity
 
 FORMATS = ("text", "json", "markdown")
 FAIL_LEVELS = ("breaking", "warning", "any")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from notte_ext.spec.rules import RULES, Severity
+from notte_ext.drift.rules import RULES, Severity
 
 
 @dataclass(frozen=True, order=False)

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import yaml
 
-from notte_ext.spec.errors import SpecError
+from notte_ext.drift.errors import SpecError
 
 # docs.notte.cc publishes per-operation pages that embed the spec in a ````yaml fence.
 _FENCE = re.compile(r"^````yaml[^\n]*\n(.*?)\n````", re.S | re.M)

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, replace
 from typing import Any
 
-from notte_ext.spec.refs import Resolver
+from notte_ext.drift.refs import Resolver
 
 # Keywords that give a schema a shape of its own, beside an anyOf/oneOf.
 _STRUCTURAL = {"type", "properties", "items", "enum", "const", "additionalProperties", "format", "pattern"}

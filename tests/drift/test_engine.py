@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from notte_ext.spec import (
+from notte_ext.drift import (
     RULES,
     SpecError,
     diff_documents,
@@ -19,12 +19,12 @@ from notte_ext.spec import (
     slice_document,
     vendored_keys,
 )
-from notte_ext.spec.report import fails, render_json, render_markdown, render_text, rules_markdown
+from notte_ext.drift.report import fails, render_json, render_markdown, render_text, rules_markdown
 from scripts.vendor_spec import dump_document
 from scripts.vendor_spec import main as vendor_main
-from tests.spec.builders import OURS, ROOT, RUNS_LABEL, ours, param, pets, run_props, runs, schema
+from tests.drift.builders import OURS, ROOT, RUNS_LABEL, ours, param, pets, run_props, runs, schema
 
-SEED = ROOT / "spec/source/list-function-runs-by-function-id.md"
+SEED = ROOT / "codegen/upstream/list-function-runs-by-function-id.md"
 
 
 def superset_upstream() -> dict[str, Any]:
@@ -191,7 +191,7 @@ def test_fail_on_levels(severities: list[str], fail_on: str, expected: bool) -> 
         "warning": "request-parameter-removed",
         "info": "endpoint-added",
     }
-    from notte_ext.spec import Change
+    from notte_ext.drift import Change
 
     changes = [Change.of(by_severity[s], "GET /x", "", "m") for s in severities]
     assert fails(changes, fail_on) is expected

@@ -1,5 +1,5 @@
-"""The vendored OpenAPI spec (openapi.json, packaged in notte_ext) at run time: its version, operations,
-and response validators. (`notte_ext.spec` is something else: the drift engine that diffs specs.)
+"""The vendored OpenAPI document (openapi.json, packaged in notte_ext) at run time: its version,
+operations and response validators.
 
 The generated models trust what they are given (a string field accepts an int, an unknown
 enum value dies in a bare ValueError). Validating each documented response against the
@@ -25,14 +25,14 @@ HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "tra
 
 
 @cache
-def spec() -> dict[str, Any]:
+def document() -> dict[str, Any]:
     text = files("notte_ext").joinpath("openapi.json").read_text(encoding="utf-8")
-    document: dict[str, Any] = json.loads(text)
-    return document
+    parsed: dict[str, Any] = json.loads(text)
+    return parsed
 
 
 def spec_version() -> str:
-    return str(spec()["info"]["version"])
+    return str(document()["info"]["version"])
 
 
 @define(frozen=True)
@@ -53,7 +53,7 @@ class OperationInfo:
 
 @cache
 def operation(operation_id: str) -> OperationInfo:
-    for path, item in spec()["paths"].items():
+    for path, item in document()["paths"].items():
         for method in HTTP_METHODS:
             if item.get(method, {}).get("operationId") == operation_id:
                 spec_op = item[method]
@@ -79,7 +79,7 @@ def _validator(operation_id: str, status: int, check_formats: bool) -> Callable[
     media = info.responses.get(str(status), {}).get("content", {}).get("application/json")
     if media is None or "schema" not in media:
         return None
-    schema = {**media["schema"], "components": spec().get("components", {})}
+    schema = {**media["schema"], "components": document().get("components", {})}
     # use_default=False: validation must not write the schema's defaults into the body it checks.
     return fastjsonschema.compile(
         schema, formats={"date-time": _is_datetime}, use_formats=check_formats, use_default=False

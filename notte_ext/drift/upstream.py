@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from notte_ext.spec.changes import Change, ordered
-from notte_ext.spec.diff import diff_documents
-from notte_ext.spec.operations import operations
-from notte_ext.spec.refs import Resolver
-from notte_ext.spec.slice import slice_document
+from notte_ext.drift.changes import Change, ordered
+from notte_ext.drift.diff import diff_documents
+from notte_ext.drift.operations import operations
+from notte_ext.drift.refs import Resolver
+from notte_ext.drift.slice import slice_document
 
 
 def vendored_keys(vendored: dict[str, Any]) -> list[tuple[str, str]]:

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from notte_ext.spec.errors import SpecError
-from notte_ext.spec.operations import HTTP_METHODS, operations
-from notte_ext.spec.refs import Resolver, unescape
+from notte_ext.drift.errors import SpecError
+from notte_ext.drift.operations import HTTP_METHODS, operations
+from notte_ext.drift.refs import Resolver, unescape
 
 _COMPONENT_REF = "#/components/"
 
