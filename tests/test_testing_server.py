@@ -4,6 +4,7 @@ API 1.4.40 (the vendored spec) by default, or any revision document it is given.
 from __future__ import annotations
 
 import json
+import random
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
+from jsonschema import Draft202012Validator
 from notte_api_client import AuthenticatedClient
 from notte_api_client.api.functions import list_function_runs_by_function_id as op
 from notte_api_client.models import PaginatedResponseGetFunctionRunResponse
@@ -31,6 +33,7 @@ from notte_ext.testing import (
     spec_violations,
     validate_response,
 )
+from notte_ext.testing.schema_values import value_for_schema
 from tests.conftest import FUNCTION_ID, RUN_COUNT, SAMPLE_NOW
 
 
@@ -536,3 +539,27 @@ def test_fields_and_statuses_only_a_newer_document_knows_are_generated_from_thei
 def test_a_document_without_the_operation_is_refused_clearly() -> None:
     with pytest.raises(ValueError, match="declares no operation 'list_function_runs_by_function_id'"):
         NotteTestServer(spec={"openapi": "3.1.0", "paths": {}})
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"type": "integer", "exclusiveMinimum": 0, "exclusiveMaximum": 3},
+        {"type": "number", "exclusiveMaximum": 1.5},
+        {"type": "number", "minimum": 2, "maximum": 2.5},
+        {"type": "string", "format": "uuid"},
+        {"type": ["string", "null"], "minLength": 20, "maxLength": 30},
+        {"type": "string", "format": "date-time"},
+        {"type": "array", "items": {"type": "boolean"}, "minItems": 2},
+        {"type": "object", "properties": {"n": {"const": 4}, "e": {"enum": [None, "x"]}}, "required": ["n", "e"]},
+        {"anyOf": [{"type": "null"}, {"$ref": "#/components/schemas/ValidationError"}]},
+    ],
+)
+def test_a_value_generated_from_a_schema_is_valid_for_it(schema: dict[str, Any]) -> None:
+    operation = RunsOperation.load()
+    checker = Draft202012Validator.FORMAT_CHECKER
+    resolvable = {**schema, "components": operation.document["components"]}
+    for rng in (None, random.Random(3), random.Random(4)):  # noqa: S311 - reproducible choices
+        value = value_for_schema(schema, operation, rng=rng)
+        Draft202012Validator(resolvable, format_checker=checker).validate(value)
+        assert value is not None

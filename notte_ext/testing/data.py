@@ -88,13 +88,11 @@ def make_run(
     written as given, like ``extra`` keys (e.g. fields from another API version). Timestamps may
     be datetimes (written as UTC ``...Z``) or strings (written verbatim).
     """
-    operation = RunsOperation.load(spec)
     run_id = function_run_id or str(uuid.uuid4())
-    created = _as_text(created_at if created_at is not None else datetime.now(UTC))
-    given: dict[str, Any] = {
+    given = {
         "function_id": function_id,
         "function_run_id": run_id,
-        "created_at": created,
+        "created_at": _as_text(created_at if created_at is not None else datetime.now(UTC)),
         "updated_at": _as_text(updated_at) if updated_at is not None else None,
         "status": status,
         "session_id": session_id,
@@ -103,12 +101,23 @@ def make_run(
         "result": result,
         "local": local,
     }
+    return {**_shape_run(given, RunsOperation.load(spec)), **extra}
+
+
+def _shape_run(
+    given: Mapping[str, Any], operation: RunsOperation, rng: random.Random | None = None, *, undeclared: bool = True
+) -> dict[str, Any]:
+    """A run with every field ``operation``'s item schema declares: the ``given`` value (None: not
+    given), else the field's rule, else a value generated from its schema (varied by ``rng``).
+    With ``undeclared``, given values of fields the schema does not declare follow, as given."""
+    run_id, created = given["function_run_id"], given["created_at"]
+    statuses = operation.statuses
     rules: dict[str, Any] = {
         "updated_at": created,
-        "status": "closed" if "closed" in operation.statuses or not operation.statuses else operation.statuses[0],
+        "status": "closed" if "closed" in statuses or not statuses else statuses[0],
         "logs": [],
         "local": False,
-        "workflow_id": function_id,
+        "workflow_id": given["function_id"],
         "workflow_run_id": run_id,
     }
     run: dict[str, Any] = {}
@@ -120,9 +129,10 @@ def make_run(
         elif name in given and operation.allows_null(schema):  # a known field whose default is null
             run[name] = None
         else:
-            run[name] = value_for_schema(schema, operation, name=name, moment=created)
-    undeclared = {name: value for name, value in given.items() if value is not None and name not in run}
-    return {**run, **undeclared, **extra}
+            run[name] = value_for_schema(schema, operation, name=name, moment=created, rng=rng)
+    if undeclared:
+        run.update({name: value for name, value in given.items() if value is not None and name not in run})
+    return run
 
 
 def _age_seconds(index: int, count: int, days: float) -> float:
@@ -170,44 +180,19 @@ def generate_runs(
         previous_age = age
         created = newest - timedelta(seconds=age)
         updated = min(newest, created + timedelta(seconds=rng.randrange(1, 3600)))
-        known: dict[str, Any] = {
+        given = {
+            "function_id": function_id,
+            "function_run_id": run_id,
+            "created_at": format_timestamp(created),
+            "updated_at": format_timestamp(updated),
+            "status": status,
             "session_id": f"session-{run_id[:8]}",
             "logs": [f"run {index} started", *([f"run {index} {status}"] if status != "active" else [])],
             "variables": {"index": index} if index % 3 else None,
             "result": {"closed": "ok", "failed": "error: step timed out"}.get(status),
             "local": index % 10 == 0,
         }
-        run = make_run(
-            function_id,
-            function_run_id=run_id,
-            status=status,
-            created_at=created,
-            updated_at=updated,
-            spec=operation,
-            **{name: value for name, value in known.items() if operation.declares(name)},
-        )
-        # Fields without a rule vary from run to run (reproducibly) instead of all holding one value.
-        for name, schema in operation.item_fields.items():
-            if name not in _RULED_FIELDS:
-                run[name] = value_for_schema(schema, operation, name=name, moment=run["created_at"], rng=rng)
+        # Only declared fields: a sample run of a revision without `logs` has no logs.
+        run = _shape_run(given, operation, rng, undeclared=False)
         runs.append(run)
     return runs
-
-
-# Every field make_run or generate_runs has a sample rule for.
-_RULED_FIELDS = frozenset(
-    {
-        "function_id",
-        "function_run_id",
-        "created_at",
-        "updated_at",
-        "status",
-        "session_id",
-        "logs",
-        "variables",
-        "result",
-        "local",
-        "workflow_id",
-        "workflow_run_id",
-    }
-)

@@ -54,10 +54,6 @@ class RunsOperation:
             return _load_path((spec or DEFAULT_SPEC_PATH).resolve())
         return cls(spec)
 
-    @property
-    def version(self) -> str:
-        return str(self.document.get("info", {}).get("version", "?"))
-
     def resolve(self, schema: Mapping[str, Any]) -> Mapping[str, Any]:
         """``schema`` with its (chain of) local ``$ref`` followed."""
         seen: set[str] = set()
@@ -81,9 +77,6 @@ class RunsOperation:
             for p in declared
             if p.get("in") == "query"
         )
-
-    def parameter(self, name: str) -> QueryParameter | None:
-        return next((p for p in self.query_parameters if p.name == name), None)
 
     def response_schema(self, status: int) -> Mapping[str, Any]:
         """The JSON body schema documented for ``status`` (ValueError when there is none)."""
@@ -112,9 +105,6 @@ class RunsOperation:
     def item_fields(self) -> Mapping[str, Mapping[str, Any]]:
         """Each declared field of a run and its schema, in declaration order."""
         return {name: self.resolve(schema) for name, schema in self.item_schema.get("properties", {}).items()}
-
-    def declares(self, field: str) -> bool:
-        return field in self.item_fields
 
     @functools.cached_property
     def statuses(self) -> tuple[str, ...]:
@@ -145,7 +135,7 @@ class RunsOperation:
     def allows_null(self, schema: Mapping[str, Any]) -> bool:
         schema = self.resolve(schema)
         kinds = schema.get("type")
-        if kinds == "null" or (isinstance(kinds, list) and "null" in kinds) or None in schema.get("enum", [0]):
+        if kinds == "null" or (isinstance(kinds, list) and "null" in kinds) or None in schema.get("enum", ()):
             return True
         return any(self.allows_null(branch) for key in ("anyOf", "oneOf") for branch in schema.get(key, []))
 

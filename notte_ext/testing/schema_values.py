@@ -7,6 +7,7 @@ carries every declared field and still validates. With an ``rng`` the choice var
 
 from __future__ import annotations
 
+import math
 import random
 import uuid
 from collections.abc import Mapping
@@ -44,6 +45,11 @@ def value_for_schema(
     fields; without ``rng`` the choice is the first/smallest one.
     """
     schema = operation.non_null(schema)
+    branches = [
+        b for key in ("anyOf", "oneOf") for b in schema.get(key, []) if operation.resolve(b).get("type") != "null"
+    ]
+    if branches:  # a union: any branch will do, the first is the simplest
+        return value_for_schema(branches[0], operation, name=name, moment=moment, rng=rng, depth=depth + 1)
     if "const" in schema:
         return schema["const"]
     choices = [value for value in schema.get("enum", []) if value is not None]
@@ -93,10 +99,16 @@ def _string(schema: Mapping[str, Any], name: str, moment: str, rng: random.Rando
 
 
 def _number(schema: Mapping[str, Any], kind: str, rng: random.Random | None) -> int | float:
-    low = schema.get("minimum", schema.get("exclusiveMinimum", 0))
-    if "exclusiveMinimum" in schema and "minimum" not in schema:
-        low = low + 1 if kind == "integer" else low + 0.5
-    high = schema.get("maximum", low + 100)
-    if kind == "integer":
-        return rng.randint(int(low), int(high)) if rng else int(low)
-    return rng.uniform(float(low), float(high)) if rng else float(low)
+    integer = kind == "integer"
+    # Exclusive bounds: an integer steps inside; a number takes the middle of its range.
+    step = 1 if integer else 0
+    low = schema.get("minimum", schema["exclusiveMinimum"] + step if "exclusiveMinimum" in schema else None)
+    high = schema.get("maximum", schema["exclusiveMaximum"] - step if "exclusiveMaximum" in schema else None)
+    low = low if low is not None else (high - 100 if high is not None else 0)
+    high = high if high is not None else low + 100
+    if integer:
+        return rng.randint(math.ceil(low), math.floor(high)) if rng else math.ceil(low)
+    if rng:
+        return rng.uniform(float(low), float(high))
+    exclusive = "exclusiveMinimum" in schema or "exclusiveMaximum" in schema
+    return (low + high) / 2 if exclusive else float(low)
