@@ -11,6 +11,10 @@
 In pytest, the ``notte_server`` fixture gives a started server (and fails the test if the server
 ever generated a response that does not match openapi.json). From a shell:
 ``python -m notte_ext.testing --port 8000`` or ``notte-ext serve``.
+
+The server follows its OpenAPI document (default: the vendored openapi.json; ``NotteTestServer(
+spec=path_or_document)`` for another revision): run fields, statuses, query parameters, schemas.
+Sample runs end at the current minute (``add_function(..., now=...)`` pins the clock).
 """
 
 from notte_ext.testing.api import SYSTEM_TOKEN
