@@ -126,7 +126,7 @@ def _shape_run(
             run[name] = given[name]
         elif name in rules:
             run[name] = rules[name]
-        elif name in given and operation.allows_null(schema):  # a known field whose default is null
+        elif name in given and name in operation.nullable_fields:  # a known field whose default is null
             run[name] = None
         else:
             run[name] = value_for_schema(schema, operation, name=name, moment=created, rng=rng)

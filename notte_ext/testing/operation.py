@@ -107,6 +107,11 @@ class RunsOperation:
         return {name: self.resolve(schema) for name, schema in self.item_schema.get("properties", {}).items()}
 
     @functools.cached_property
+    def nullable_fields(self) -> frozenset[str]:
+        """The fields of a run that may be null."""
+        return frozenset(name for name, schema in self.item_fields.items() if self.allows_null(schema))
+
+    @functools.cached_property
     def statuses(self) -> tuple[str, ...]:
         """The ``status`` enum of a run (empty when the document declares none)."""
         return tuple(str(value) for value in self.enum_values(self.item_fields.get("status", {})))
