@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -25,12 +26,15 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 FUNCTION_ID = "fn-1"
 RUN_COUNT = 250
+# The fixture's sample data ends at this fixed instant (not the wall clock), so tests may rely on
+# its runs being in the past: `--since 1h` finds none of them.
+SAMPLE_NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 @pytest.fixture
 def server(notte_server: NotteTestServer) -> NotteTestServer:
-    """The plugin's server with 250 generated runs of ``fn-1``."""
-    notte_server.add_function(FUNCTION_ID, runs=RUN_COUNT)
+    """The plugin's server with 250 generated runs of ``fn-1``, the newest at ``SAMPLE_NOW``."""
+    notte_server.add_function(FUNCTION_ID, runs=RUN_COUNT, now=SAMPLE_NOW)
     return notte_server
 
 

@@ -1,8 +1,13 @@
-"""The local Notte server behaves like API 1.4.40 documents GET /functions/{function_id}/runs."""
+"""The local Notte server behaves like its OpenAPI document says GET /functions/{function_id}/runs does:
+API 1.4.40 (the vendored spec) by default, or any revision document it is given."""
 
 from __future__ import annotations
 
 import json
+import random
+import subprocess
+import sys
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -10,20 +15,26 @@ from typing import Any
 
 import httpx
 import pytest
+from jsonschema import Draft202012Validator
 from notte_api_client import AuthenticatedClient
 from notte_api_client.api.functions import list_function_runs_by_function_id as op
 from notte_api_client.models import PaginatedResponseGetFunctionRunResponse
 
 from notte_ext.testing import (
+    SAMPLE_DAYS,
+    SYSTEM_TOKEN,
     NoFault,
     NotteTestServer,
+    RunsOperation,
     SpecViolationError,
     generate_runs,
     make_run,
+    sample_clock,
     spec_violations,
     validate_response,
 )
-from tests.conftest import FUNCTION_ID, RUN_COUNT
+from notte_ext.testing.schema_values import value_for_schema
+from tests.conftest import FUNCTION_ID, RUN_COUNT, SAMPLE_NOW
 
 
 def _runs(http: httpx.Client, function_id: str = FUNCTION_ID, **params: Any) -> httpx.Response:
@@ -190,9 +201,9 @@ def test_reset_forgets_data_faults_and_extra_keys(server: NotteTestServer, http:
 
 
 def test_generated_runs_are_deterministic_unique_and_varied() -> None:
-    runs = generate_runs("fn-1", 250)
-    assert runs == generate_runs("fn-1", 250)
-    assert runs != generate_runs("fn-1", 250, seed=1)
+    runs = generate_runs("fn-1", 250, now=SAMPLE_NOW)
+    assert runs == generate_runs("fn-1", 250, now=SAMPLE_NOW)
+    assert runs != generate_runs("fn-1", 250, seed=1, now=SAMPLE_NOW)
     assert len({run["function_run_id"] for run in runs}) == 250
     assert {run["status"] for run in runs} == {"active", "closed", "failed"}
     created = [datetime.fromisoformat(run["created_at"]) for run in runs]
@@ -217,8 +228,9 @@ def test_validate_response_names_what_is_wrong() -> None:
 
 
 def test_a_missing_spec_is_reported_clearly(tmp_path: Path) -> None:
-    with pytest.raises(FileNotFoundError, match="pass spec_path="):
-        spec_violations({}, 200, spec_path=tmp_path / "openapi.json")
+    for where in ({"spec": tmp_path / "openapi.json"}, {"spec_path": tmp_path / "openapi.json"}):
+        with pytest.raises(FileNotFoundError, match=r"no OpenAPI document at .*openapi\.json: pass spec="):
+            spec_violations({}, 200, **where)
 
 
 def test_the_server_records_responses_it_generates_that_break_the_spec() -> None:
@@ -245,3 +257,309 @@ def test_the_fixture_fails_a_test_whose_server_broke_the_spec(pytester: pytest.P
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=1, errors=1)
     result.stdout.fnmatch_lines(["*break openapi.json*", "*'queued' is not one of*"])
+
+
+# -- sample data relative to a clock --------------------------------------------------------------
+
+
+def _created(runs: list[dict[str, Any]]) -> list[datetime]:
+    return [datetime.fromisoformat(run["created_at"]) for run in runs]
+
+
+def test_generated_runs_end_at_the_clocks_minute_and_span_the_sample_days() -> None:
+    clock = datetime(2026, 3, 4, 5, 6, 7, 890, tzinfo=UTC)
+    runs = generate_runs("fn-1", 250, now=clock)
+    created = _created(runs)
+    assert created[0] == sample_clock(clock) == datetime(2026, 3, 4, 5, 6, tzinfo=UTC)
+    assert created == sorted(set(created), reverse=True)  # strictly newest first
+    assert timedelta(days=SAMPLE_DAYS - 2) < created[0] - created[-1] <= timedelta(days=SAMPLE_DAYS)
+    assert max(datetime.fromisoformat(run["updated_at"]) for run in runs) <= created[0]
+    assert all(datetime.fromisoformat(run["updated_at"]) >= moment for run, moment in zip(runs, created, strict=True))
+    # Denser towards now, like real traffic: "the last 2 hours" and "today" are never empty.
+    assert sum(moment > created[0] - timedelta(hours=2) for moment in created) >= 5
+    assert sum(moment >= created[0].replace(hour=0) for moment in created) >= 5
+
+
+def test_the_clock_moves_the_runs_but_not_their_ids() -> None:
+    before = generate_runs("fn-1", 40, now=SAMPLE_NOW)
+    later = generate_runs("fn-1", 40, now=SAMPLE_NOW + timedelta(days=300, minutes=7))
+    assert [run["function_run_id"] for run in later] == [run["function_run_id"] for run in before]
+    shifts = {b - a for a, b in zip(_created(before), _created(later), strict=True)}
+    assert shifts == {timedelta(days=300, minutes=7)}
+
+
+def test_without_a_clock_sample_data_ends_at_the_current_minute(notte_server: NotteTestServer) -> None:
+    start = sample_clock()
+    notte_server.add_function("fn-now", runs=30)
+    end = datetime.now(UTC)
+    with httpx.Client(base_url=notte_server.url, headers={"Authorization": f"Bearer {notte_server.api_key}"}) as http:
+        recent = _runs(http, "fn-now", only_active="false", page_size=100).json()["items"]
+    newest = _created(recent)[0]
+    assert start <= newest <= end
+    assert newest == newest.replace(second=0, microsecond=0)
+
+
+def test_serve_then_runs_list_since_2h_lists_runs() -> None:
+    cli = str(Path(sys.executable).with_name("notte-ext"))
+    with subprocess.Popen(
+        [cli, "serve", "--port", "0", "--api-key", "sk-serve-test"], stdout=subprocess.PIPE, text=True
+    ) as serving:
+        try:
+            assert serving.stdout is not None
+            url = serving.stdout.readline().split(" on ")[-1].strip()
+            listing = subprocess.run(
+                [cli, "--base-url", url, "--api-key", "sk-serve-test", "runs", "list", "fn-sample", "--since", "2h"],
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+        finally:
+            serving.terminate()
+            serving.wait(timeout=10)
+    assert listing.returncode == 0, listing.stderr
+    listed = [json.loads(line) for line in listing.stdout.splitlines()]
+    assert len(listed) >= 5
+    two_hours_ago = datetime.now(UTC) - timedelta(hours=2)
+    assert all(datetime.fromisoformat(run["created_at"]) >= two_hours_ago for run in listed)
+
+
+# -- following the document it serves --------------------------------------------------------------
+
+_RUNS_PATH = "/functions/{function_id}/runs"
+UPSTREAM_1_10_ITEM_FIELDS = {
+    "function_id",
+    "function_run_id",
+    "created_at",
+    "updated_at",
+    "status",
+    "session_id",
+    "local",
+    "workflow_id",
+    "workflow_run_id",
+}
+FUNCTION_SOURCES = ["console", "anything", "cli", "node-sdk", "python-sdk", "rest-api"]
+
+
+def revision_1_10() -> dict[str, Any]:
+    """Upstream 1.10's shape (issue 11's facts), derived from the vendored document: renamed
+    components, an item without logs/variables/result, ``only_active`` defaulting to false, new
+    query parameters ``include_system`` (bool, default true) and ``source`` (enum FunctionSource)."""
+    # Upstream renamed the item schema, and the page schema with it (keys, $refs and titles).
+    text = json.dumps(RunsOperation.load().document).replace("GetFunctionRunResponse", "FunctionRunListItemResponse")
+    document: dict[str, Any] = json.loads(text)
+    document["info"]["version"] = "1.10.0"
+    schemas = document["components"]["schemas"]
+    for gone in ("logs", "variables", "result"):
+        del schemas["FunctionRunListItemResponse"]["properties"][gone]
+    schemas["FunctionSource"] = {"type": "string", "enum": FUNCTION_SOURCES, "title": "FunctionSource"}
+    parameters = document["paths"][_RUNS_PATH]["get"]["parameters"]
+    next(p for p in parameters if p["name"] == "only_active")["schema"]["default"] = False
+    boolean = {"type": "boolean", "default": True, "title": "Include System"}
+    source = {"anyOf": [{"$ref": "#/components/schemas/FunctionSource"}, {"type": "null"}], "title": "Source"}
+    parameters[5:5] = [
+        {"name": "include_system", "in": "query", "required": False, "schema": boolean},
+        {"name": "source", "in": "query", "required": False, "schema": source},
+    ]
+    return document
+
+
+@pytest.fixture
+def revision() -> dict[str, Any]:
+    return revision_1_10()
+
+
+@pytest.fixture
+def revision_http(revision: dict[str, Any]) -> Iterator[httpx.Client]:
+    """A raw client on a server following ``revision``, with 60 runs of ``fn-1``; fails on any violation."""
+    with NotteTestServer(spec=revision) as server:
+        server.add_function(FUNCTION_ID, runs=60, now=SAMPLE_NOW)
+        with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {server.api_key}"}) as http:
+            yield http
+    assert server.violations == []
+
+
+def test_the_derived_revision_has_the_upstream_shape(revision: dict[str, Any]) -> None:
+    operation = RunsOperation.load(revision)
+    assert set(operation.item_fields) == UPSTREAM_1_10_ITEM_FIELDS
+    assert [p.name for p in operation.query_parameters] == [
+        "page",
+        "page_size",
+        "only_active",
+        "only_current_token",
+        "include_system",
+        "source",
+    ]
+    assert "GetFunctionRunResponse" not in json.dumps(revision)
+
+
+def test_against_1_10_runs_carry_exactly_its_item_fields_and_validate(
+    revision: dict[str, Any], revision_http: httpx.Client
+) -> None:
+    body = _runs(revision_http, page_size=100).json()
+    assert len(body["items"]) == 60  # only_active defaults to false in 1.10: every run
+    assert {item["status"] for item in body["items"]} == {"active", "closed", "failed"}
+    assert all(set(item) == UPSTREAM_1_10_ITEM_FIELDS for item in body["items"])
+    validate_response(body, 200, spec=revision)
+    with pytest.raises(SpecViolationError, match="'has_previous' is a required property"):
+        validate_response({k: v for k, v in body.items() if k != "has_previous"}, 200, spec=revision)
+    assert {item["status"] for item in _runs(revision_http, only_active="true", page_size=100).json()["items"]} == {
+        "active"
+    }
+
+
+def test_make_run_follows_the_document_it_is_given(revision: dict[str, Any]) -> None:
+    assert set(make_run("fn", spec=revision)) == UPSTREAM_1_10_ITEM_FIELDS
+    assert set(make_run("fn")) == set(RunsOperation.load().item_fields)
+    explicit = make_run("fn", logs=["kept"], spec=revision)  # asked for: written, like any extra field
+    assert explicit["logs"] == ["kept"]
+
+
+def test_against_1_10_a_bad_boolean_is_a_422_naming_it(revision: dict[str, Any], revision_http: httpx.Client) -> None:
+    response = _runs(revision_http, include_system="maybe")
+    assert response.status_code == 422
+    validate_response(response.json(), 422, spec=revision)
+    (error,) = response.json()["detail"]
+    assert (error["loc"], error["type"], error["input"]) == (["query", "include_system"], "bool_parsing", "maybe")
+
+
+def test_against_1_10_an_unknown_source_is_a_422_listing_the_allowed_values(revision_http: httpx.Client) -> None:
+    response = _runs(revision_http, source="bogus")
+    assert response.status_code == 422
+    (error,) = response.json()["detail"]
+    expected = "'console', 'anything', 'cli', 'node-sdk', 'python-sdk' or 'rest-api'"
+    assert error == {
+        "type": "enum",
+        "loc": ["query", "source"],
+        "msg": f"Input should be {expected}",
+        "input": "bogus",
+        "ctx": {"expected": expected},
+    }
+    accepted = _runs(revision_http, source="python-sdk", page_size=100)
+    assert (accepted.status_code, len(accepted.json()["items"])) == (200, 60)  # accepted, not a filter
+
+
+def test_include_system_false_hides_the_runs_notte_itself_started(revision: dict[str, Any]) -> None:
+    with NotteTestServer(spec=revision) as server:
+        server.add_function("fn", runs=5, now=SAMPLE_NOW)
+        system = server.add_run("fn", token=SYSTEM_TOKEN, created_at=SAMPLE_NOW)
+        with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {server.api_key}"}) as http:
+            default = [item["function_run_id"] for item in _runs(http, "fn").json()["items"]]
+            without = [item["function_run_id"] for item in _runs(http, "fn", include_system="false").json()["items"]]
+    assert server.violations == []
+    assert system["function_run_id"] in default
+    assert without == [run_id for run_id in default if run_id != system["function_run_id"]]
+    assert len(without) == 5
+
+
+def test_undeclared_parameters_are_ignored_as_fastapi_does(server: NotteTestServer, http: httpx.Client) -> None:
+    server.add_run(FUNCTION_ID, token=SYSTEM_TOKEN, status="active")
+    with_system = _runs(http, page_size=100).json()["items"]
+    for query in ({"include_system": "false"}, {"include_system": "maybe"}, {"source": "bogus"}):
+        response = _runs(http, page_size=100, **query)  # 1.4.40 declares neither parameter
+        assert (response.status_code, response.json()["items"]) == (200, with_system)
+
+
+def _with_parameter(document: dict[str, Any], name: str, schema: dict[str, Any], *, required: bool = False) -> None:
+    document["paths"][_RUNS_PATH]["get"]["parameters"].append(
+        {"name": name, "in": "query", "required": required, "schema": schema}
+    )
+
+
+@pytest.mark.parametrize(
+    ("schema", "required", "value", "error"),
+    [
+        ({"type": "integer", "minimum": 0, "maximum": 5}, False, "6", ("less_than_equal", {"le": 5})),
+        ({"type": "integer", "exclusiveMinimum": 0}, False, "0", ("greater_than", {"gt": 0})),
+        ({"type": "number", "exclusiveMaximum": 1.5}, False, "2.5", ("less_than", {"lt": 1.5})),
+        ({"type": "number"}, False, "fast", ("float_parsing", None)),
+        ({"type": "string", "minLength": 3}, False, "ab", ("string_too_short", {"min_length": 3})),
+        ({"type": "string", "maxLength": 1}, False, "ab", ("string_too_long", {"max_length": 1})),
+        ({"type": "string", "pattern": "^v\\d$"}, False, "x", ("string_pattern_mismatch", {"pattern": "^v\\d$"})),
+        ({"anyOf": [{"type": "integer"}, {"type": "null"}]}, False, "one", ("int_parsing", None)),
+        ({"type": "string"}, True, None, ("missing", None)),
+    ],
+)
+def test_any_declared_parameter_is_validated_like_the_api(
+    revision: dict[str, Any], schema: dict[str, Any], required: bool, value: str | None, error: tuple[str, Any]
+) -> None:
+    _with_parameter(revision, "knob", schema, required=required)
+    with NotteTestServer(spec=revision) as server:
+        server.add_function("fn", runs=3, now=SAMPLE_NOW)
+        with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {server.api_key}"}) as http:
+            response = _runs(http, "fn", **({} if value is None else {"knob": value}))
+    assert server.violations == []
+    assert response.status_code == 422
+    (detail,) = response.json()["detail"]
+    kind, ctx = error
+    assert (detail["loc"], detail["type"], detail["input"], detail.get("ctx")) == (["query", "knob"], kind, value, ctx)
+    assert detail["msg"]
+
+
+def test_declared_defaults_of_the_document_are_used(revision: dict[str, Any]) -> None:
+    page_size = next(p for p in revision["paths"][_RUNS_PATH]["get"]["parameters"] if p["name"] == "page_size")
+    page_size["schema"]["default"] = 7
+    with NotteTestServer(spec=revision) as server:
+        server.add_function("fn", runs=20, now=SAMPLE_NOW)
+        with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {server.api_key}"}) as http:
+            body = _runs(http, "fn").json()
+    assert (body["page_size"], len(body["items"]), body["has_next"]) == (7, 7, True)
+
+
+def test_fields_and_statuses_only_a_newer_document_knows_are_generated_from_their_schemas(
+    revision: dict[str, Any],
+) -> None:
+    schemas = revision["components"]["schemas"]
+    item = schemas["FunctionRunListItemResponse"]
+    item["properties"]["status"]["enum"].append("queued")
+    item["properties"].update(
+        {
+            "priority": {"anyOf": [{"$ref": "#/components/schemas/Priority"}, {"type": "null"}]},
+            "attempts": {"type": "integer", "minimum": 1, "maximum": 3},
+            "finished_at": {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "null"}]},
+            "tags": {"type": "array", "items": {"type": "string", "maxLength": 5}},
+            "cost": {"type": "object", "properties": {"credits": {"type": "number", "minimum": 0}}},
+        }
+    )
+    item["required"].append("attempts")
+    schemas["Priority"] = {"type": "string", "enum": ["low", "high"]}
+    runs = generate_runs("fn", 250, now=SAMPLE_NOW, spec=revision)
+    page = {"items": runs, "page": 1, "page_size": 250, "has_next": False, "has_previous": False}
+    assert spec_violations(page, 200, spec=revision) == []
+    assert all(set(run) == set(item["properties"]) for run in runs)
+    assert {run["status"] for run in runs} == {"active", "closed", "failed", "queued"}
+    assert {run["priority"] for run in runs} == {"low", "high"}
+    assert {run["attempts"] for run in runs} == {1, 2, 3}
+    assert all(datetime.fromisoformat(run["finished_at"]).tzinfo is not None for run in runs)
+    # The ids follow the seed alone, whatever document shaped the runs.
+    assert [run["function_run_id"] for run in runs] == [
+        run["function_run_id"] for run in generate_runs("fn", 250, now=SAMPLE_NOW)
+    ]
+
+
+def test_a_document_without_the_operation_is_refused_clearly() -> None:
+    with pytest.raises(ValueError, match="declares no operation 'list_function_runs_by_function_id'"):
+        NotteTestServer(spec={"openapi": "3.1.0", "paths": {}})
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"type": "integer", "exclusiveMinimum": 0, "exclusiveMaximum": 3},
+        {"type": "number", "exclusiveMaximum": 1.5},
+        {"type": "number", "minimum": 2, "maximum": 2.5},
+        {"type": "string", "format": "uuid"},
+        {"type": ["string", "null"], "minLength": 20, "maxLength": 30},
+        {"type": "string", "format": "date-time"},
+        {"type": "array", "items": {"type": "boolean"}, "minItems": 2},
+        {"type": "object", "properties": {"n": {"const": 4}, "e": {"enum": [None, "x"]}}, "required": ["n", "e"]},
+        {"anyOf": [{"type": "null"}, {"$ref": "#/components/schemas/ValidationError"}]},
+    ],
+)
+def test_a_value_generated_from_a_schema_is_valid_for_it(schema: dict[str, Any]) -> None:
+    operation = RunsOperation.load()
+    checker = Draft202012Validator.FORMAT_CHECKER
+    resolvable = {**schema, "components": operation.document["components"]}
+    for rng in (None, random.Random(3), random.Random(4)):  # noqa: S311 - reproducible choices
+        value = value_for_schema(schema, operation, rng=rng)
+        Draft202012Validator(resolvable, format_checker=checker).validate(value)
+        assert value is not None

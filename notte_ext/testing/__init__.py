@@ -11,9 +11,14 @@
 In pytest, the ``notte_server`` fixture gives a started server (and fails the test if the server
 ever generated a response that does not match openapi.json). From a shell:
 ``python -m notte_ext.testing --port 8000`` or ``notte-ext serve``.
+
+The server follows its OpenAPI document (default: the vendored openapi.json; ``NotteTestServer(
+spec=path_or_document)`` for another revision): run fields, statuses, query parameters, schemas.
+Sample runs end at the current minute (``add_function(..., now=...)`` pins the clock).
 """
 
-from notte_ext.testing.data import RUN_STATUSES, format_timestamp, generate_runs, make_run
+from notte_ext.testing.api import SYSTEM_TOKEN
+from notte_ext.testing.data import RUN_STATUSES, SAMPLE_DAYS, format_timestamp, generate_runs, make_run, sample_clock
 from notte_ext.testing.exchange import IncomingRequest, Reply
 from notte_ext.testing.faults import (
     SOAK_EFFECTS,
@@ -36,6 +41,7 @@ from notte_ext.testing.faults import (
     TruncatedJSON,
     UnknownEnumValue,
 )
+from notte_ext.testing.operation import RunsOperation
 from notte_ext.testing.request_log import RecordedRequest, redact_headers
 from notte_ext.testing.server import DEFAULT_API_KEY, NotteTestServer
 from notte_ext.testing.validation import SpecViolationError, spec_violations, validate_response
@@ -43,7 +49,9 @@ from notte_ext.testing.validation import SpecViolationError, spec_violations, va
 __all__ = [
     "DEFAULT_API_KEY",
     "RUN_STATUSES",
+    "SAMPLE_DAYS",
     "SOAK_EFFECTS",
+    "SYSTEM_TOKEN",
     "DropConnection",
     "Effect",
     "EndlessPages",
@@ -63,6 +71,7 @@ __all__ = [
     "RandomFaults",
     "RecordedRequest",
     "Reply",
+    "RunsOperation",
     "SpecViolationError",
     "Status",
     "TruncatedJSON",
@@ -71,6 +80,7 @@ __all__ = [
     "generate_runs",
     "make_run",
     "redact_headers",
+    "sample_clock",
     "spec_violations",
     "validate_response",
 ]

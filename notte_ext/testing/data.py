@@ -1,7 +1,9 @@
-"""Function-run records in the shape of the spec's ``GetFunctionRunResponse``.
+"""Function-run records shaped by the spec's list item schema (whatever the vendored spec names it).
 
-``make_run`` builds one explicit run; ``generate_runs`` builds many deterministic ones
-(same function id and seed, same runs) so tests can assert on exact ids and order.
+``make_run`` builds one explicit run; ``generate_runs`` builds many deterministic ones (same
+function id and seed, same ids; same clock too, same runs) so tests can assert on exact ids
+and order. A run carries exactly the fields the item schema declares: the fields we know get
+realistic sample rules, any other declared field a value generated from its schema.
 """
 
 from __future__ import annotations
@@ -12,15 +14,27 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-__all__ = ["RUN_STATUSES", "format_timestamp", "generate_runs", "make_run", "parse_timestamp"]
+from notte_ext.testing.operation import RunsOperation, SpecSource
+from notte_ext.testing.schema_values import value_for_schema
 
-#: The ``status`` enum of API 1.4.40.
-RUN_STATUSES = ("closed", "active", "failed")
+__all__ = [
+    "RUN_STATUSES",
+    "SAMPLE_DAYS",
+    "format_timestamp",
+    "generate_runs",
+    "make_run",
+    "parse_timestamp",
+    "sample_clock",
+]
 
-# Generated runs count back from a fixed instant so their timestamps never depend on the clock.
-_GENERATED_NEWEST = datetime(2026, 1, 1, tzinfo=UTC)
-# 9 hours apart with under an hour of jitter: strictly ordered, spread over days.
-_GENERATED_SPACING = timedelta(hours=9)
+#: The ``status`` enum of the vendored spec (``closed``, ``active``, ``failed`` in API 1.4.40).
+RUN_STATUSES = RunsOperation.load().statuses
+
+#: Generated runs span this many days back from their clock's current minute.
+SAMPLE_DAYS = 90
+
+# How often each status turns up in generated runs; a status only a newer spec knows gets 1.
+_STATUS_WEIGHTS = {"closed": 6, "active": 2, "failed": 2}
 
 
 def format_timestamp(moment: datetime) -> str:
@@ -36,6 +50,14 @@ def parse_timestamp(text: str) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
+def sample_clock(now: datetime | None = None) -> datetime:
+    """The instant sample data ends at: ``now`` (default: the wall clock) to the minute, in UTC."""
+    moment = now if now is not None else datetime.now(UTC)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).replace(second=0, microsecond=0)
+
+
 def _as_text(moment: datetime | str) -> str:
     return moment if isinstance(moment, str) else format_timestamp(moment)
 
@@ -44,70 +66,133 @@ def make_run(
     function_id: str,
     *,
     function_run_id: str | None = None,
-    status: str = "closed",
+    status: str | None = None,
     created_at: datetime | str | None = None,
     updated_at: datetime | str | None = None,
     session_id: str | None = None,
-    logs: Sequence[str] = (),
+    logs: Sequence[str] | None = None,
     variables: Mapping[str, Any] | None = None,
     result: str | None = None,
-    local: bool = False,
+    local: bool | None = None,
+    spec: SpecSource = None,
     **extra: Any,
 ) -> dict[str, Any]:
-    """One run as the API returns it.
+    """One run as the API returns it, with exactly the fields ``spec``'s item schema declares.
 
-    Defaults: a random run id, ``created_at`` now, ``updated_at`` = ``created_at``.
-    Timestamps may be datetimes (written as UTC ``...Z``) or strings (written verbatim).
-    ``workflow_id``/``workflow_run_id`` mirror the function ids, as the real API's read-only
-    aliases do. ``extra`` keys are added as-is (e.g. fields from a newer API version).
+    ``spec``: the OpenAPI document (default: the vendored one). A keyword left out (None) takes
+    its rule's default when the schema declares the field: a random run id, status ``closed``
+    (else the enum's first value), ``created_at`` now, ``updated_at`` = ``created_at``, no session,
+    logs, variables or result, not local, ``workflow_id``/``workflow_run_id`` mirroring the
+    function ids (as the real API's read-only aliases do); a declared field with no rule gets a
+    value generated from its schema. A value given for a field the schema does not declare is
+    written as given, like ``extra`` keys (e.g. fields from another API version). Timestamps may
+    be datetimes (written as UTC ``...Z``) or strings (written verbatim).
     """
     run_id = function_run_id or str(uuid.uuid4())
-    created = _as_text(created_at if created_at is not None else datetime.now(UTC))
-    return {
+    given = {
         "function_id": function_id,
         "function_run_id": run_id,
-        "created_at": created,
-        "updated_at": _as_text(updated_at) if updated_at is not None else created,
+        "created_at": _as_text(created_at if created_at is not None else datetime.now(UTC)),
+        "updated_at": _as_text(updated_at) if updated_at is not None else None,
         "status": status,
         "session_id": session_id,
-        "logs": list(logs),
+        "logs": list(logs) if logs is not None else None,
         "variables": dict(variables) if variables is not None else None,
         "result": result,
         "local": local,
-        "workflow_id": function_id,
-        "workflow_run_id": run_id,
-        **extra,
     }
+    return {**_shape_run(given, RunsOperation.load(spec)), **extra}
 
 
-def generate_runs(function_id: str, count: int, *, seed: int = 0) -> list[dict[str, Any]]:
+def _shape_run(
+    given: Mapping[str, Any], operation: RunsOperation, rng: random.Random | None = None, *, undeclared: bool = True
+) -> dict[str, Any]:
+    """A run with every field ``operation``'s item schema declares: the ``given`` value (None: not
+    given), else the field's rule, else a value generated from its schema (varied by ``rng``).
+    With ``undeclared``, given values of fields the schema does not declare follow, as given."""
+    run_id, created = given["function_run_id"], given["created_at"]
+    statuses = operation.statuses
+    rules: dict[str, Any] = {
+        "updated_at": created,
+        "status": "closed" if "closed" in statuses or not statuses else statuses[0],
+        "logs": [],
+        "local": False,
+        "workflow_id": given["function_id"],
+        "workflow_run_id": run_id,
+    }
+    run: dict[str, Any] = {}
+    for name, schema in operation.item_fields.items():
+        if given.get(name) is not None:
+            run[name] = given[name]
+        elif name in rules:
+            run[name] = rules[name]
+        elif name in given and name in operation.nullable_fields:  # a known field whose default is null
+            run[name] = None
+        else:
+            run[name] = value_for_schema(schema, operation, name=name, moment=created, rng=rng)
+    if undeclared:
+        run.update({name: value for name, value in given.items() if value is not None and name not in run})
+    return run
+
+
+def _age_seconds(index: int, count: int, days: float) -> float:
+    """How long before the newest run run ``index`` was created: denser towards now, like real
+    traffic (a quarter of the runs in the last ~6% of the span), ``days`` back at the oldest."""
+    return days * 86_400 * (index / count) ** 2
+
+
+def generate_runs(
+    function_id: str,
+    count: int,
+    *,
+    seed: int = 0,
+    now: datetime | None = None,
+    days: float = SAMPLE_DAYS,
+    spec: SpecSource = None,
+) -> list[dict[str, Any]]:
     """``count`` deterministic runs, newest first: mostly closed, some active and failed.
 
-    Run ``i`` is created about ``9*i`` hours before 2026-01-01T00:00Z; ids are UUIDs drawn
-    from a generator seeded by ``(function_id, seed)``, unique within the call.
+    The newest is created at ``now``'s minute (default: the current one, see ``sample_clock``),
+    the oldest about ``days`` days earlier, more of them towards now. Ids are UUIDs drawn from a
+    generator seeded by ``(function_id, seed)``, unique within the call and the same whatever the
+    clock or spec; everything else also follows the seed, ``now`` and ``spec`` (default: the
+    vendored document, whose item schema and status enum shape the runs).
     """
-    rng = random.Random(f"{function_id}:{seed}")  # noqa: S311 - reproducible test data, not secrets
+    operation = RunsOperation.load(spec)
+    newest = sample_clock(now)
+    ids = random.Random(f"{function_id}:{seed}")  # noqa: S311 - reproducible test data, not secrets
+    rng = random.Random(f"{function_id}:{seed}:data")  # noqa: S311
+    statuses = operation.statuses or ("closed",)
+    weights = [_STATUS_WEIGHTS.get(status, 1) for status in statuses]
     runs: list[dict[str, Any]] = []
     seen: set[str] = set()
+    previous_age = -1
     for index in range(count):
-        run_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        run_id = str(uuid.UUID(int=ids.getrandbits(128), version=4))
         while run_id in seen:  # astronomically unlikely, but ids must be unique
-            run_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+            run_id = str(uuid.UUID(int=ids.getrandbits(128), version=4))
         seen.add(run_id)
-        status = rng.choices(RUN_STATUSES, weights=(6, 2, 2))[0]
-        created = _GENERATED_NEWEST - index * _GENERATED_SPACING - timedelta(minutes=rng.randrange(60))
-        runs.append(
-            make_run(
-                function_id,
-                function_run_id=run_id,
-                status=status,
-                created_at=created,
-                updated_at=created + timedelta(seconds=rng.randrange(1, 3600)),
-                session_id=f"session-{run_id[:8]}",
-                logs=[f"run {index} started", *([f"run {index} {status}"] if status != "active" else [])],
-                variables={"index": index} if index % 3 else None,
-                result={"closed": "ok", "failed": "error: step timed out"}.get(status),
-                local=index % 10 == 0,
-            )
-        )
+        status = rng.choices(statuses, weights=weights)[0]
+        # Jitter within half the gap to the next run keeps the order; whole seconds, strictly older.
+        gap = _age_seconds(index + 1, count, days) - _age_seconds(index, count, days)
+        jitter = rng.random() * gap / 2 if index else 0.0  # the newest run is at the clock's minute
+        age = max(previous_age + 1, int(_age_seconds(index, count, days) + jitter))
+        previous_age = age
+        created = newest - timedelta(seconds=age)
+        updated = min(newest, created + timedelta(seconds=rng.randrange(1, 3600)))
+        given = {
+            "function_id": function_id,
+            "function_run_id": run_id,
+            "created_at": format_timestamp(created),
+            "updated_at": format_timestamp(updated),
+            "status": status,
+            "session_id": f"session-{run_id[:8]}",
+            "logs": [f"run {index} started", *([f"run {index} {status}"] if status != "active" else [])],
+            "variables": {"index": index} if index % 3 else None,
+            "result": {"closed": "ok", "failed": "error: step timed out"}.get(status),
+            "local": index % 10 == 0,
+        }
+        # Only declared fields: a sample run of a revision without `logs` has no logs.
+        run = _shape_run(given, operation, rng, undeclared=False)
+        runs.append(run)
     return runs

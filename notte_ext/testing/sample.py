@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from datetime import datetime
 
 from notte_ext.testing.faults import Latency
 from notte_ext.testing.server import DEFAULT_API_KEY, NotteTestServer
@@ -21,14 +22,19 @@ def serve_sample(
     latency: float = 0.0,
     validate: bool = True,
     echo: Callable[[str], None] = print,
+    seed: int = 0,
+    now: datetime | None = None,
 ) -> None:
     """Serve ``runs`` generated runs of ``fn-sample`` until interrupted (Ctrl-C).
+
+    The runs end at ``now``'s minute (default: the current one) and go back ``SAMPLE_DAYS`` days,
+    so "the last 2 hours" and "today" hold some; ``seed`` picks their ids.
 
     ``latency`` adds that many seconds to every response, like a far-away API; ``validate=False``
     skips checking each response against openapi.json (benchmarks: it costs more than the rest).
     """
     with NotteTestServer(api_key, port=port, validate_responses=validate) as server:
-        server.add_function(SAMPLE_FUNCTION_ID, runs=runs)
+        server.add_function(SAMPLE_FUNCTION_ID, runs=runs, seed=seed, now=now)
         if latency:
             server.faults.add(Latency(latency), times=None)
         # This is a local, made-up test key: printing it is the point (users paste it into clients).

@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,7 @@ from notte_ext.testing import api
 from notte_ext.testing.data import generate_runs, make_run
 from notte_ext.testing.exchange import IncomingRequest, Reply
 from notte_ext.testing.faults import Effect, FaultPlan
+from notte_ext.testing.operation import RunsOperation, SpecSource
 from notte_ext.testing.request_log import RecordedRequest, RequestLog
 from notte_ext.testing.store import RunStore
 from notte_ext.testing.validation import DOCUMENTED_STATUSES, load_validators, spec_violations
@@ -57,12 +59,10 @@ class _Context:
     def last_page(self) -> dict[str, Any] | None:
         if self.query is None or self.request.function_id is None:
             return None
-        token = self.token if self.query.only_current_token else None
-        runs = self.server.store.listing(self.request.function_id, only_active=self.query.only_active, token=token)
+        runs = api.matching_runs(self.server.store, self.request.function_id, self.query, self.token)
         if runs is None:
             return None
-        page = api.last_page_number(runs, self.query.page_size)
-        return api.page_of(runs, api.ListQuery(page, self.query.page_size, self.query.only_active))
+        return api.page_of(runs, self.query.on_page(api.last_page_number(runs, self.query.page_size)))
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -139,6 +139,8 @@ class NotteTestServer:
         host, port: where to listen; port 0 (default) picks a free port.
         validate_responses: check every 200/422 body it generates against openapi.json before
             faults apply; violations are collected in ``violations`` (the pytest fixture fails on them).
+        spec: the OpenAPI document to follow (a path or the parsed JSON; default: the vendored
+            openapi.json): its query parameters, run fields, statuses and response schemas.
 
     Use it as a context manager, or ``start()``/``stop()``. Thread-safe throughout.
     """
@@ -150,8 +152,10 @@ class NotteTestServer:
         host: str = "127.0.0.1",
         port: int = 0,
         validate_responses: bool = True,
+        spec: SpecSource = None,
     ) -> None:
         self.api_key = api_key
+        self.spec = RunsOperation.load(spec)
         self.validate_responses = validate_responses
         self.store = RunStore()
         self.faults = FaultPlan()
@@ -169,7 +173,7 @@ class NotteTestServer:
         if self._http is not None:
             raise RuntimeError("the server is already running")
         if self.validate_responses:
-            load_validators()
+            load_validators(self.spec)
         self._http = _HTTPServer(self, self._address)
         self._thread = threading.Thread(
             target=self._http.serve_forever, args=(0.05,), name="notte-test-server", daemon=True
@@ -223,14 +227,24 @@ class NotteTestServer:
         with self._lock:
             return frozenset(self._api_keys)
 
-    def add_function(self, function_id: str, runs: int = 0, *, seed: int = 0, token: str | None = None) -> None:
-        """Register a function with ``runs`` deterministic generated runs (see ``generate_runs``)."""
+    def add_function(
+        self,
+        function_id: str,
+        runs: int = 0,
+        *,
+        seed: int = 0,
+        token: str | None = None,
+        now: datetime | None = None,
+    ) -> None:
+        """Register a function with ``runs`` deterministic generated runs (see ``generate_runs``),
+        the newest at ``now``'s minute (default: the current one)."""
         self.store.add_function(function_id)
-        self.store.add(function_id, generate_runs(function_id, runs, seed=seed), token or self.api_key)
+        generated = generate_runs(function_id, runs, seed=seed, now=now, spec=self.spec)
+        self.store.add(function_id, generated, token or self.api_key)
 
     def add_run(self, function_id: str, *, token: str | None = None, **fields: Any) -> dict[str, Any]:
         """Add one run built by ``make_run(function_id, **fields)``; returns it as stored."""
-        (run,) = self.store.add(function_id, [make_run(function_id, **fields)], token or self.api_key)
+        (run,) = self.store.add(function_id, [make_run(function_id, spec=self.spec, **fields)], token or self.api_key)
         return run
 
     def add_runs(
@@ -245,7 +259,7 @@ class NotteTestServer:
             own = dict(fields)
             if own.pop("function_id", function_id) != function_id:
                 raise ValueError(f"run {fields!r} belongs to another function than {function_id!r}")
-            built.append(make_run(function_id, **own))
+            built.append(make_run(function_id, spec=self.spec, **own))
         return self.store.add(function_id, built, token or self.api_key)
 
     # -- observation ---------------------------------------------------------------------------
@@ -272,7 +286,7 @@ class NotteTestServer:
 
     def dispatch(self, handler: _Handler) -> None:
         request = IncomingRequest.parse(handler.command, handler.path, dict(handler.headers.items()))
-        reply, query = api.handle(request, self.store, self._keys)
+        reply, query = api.handle(request, self.store, self._keys, self.spec)
         if self.validate_responses and reply.status in DOCUMENTED_STATUSES:
             self._check(reply)
         effects: tuple[Effect, ...] = self.faults.pick(request)
@@ -283,7 +297,7 @@ class NotteTestServer:
         handler.send(reply)
 
     def _check(self, reply: Reply) -> None:
-        found = spec_violations(reply.body, reply.status)
+        found = spec_violations(reply.body, reply.status, spec=self.spec)
         if found:
             with self._lock:
                 self.violations.extend(found)
