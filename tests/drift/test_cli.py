@@ -98,7 +98,7 @@ def test_text_and_markdown_formats(revision: str) -> None:
     assert text.endswith("3 change(s): 1 breaking, 1 warning, 1 info\n")
     markdown = run("diff", OPENAPI, revision, "--format", "markdown").stdout
     assert markdown.startswith("### OpenAPI diff")
-    assert "| severity | rule | operation | location | message |" in markdown
+    assert "| severity | rule | operation | where | message |" in markdown
 
 
 @pytest.mark.parametrize(

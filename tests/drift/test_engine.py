@@ -55,8 +55,12 @@ def test_load_document_accepts_json_yaml_and_docs_pages() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("{", "not JSON or YAML"),
-        ("[1, 2]", "no top-level 'openapi'"),
+        ("{", r"not valid JSON: Expecting property name enclosed in double quotes at line 1 column 2"),
+        ('{"openapi": "3.1.0" "paths": {}}', "not valid JSON: Expecting ',' delimiter at line 1 column 21"),
+        ("[1, 2]", r"not an OpenAPI document \(JSON or YAML\)"),
+        ("Just some notes.\nNothing to see.\n", r"not an OpenAPI document \(JSON or YAML\)"),
+        ("a: [1\nb: 2", "not JSON or YAML: while parsing"),
+        ('{"info": {}}', "no top-level 'openapi' key"),
         ('{"swagger": "2.0", "openapi": "2.0"}', "unsupported OpenAPI version"),
         ('{"openapi": "3.1.0", "paths": []}', "'paths' must be a mapping"),
     ],
@@ -166,7 +170,9 @@ def test_reports_are_deterministic_and_complete() -> None:
     assert render_json(changes) == render_json(diff_documents(OURS, copy.deepcopy(revision)))
     document = json.loads(render_json(changes))
     assert document["summary"] == {"breaking": 1, "warning": 0, "info": 1, "total": 2}
-    assert set(document["changes"][0]) == {"id", "severity", "operation", "location", "message"}
+    assert set(document["changes"][0]) == {"id", "severity", "operation", "where", "location", "message", "hint"}
+    assert document["changes"][0]["where"] == "query parameter page_size"
+    assert document["changes"][0]["location"] == "/parameters/query/page_size/schema/maximum"  # the JSON pointer
     assert [c["severity"] for c in document["changes"]] == ["breaking", "info"]  # most severe first
     assert "request-parameter-max-decreased" in render_text(changes)
     assert "| **breaking** | `request-parameter-max-decreased` |" in render_markdown(changes)
