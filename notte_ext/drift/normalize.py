@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass, replace
 from typing import Any
 
+from notte_ext.drift.errors import SpecError
 from notte_ext.drift.refs import Resolver
 
 # Keywords that give a schema a shape of its own, beside an anyOf/oneOf.
@@ -112,6 +113,8 @@ def view(raw: Any, resolver: Resolver) -> SchemaView:
     types = None if type_list is None else frozenset(t for t in type_list if t != "null")
     nullable = nullable or (type_list is not None and "null" in type_list)
     values = [node["const"]] if "const" in node else node.get("enum")
+    if values is not None and not isinstance(values, list):
+        raise SpecError(f"malformed schema: enum must be a list, got {values!r}")
     enum = None
     if isinstance(values, list):
         nullable = nullable or None in values
