@@ -89,6 +89,16 @@ def _normalize_bounds(node: dict[str, Any]) -> dict[str, Any]:
 
 
 def view(raw: Any, resolver: Resolver) -> SchemaView:
+    """The canonical view of a schema; a bare reference's view is computed once per document."""
+    if isinstance(raw, dict) and len(raw) == 1 and isinstance(raw.get("$ref"), str):
+        cached: SchemaView | None = resolver.views.get(raw["$ref"])
+        if cached is None:
+            cached = resolver.views[raw["$ref"]] = _view(raw, resolver)
+        return cached
+    return _view(raw, resolver)
+
+
+def _view(raw: Any, resolver: Resolver) -> SchemaView:
     ref, node = resolver.follow(raw)
     if not isinstance(node, dict):  # boolean schemas: true accepts anything, false nothing
         node = {} if node is not False else {"not": {}}

@@ -22,6 +22,7 @@ class Resolver:
     def __init__(self, document: dict[str, Any]) -> None:
         self.document = document
         self._cache: dict[str, Any] = {}
+        self.views: dict[str, Any] = {}  # normalize.view of a bare {"$ref": ...}, by reference
 
     def lookup(self, ref: str) -> Any:
         if ref in self._cache:

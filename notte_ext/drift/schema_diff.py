@@ -185,6 +185,8 @@ class SchemaComparer:
     @staticmethod
     def _bounds(b: dict[str, Any], r: dict[str, Any], subject: Subject, out: list[Finding]) -> None:
         for keyword, (slug, _) in BOUNDS.items():  # increased/decreased are rated per bound in rules
+            if keyword not in b and keyword not in r:
+                continue
             old, new = _number(b, keyword), _number(r, keyword)
             if old == new:
                 continue
@@ -417,6 +419,11 @@ def _names(node: dict[str, Any], keyword: str) -> list[str]:
 
 def _flag(raw: Any, resolver: Resolver, flag: str) -> bool:
     """readOnly/writeOnly as the use site says it (a $ref sibling) or the schema itself does."""
-    if isinstance(raw, dict) and flag in raw:
-        return raw[flag] is True
+    if isinstance(raw, dict) and (flag in raw or ("$ref" not in raw and "allOf" not in raw)):
+        return raw.get(flag) is True
+    node = resolver.resolve(raw)
+    if not isinstance(node, dict):
+        return False
+    if flag in node or "allOf" not in node:  # the cheap common case: no view needed
+        return node.get(flag) is True
     return view(raw, resolver).node.get(flag) is True
