@@ -15,6 +15,7 @@ import click
 
 from notte_ext.cli._app import option_group
 from notte_ext.drift import Change, Severity, SpecError, diff_documents, drift, load_document, read_document
+from notte_ext.drift.profiles import PROFILES, apply_profile
 from notte_ext.drift.report import FAIL_LEVELS, FORMATS, fails, render, rules_markdown
 
 UPSTREAM_URL = "https://api.notte.cc/openapi.json"
@@ -45,12 +46,19 @@ _report_options = option_group(
         help="Exit 1 on changes at or above this level.",
     ),
     click.option("--include-docs", is_flag=True, help="Also report description/summary/title/example changes (info)."),
+    click.option(
+        "--profile",
+        type=click.Choice(PROFILES),
+        default="notte-ext",
+        show_default=True,
+        help="Severities as notte_ext users are affected, or exactly as oasdiff rates them.",
+    ),
 )
 
 
-def _run(compute: Callable[[], list[Change]], fmt: str, fail_on: str, title: str) -> None:
+def _run(compute: Callable[[], list[Change]], fmt: str, fail_on: str, title: str, profile: str) -> None:
     try:
-        changes = compute()
+        changes = apply_profile(compute(), profile)
     except SpecError as exc:  # the engine's only exception for unusable input
         raise _Unusable(str(exc)) from None
     click.echo(render(changes, fmt, title), nl=False)
@@ -67,13 +75,13 @@ def spec() -> None:
 @click.argument("base")
 @click.argument("revision")
 @_report_options
-def diff_command(base: str, revision: str, fmt: str, fail_on: str, include_docs: bool) -> None:
+def diff_command(base: str, revision: str, fmt: str, fail_on: str, include_docs: bool, profile: str) -> None:
     """Changes from BASE to REVISION (paths or http(s) URLs; JSON, YAML or a docs page)."""
 
     def compute() -> list[Change]:
         return diff_documents(read_document(base), read_document(revision), include_docs=include_docs)
 
-    _run(compute, fmt, fail_on, f"OpenAPI diff: {base} -> {revision}")
+    _run(compute, fmt, fail_on, f"OpenAPI diff: {base} -> {revision}", profile)
 
 
 @spec.command("drift")
@@ -86,7 +94,7 @@ def diff_command(base: str, revision: str, fmt: str, fail_on: str, include_docs:
 @click.option("--timeout", default=30.0, show_default=True, help="Seconds to wait for the upstream URL.")
 @_report_options
 def drift_command(
-    upstream: str, vendored: str | None, timeout: float, fmt: str, fail_on: str, include_docs: bool
+    upstream: str, vendored: str | None, timeout: float, fmt: str, fail_on: str, include_docs: bool, profile: str
 ) -> None:
     """Diff upstream's version of our vendored operations against our spec; list what we don't vendor."""
     label = vendored or (LOCAL_SPEC if Path(LOCAL_SPEC).is_file() else PACKAGED_SPEC)
@@ -97,7 +105,7 @@ def drift_command(
         ours = _packaged_spec() if label == PACKAGED_SPEC else read_document(label)
         return drift(ours, read_document(upstream, timeout=timeout), include_docs=include_docs)
 
-    _run(compute, fmt, fail_on, f"Spec drift: {label} vs {upstream}")
+    _run(compute, fmt, fail_on, f"Spec drift: {label} vs {upstream}", profile)
 
 
 def _packaged_spec() -> dict[str, Any]:
@@ -110,6 +118,9 @@ def _packaged_spec() -> dict[str, Any]:
     type=click.Choice([str(s) for s in Severity]),
     help="Only the rules of this severity.",
 )
-def rules_command(severity: str | None) -> None:
+@click.option(
+    "--profile", type=click.Choice(PROFILES), default="notte-ext", show_default=True, help="Whose severities."
+)
+def rules_command(severity: str | None, profile: str) -> None:
     """Print every rule id with its severity (Markdown table)."""
-    click.echo(rules_markdown(Severity(severity) if severity else None), nl=False)
+    click.echo(rules_markdown(Severity(severity) if severity else None, profile), nl=False)

@@ -6,6 +6,7 @@ import json
 from collections.abc import Sequence
 
 from notte_ext.drift.changes import Change, summary
+from notte_ext.drift.profiles import severity_in
 from notte_ext.drift.rules import RULES, Severity
 
 FORMATS = ("text", "json", "markdown", "github")
@@ -89,12 +90,13 @@ def render(changes: Sequence[Change], fmt: str, title: str = "OpenAPI diff") -> 
     return render_text(changes)
 
 
-def rules_markdown(severity: Severity | None = None) -> str:
+def rules_markdown(severity: Severity | None = None, profile: str = "notte-ext") -> str:
     """The rule table of docs/spec-drift.md (a test keeps the two equal), or its rows of one severity."""
     lines = ["| rule id | severity | meaning |", "|---|---|---|"]
+    rated = ((rule, severity_in(profile, rule.id)) for rule in RULES.values())
     lines += [
-        f"| `{rule.id}` | {rule.severity} | {rule.description} |"
-        for rule in RULES.values()
-        if severity is None or rule.severity is severity
+        f"| `{rule.id}` | {level} | {rule.description} |"
+        for rule, level in rated
+        if severity is None or level is severity
     ]
     return "\n".join(lines) + "\n"

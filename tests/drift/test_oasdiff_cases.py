@@ -824,3 +824,24 @@ def test_every_case_names_its_oasdiff_source_and_harmless_ones_exit_0() -> None:
     assert all(case.oasdiff for case in PAIRS.values())
     for name, case in PAIRS.items():
         assert case.exit_code == (1 if any(severity == B for _, severity in case.expected) else 0), name
+
+
+@pytest.mark.parametrize(
+    ("name", "expected", "exit_code"),
+    [
+        # oasdiff only warns on a new response enum value; notte_ext's validation refuses it
+        ("response_enum_value_added", [("response-property-enum-value-added", W)], 0),
+        # oasdiff fails on a removed required header; notte_ext reads none
+        ("required_response_header_removed", [("required-response-header-removed", B)], 1),
+        ("request_parameter_default_added", [("request-parameter-default-value-added", B)], 1),
+    ],
+)
+def test_profile_oasdiff_rates_as_oasdiff_does(
+    name: str, expected: list[tuple[str, str]], exit_code: int, tmp_path: Path
+) -> None:
+    case = PAIRS[name]
+    base, revision = _write(tmp_path, "base.json", case.base), _write(tmp_path, "revision.json", case.revision)
+    args = ["spec", "diff", base, revision, "--format", "json", "--profile", "oasdiff"]
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    found = [(c["id"], c["severity"]) for c in json.loads(result.stdout)["changes"]]
+    assert (found, result.exit_code) == (expected, exit_code)
