@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from notte_ext.drift.changes import Change, ordered
 from notte_ext.drift.guard import guarded
-from notte_ext.drift.impact import parameter_hint, response_hint
+from notte_ext.drift.impact import Impact, parameter_impact, validation_impact
 from notte_ext.drift.normalize import view
 from notte_ext.drift.operations import Operation, operations, parameter_schema, parameters
 from notte_ext.drift.refs import Resolver, escape
@@ -37,10 +40,14 @@ class _OperationDiff:
         self.changes: list[Change] = []
         self._seen: set[tuple[str, str, str]] = set()
 
-    def add(self, rule_id: str, location: str, message: str, *, origin: str = "", hint: str = "") -> None:
-        self.changes.append(Change.of(rule_id, self.base.label, location, message, origin=origin, hint=hint))
+    def add(self, rule_id: str, location: str, message: str, *, origin: str = "", impact: Impact | None = None) -> None:
+        impact = impact or validation_impact(rule_id)
+        change = Change.of(rule_id, self.base.label, location, message, origin=origin, hint=impact.hint)
+        self.changes.append(replace(change, severity=impact.severity) if impact.severity else change)
 
-    def add_findings(self, prefix: str, findings: list[Finding], hint: str = "") -> None:
+    def add_findings(
+        self, prefix: str, findings: list[Finding], impact: Callable[[str], Impact] = validation_impact
+    ) -> None:
         # Report each component change once per operation, at the first place it is reached.
         for finding in findings:
             identity = (finding.rule_id, finding.origin or prefix + finding.location, finding.message)
@@ -51,7 +58,7 @@ class _OperationDiff:
                     prefix + finding.location,
                     finding.message,
                     origin=finding.origin,
-                    hint=hint or response_hint(finding.rule_id),
+                    impact=impact(finding.rule_id),
                 )
 
     def run(self) -> list[Change]:
@@ -113,14 +120,16 @@ class _OperationDiff:
         for key, param in old.items():
             where = f"/parameters/{param.get('in')}/{escape(str(param.get('name')))}"
             name = f"{param.get('in')} parameter {param.get('name')}"
-            hint = parameter_hint(self.base.key, str(param.get("name")), None, self.differ.revision, removed=True)
             if key not in new:
-                self.add(
-                    _removal_rule("request-parameter-removed", param, self.differ.today),
-                    where,
-                    f"{name} removed",
-                    hint=hint,
+                rule = _removal_rule("request-parameter-removed", param, self.differ.today)
+                impact = parameter_impact(
+                    rule,
+                    key=self.base.key,
+                    name=str(param.get("name")),
+                    revision_schema=None,
+                    resolver=self.differ.revision,
                 )
+                self.add(rule, where, f"{name} removed", impact=impact)
                 continue
             other = new[key]
             if param.get("required") and not other.get("required"):
@@ -136,9 +145,14 @@ class _OperationDiff:
                     self.add("request-parameter-description-changed", where, f"{name} description changed")
             revision_schema = parameter_schema(other)
             findings = self.differ.schemas.compare(parameter_schema(param), revision_schema, _REQUEST_PARAMETER)
-            name_sent = str(other.get("name"))
-            hint = parameter_hint(self.base.key, name_sent, revision_schema, self.differ.revision, removed=False)
-            self.add_findings(f"{where}/schema", findings, hint)
+            rate = partial(
+                parameter_impact,
+                key=self.base.key,
+                name=str(other.get("name")),
+                revision_schema=revision_schema,
+                resolver=self.differ.revision,
+            )
+            self.add_findings(f"{where}/schema", findings, rate)
         for key, param in new.items():
             if key not in old:
                 kind = "required" if param.get("required") else "optional"
@@ -178,9 +192,7 @@ class _OperationDiff:
             elif "schema" in entry or "schema" in new_content[media]:
                 suffix = "removed" if "schema" in entry else "added"
                 rule_id = f"{subject.name}-media-type-schema-{suffix}"
-                self.add(
-                    rule_id, f"{location}/schema", f"media type {media}: schema {suffix}", hint=response_hint(rule_id)
-                )
+                self.add(rule_id, f"{location}/schema", f"media type {media}: schema {suffix}")
         for media in sorted(new_content.keys() - old_content.keys()):
             self.add(f"{rule}-added", f"{where}/content/{escape(media)}", f"media type {media} added")
 

@@ -9,6 +9,7 @@ notte_ext/functions.py: this package never imports the client (layer rule).
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from notte_ext.drift.normalize import view
@@ -61,22 +62,43 @@ def accepts(schema: Any, value: Any, resolver: Resolver) -> bool:
     return True
 
 
-def parameter_hint(key: tuple[str, str], name: str, revision_schema: Any, resolver: Resolver, removed: bool) -> str:
-    """What a change to a parameter notte_ext sends by default means for notte_ext users."""
+@dataclass(frozen=True)
+class Impact:
+    """What a change means for notte_ext users beyond its rule: a hint, and a severity when the
+    rule's own does not apply to them."""
+
+    hint: str = ""
+    severity: Severity | None = None
+
+
+NO_IMPACT = Impact()
+
+
+def parameter_impact(
+    rule_id: str, *, key: tuple[str, str], name: str, revision_schema: Any, resolver: Resolver
+) -> Impact:
+    """A change to a parameter notte_ext sends on its own (``page_size``, ``only_active``)."""
     sent = SENT_BY_DEFAULT.get(key, {})
     if name not in sent:
-        return ""
+        return NO_IMPACT
     value = sent[name]
     shown = str(value).lower() if isinstance(value, bool) else value
-    if removed:
-        return f"notte_ext sends {name}={shown} on every request: the server no longer documents it"
+    if rule_id.startswith("request-parameter-removed"):
+        return Impact(f"notte_ext sends {name}={shown} on every request: the server no longer documents it")
+    if rule_id.startswith("request-parameter-default-value-"):
+        # The rule is breaking for clients that leave the parameter out; notte_ext never does.
+        hint = f"notte_ext always sends {name} (default {shown}): a server-side default never applies to it"
+        return Impact(hint, Severity.INFO)
     if not accepts(revision_schema, value, resolver):
-        return f"notte_ext sends {name}={shown} by default: the revision refuses it, so every listing fails"
-    return f"notte_ext always sends {name} (default {shown}): server-side defaults do not change its results"
+        return Impact(f"notte_ext sends {name}={shown} by default: the revision refuses it, so every listing fails")
+    return NO_IMPACT
 
 
-def response_hint(rule_id: str) -> str:
+def validation_impact(rule_id: str) -> Impact:
+    """A response change that notte_ext's validation turns into an error."""
     rule = RULES[rule_id]
     if rule.severity is Severity.BREAKING and VALIDATED in rule.description:
-        return "notte_ext raises SchemaMismatchError on such responses (it validates them against the vendored spec)"
-    return ""
+        return Impact(
+            "notte_ext raises SchemaMismatchError on such responses (it validates them against the vendored spec)"
+        )
+    return NO_IMPACT

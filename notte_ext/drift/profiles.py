@@ -80,5 +80,11 @@ def severity_in(profile: str, rule_id: str) -> Severity:
 
 
 def apply_profile(changes: Iterable[Change], profile: str) -> list[Change]:
-    """The changes with their severities as the profile rates them, re-ordered most severe first."""
+    """The changes with their severities as the profile rates them, re-ordered most severe first.
+
+    The default profile keeps each change's own severity: the engine already rated it for
+    notte_ext users, including where notte_ext's behaviour makes a rule moot (see impact.py).
+    """
+    if profile != "oasdiff":
+        return ordered(changes)
     return ordered(replace(c, severity=severity_in(profile, c.id)) for c in changes)

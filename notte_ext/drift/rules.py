@@ -43,6 +43,10 @@ RESPONSE_SUBJECTS = ("response-body", "response-property")
 VALIDATED = "notte_ext validates responses against the vendored schema: now-valid responses raise SchemaMismatchError"
 
 
+# A response default only says what a *missing* property stands for; the server sends the value.
+_SERVER_SENDS = "matters only when the server leaves the property out"
+
+
 @dataclass(frozen=True)
 class SchemaChange:
     """A schema change, rated once for a request (the client writes it) and once for a response
@@ -70,10 +74,10 @@ SCHEMA_CHANGES: dict[str, SchemaChange] = {
     "became-enum": SchemaChange(B, N, "values restricted to an enum"),
     "no-longer-enum": SchemaChange(N, B, "enum restriction dropped", f"enum restriction dropped: {VALIDATED}"),
     "default-value-changed": SchemaChange(
-        B, N, "default changed: requests that omit it get other results", "default changed (documentation only)"
+        B, N, "default changed: requests that omit it get other results", f"default changed: {_SERVER_SENDS}"
     ),
-    "default-value-added": SchemaChange(W, N, "default added", "default added (documentation only)"),
-    "default-value-removed": SchemaChange(W, N, "default removed", "default removed (documentation only)"),
+    "default-value-added": SchemaChange(W, N, "default added", f"default added: {_SERVER_SENDS}"),
+    "default-value-removed": SchemaChange(W, N, "default removed", f"default removed: {_SERVER_SENDS}"),
     "pattern-changed": SchemaChange(W, B, "pattern changed", f"pattern changed: {VALIDATED}"),
     "pattern-generalized": SchemaChange(
         N, B, "pattern loosened to accept anything (.*)", f"pattern loosened: {VALIDATED}"

@@ -19,7 +19,7 @@ from notte_ext.drift import (
     slice_document,
     vendored_keys,
 )
-from notte_ext.drift.profiles import OASDIFF
+from notte_ext.drift.profiles import OASDIFF, apply_profile
 from notte_ext.drift.report import fails, render_json, render_markdown, render_text, rules_markdown
 from scripts.vendor_spec import dump_document
 from scripts.vendor_spec import main as vendor_main
@@ -155,8 +155,8 @@ def test_drift_reports_changes_and_operations_we_do_not_vendor() -> None:
     param(upstream, "only_active")["schema"]["default"] = False
     found = [(c.id, c.operation) for c in drift(OURS, upstream)]
     assert found == [
-        ("request-parameter-default-value-changed", RUNS_LABEL),
         ("upstream-operation-not-vendored", "GET /functions"),
+        ("request-parameter-default-value-changed", RUNS_LABEL),
     ]
 
 
@@ -229,3 +229,28 @@ def test_docs_explain_every_rule_oasdiff_rates_differently() -> None:
     docs = (ROOT / "docs/spec-drift.md").read_text(encoding="utf-8")
     differences = docs[docs.index("### `--profile oasdiff`") : docs.index("## What counts as the same")]
     assert [rule for rule in OASDIFF if f"`{rule}`" not in differences] == []
+
+
+def test_a_default_notte_ext_never_relies_on_is_info_with_a_hint_and_breaking_in_oasdiffs_profile() -> None:
+    revision = ours()
+    param(revision, "only_active")["schema"]["default"] = False
+    (change,) = diff_documents(OURS, revision)
+    assert (change.id, change.severity, change.where) == (
+        "request-parameter-default-value-changed",
+        "info",
+        "query parameter only_active",
+    )
+    assert (
+        change.hint == "notte_ext always sends only_active (default false): a server-side default never applies to it"
+    )
+    (as_oasdiff,) = apply_profile([change], "oasdiff")
+    assert as_oasdiff.severity == "breaking"
+
+
+@pytest.mark.parametrize(("maximum", "hinted"), [(50, True), (99, True), (100, False), (500, False)])
+def test_page_size_bound_hint_only_when_notte_ext_default_is_refused(maximum: int, hinted: bool) -> None:
+    revision = ours()
+    param(revision, "page_size")["schema"]["maximum"] = maximum
+    hints = [c.hint for c in diff_documents(OURS, revision) if c.hint]
+    expected = ["notte_ext sends page_size=100 by default: the revision refuses it, so every listing fails"]
+    assert hints == (expected if hinted else [])
