@@ -29,29 +29,18 @@ class _Unusable(click.ClickException):
     exit_code = 2
 
 
+def _choice(flag: str, choices: tuple[str, ...], default: str, help_text: str, name: str | None = None) -> Any:
+    """A --flag with fixed values and a shown default (the report options are all alike)."""
+    names = (flag, name) if name else (flag,)
+    return click.option(*names, type=click.Choice(choices), default=default, show_default=True, help=help_text)
+
+
 _report_options = option_group(
-    click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(FORMATS),
-        default="text",
-        show_default=True,
-        help="text, json (with JSON pointers), markdown, or github (workflow annotations).",
-    ),
-    click.option(
-        "--fail-on",
-        type=click.Choice(FAIL_LEVELS),
-        default="breaking",
-        show_default=True,
-        help="Exit 1 on changes at or above this level.",
-    ),
+    _choice("--format", FORMATS, "text", "text, json (with JSON pointers), markdown, or github (annotations).", "fmt"),
+    _choice("--fail-on", FAIL_LEVELS, "breaking", "Exit 1 on changes at or above this level."),
     click.option("--include-docs", is_flag=True, help="Also report description/summary/title/example changes (info)."),
-    click.option(
-        "--profile",
-        type=click.Choice(PROFILES),
-        default="notte-ext",
-        show_default=True,
-        help="Severities as notte_ext users are affected, or exactly as oasdiff rates them.",
+    _choice(
+        "--profile", PROFILES, "notte-ext", "Severities as notte_ext users are affected, or as oasdiff rates them."
     ),
 )
 

@@ -120,18 +120,18 @@ class _OperationDiff:
         for key, param in old.items():
             where = f"/parameters/{param.get('in')}/{escape(str(param.get('name')))}"
             name = f"{param.get('in')} parameter {param.get('name')}"
-            if key not in new:
+            other = new.get(key)
+            rate = partial(
+                parameter_impact,
+                key=self.base.key,
+                name=str(param.get("name")),
+                revision_schema=None if other is None else parameter_schema(other),
+                resolver=self.differ.revision,
+            )
+            if other is None:
                 rule = _removal_rule("request-parameter-removed", param, self.differ.today)
-                impact = parameter_impact(
-                    rule,
-                    key=self.base.key,
-                    name=str(param.get("name")),
-                    revision_schema=None,
-                    resolver=self.differ.revision,
-                )
-                self.add(rule, where, f"{name} removed", impact=impact)
+                self.add(rule, where, f"{name} removed", impact=rate(rule))
                 continue
-            other = new[key]
             if param.get("required") and not other.get("required"):
                 self.add("request-parameter-became-optional", where, f"{name} became optional")
             elif other.get("required") and not param.get("required"):
@@ -143,15 +143,7 @@ class _OperationDiff:
                     self.add("request-path-parameter-renamed", where, f"{name} renamed to {other.get('name')}")
                 if param.get("description") != other.get("description"):
                     self.add("request-parameter-description-changed", where, f"{name} description changed")
-            revision_schema = parameter_schema(other)
-            findings = self.differ.schemas.compare(parameter_schema(param), revision_schema, _REQUEST_PARAMETER)
-            rate = partial(
-                parameter_impact,
-                key=self.base.key,
-                name=str(other.get("name")),
-                revision_schema=revision_schema,
-                resolver=self.differ.revision,
-            )
+            findings = self.differ.schemas.compare(parameter_schema(param), parameter_schema(other), _REQUEST_PARAMETER)
             self.add_findings(f"{where}/schema", findings, rate)
         for key, param in new.items():
             if key not in old:

@@ -211,65 +211,72 @@ pair(
     exit_code=0,
     oasdiff="check_response_property_enum_value_added_test (response-write-only-property-enum-value-added: info)",
 )
-pair(
-    "request_required_property_became_read_only",
-    REQUEST_ONLY,
-    lambda d: props(d, "NewPet")["name"].update(readOnly=True),
-    ("request-required-property-became-read-only", W),
-    exit_code=0,
-    oasdiff="TestRequestRequiredPropertyBecameReadOnly",
-    why="oasdiff: info; the server now ignores a value the client sends, like a removed property (warning)",
-)
-pair(
-    "request_optional_property_became_not_read_only",
-    REQUEST_ONLY,
-    lambda d: props(d, "NewPet")["id"].pop("readOnly"),
-    ("request-optional-property-became-not-read-only", I),
-    exit_code=0,
-    oasdiff="TestRequestOptionalPropertyBecameNonReadOnly",
-)
-pair(
-    "request_optional_property_became_write_only",
-    REQUEST_ONLY,
-    lambda d: props(d, "NewPet")["id"].update(writeOnly=True),
-    ("request-optional-property-became-write-only", I),
-    exit_code=0,
-    oasdiff="TestRequestOptionalPropertyBecameWriteOnly",
-)
-pair(
-    "response_required_property_became_write_only",
-    RESPONSE_ONLY,
-    lambda d: props(d, "PetView")["name"].update(writeOnly=True),
-    ("response-required-property-became-write-only", B),
-    exit_code=1,
-    oasdiff="check_response_required_property_write_only_read_only_test",
-    why="oasdiff: info; the validated response may now lack a property the vendored schema requires",
-)
-pair(
-    "response_optional_property_became_write_only",
-    RESPONSE_ONLY,
-    lambda d: props(d, "PetView")["tag"].update(writeOnly=True),
-    ("response-optional-property-became-write-only", W),
-    exit_code=0,
-    oasdiff="check_response_optional_property_write_only_read_only_test",
-    why="oasdiff: info; the property stops arriving, like an optional property removed (warning)",
-)
-pair(
-    "response_optional_property_became_not_write_only",
-    RESPONSE_ONLY,
-    lambda d: props(d, "PetView")["secret"].pop("writeOnly"),
-    ("response-optional-property-became-not-write-only", I),
-    exit_code=0,
-    oasdiff="check_response_optional_property_write_only_read_only_test",
-)
-pair(
-    "response_required_property_became_read_only",
-    RESPONSE_ONLY,
-    lambda d: props(d, "PetView")["id"].update(readOnly=True),
-    ("response-required-property-became-read-only", I),
-    exit_code=0,
-    oasdiff="check_response_required_property_write_only_read_only_test",
-)
+# readOnly/writeOnly flips of an existing property: (schema, property, flag, set it?) -> rule, severity.
+_W_INFO = "oasdiff: info; "
+FLIPS: list[tuple[Doc, str, str, str, bool, str, str, str]] = [
+    (
+        REQUEST_ONLY,
+        "NewPet",
+        "name",
+        "readOnly",
+        True,
+        "request-required-property-became-read-only",
+        W,
+        _W_INFO + "the server now ignores a value the client sends, like a removed property (warning)",
+    ),
+    (REQUEST_ONLY, "NewPet", "id", "readOnly", False, "request-optional-property-became-not-read-only", I, ""),
+    (REQUEST_ONLY, "NewPet", "id", "writeOnly", True, "request-optional-property-became-write-only", I, ""),
+    (
+        RESPONSE_ONLY,
+        "PetView",
+        "name",
+        "writeOnly",
+        True,
+        "response-required-property-became-write-only",
+        B,
+        _W_INFO + "the validated response may now lack a property the vendored schema requires",
+    ),
+    (
+        RESPONSE_ONLY,
+        "PetView",
+        "tag",
+        "writeOnly",
+        True,
+        "response-optional-property-became-write-only",
+        W,
+        _W_INFO + "the property stops arriving, like an optional property removed (warning)",
+    ),
+    (RESPONSE_ONLY, "PetView", "secret", "writeOnly", False, "response-optional-property-became-not-write-only", I, ""),
+    (RESPONSE_ONLY, "PetView", "id", "readOnly", True, "response-required-property-became-read-only", I, ""),
+]
+
+
+def _flip(component: str, name: str, flag: str, value: bool) -> Callable[[Doc], object]:
+    def edit(d: Doc) -> object:
+        return props(d, component)[name].update({flag: True}) if value else props(d, component)[name].pop(flag)
+
+    return edit
+
+
+for document, component, name, flag, value, rule, severity, why in FLIPS:
+    source = (
+        "check_request_property_write_only_read_only_test"
+        if rule.startswith("request")
+        else (
+            "check_response_required_property_write_only_read_only_test"
+            if "required" in rule
+            else "check_response_optional_property_write_only_read_only_test"
+        )
+    )
+    pair(
+        rule.replace("-", "_"),
+        document,
+        _flip(component, name, flag, value),
+        (rule, severity),
+        exit_code=1 if severity == B else 0,
+        oasdiff=source,
+        why=why,
+    )
 
 # --- a media type gains or loses its schema ---------------------------------------------------
 NO_SCHEMAS = api(request={"type": "object"}, response={"type": "object"})
