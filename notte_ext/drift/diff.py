@@ -121,6 +121,8 @@ class _OperationDiff:
             where = f"/parameters/{param.get('in')}/{escape(str(param.get('name')))}"
             name = f"{param.get('in')} parameter {param.get('name')}"
             other = new.get(key)
+            if other == param and "$ref" not in repr(param):
+                continue  # the very same self-contained parameter: nothing below it can differ
             rate = partial(
                 parameter_impact,
                 key=self.base.key,

@@ -14,6 +14,7 @@ _COMPONENT = "#/components/"
 # Pointer segments that step into a schema: those followed by a name or an index, and those not.
 _NAMED_STEPS = {"properties": "{}", "anyOf": "anyOf[{}]", "oneOf": "oneOf[{}]"}
 _SUFFIX_STEPS = {"items": "[]", "additionalProperties": "{*}"}
+_SECTIONS = {"securitySchemes": "security scheme"}
 
 
 def _field_path(tokens: list[str]) -> str:
@@ -46,7 +47,7 @@ def readable(pointer: str, origin: str = "") -> str:
         rest = [t for t in rest if t]
         if section == "schemas":
             return _joined(name, _field_path(rest), "" if _field_path(rest).startswith(("[", "{")) else ".")
-        return f"{section} {name}"
+        return f"{_SECTIONS.get(section, section)} {name}"
     tokens = _tokens(pointer)
     if not tokens:
         return ""
@@ -54,6 +55,8 @@ def readable(pointer: str, origin: str = "") -> str:
     if head == "parameters" and len(rest) >= 2:
         place = f"{rest[0]} parameter {rest[1]}"
         return _joined(place, _field_path(rest[3:]), " ") if rest[2:3] == ["schema"] else place
+    if head == "components" and len(rest) >= 2:
+        return f"{_SECTIONS.get(rest[0], rest[0])} {rest[1]}"
     if head == "requestBody":
         return "request body" + _schema_part(rest)
     if head == "responses" and rest:

@@ -19,6 +19,7 @@ from notte_ext.drift import (
     slice_document,
     vendored_keys,
 )
+from notte_ext.drift.locations import readable
 from notte_ext.drift.profiles import OASDIFF, apply_profile
 from notte_ext.drift.report import fails, render_json, render_markdown, render_text, rules_markdown
 from scripts.vendor_spec import dump_document
@@ -254,3 +255,25 @@ def test_page_size_bound_hint_only_when_notte_ext_default_is_refused(maximum: in
     hints = [c.hint for c in diff_documents(OURS, revision) if c.hint]
     expected = ["notte_ext sends page_size=100 by default: the revision refuses it, so every listing fails"]
     assert hints == (expected if hinted else [])
+
+
+@pytest.mark.parametrize(
+    ("pointer", "origin", "expected"),
+    [
+        ("/parameters/query/page_size/schema/maximum", "", "query parameter page_size"),
+        (
+            "/responses/200/content/application~1json/schema/properties/items/items/properties/status/enum",
+            "",
+            "response 200 items[].status",
+        ),
+        ("/x", "#/components/schemas/GetFunctionRunResponse/properties/status/enum", "GetFunctionRunResponse.status"),
+        ("/x", "#/components/schemas/Pet/properties/tags/items/enum", "Pet.tags[]"),
+        ("/x", "#/components/schemas/Pet/oneOf/1/properties/a", "Pet.oneOf[1].a"),
+        ("/requestBody/content/application~1json", "", "request body application/json"),
+        ("/responses/200/headers/X-Rate", "", "response 200 header X-Rate"),
+        ("/components/securitySchemes/Bearer", "", "security scheme Bearer"),
+        ("", "", ""),
+    ],
+)
+def test_locations_read_as_component_and_field(pointer: str, origin: str, expected: str) -> None:
+    assert readable(pointer, origin) == expected
