@@ -9,6 +9,7 @@ from functools import partial
 from typing import Any
 
 from notte_ext.drift.changes import Change, ordered
+from notte_ext.drift.errors import SpecError
 from notte_ext.drift.guard import guarded
 from notte_ext.drift.impact import Impact, parameter_impact, validation_impact
 from notte_ext.drift.normalize import view
@@ -288,7 +289,10 @@ class DocumentDiff:
         found: list[Change] = []
         for key, operation in old.items():
             if key in new:
-                found += _OperationDiff(operation, new[key], self).run()
+                try:
+                    found += _OperationDiff(operation, new[key], self).run()
+                except SpecError as exc:  # say which operation reaches the malformed part
+                    raise SpecError(f"{operation.label}: {exc}") from None
             else:
                 rule = _removal_rule("api-removed-without-deprecation", operation.node, self.today)
                 found.append(Change.of(rule, operation.label, "", "operation removed"))

@@ -114,6 +114,11 @@ class SchemaComparer:
         self._stack[key], self._cut_floor = depth, math.inf
         try:
             found = self._structure(b, r, subject)
+        except SpecError as exc:
+            message = str(exc)
+            if message.startswith(_MALFORMED) and (b.ref or r.ref):  # name the innermost component
+                raise SpecError(f"{_component(b.ref or r.ref)}: {message}") from None
+            raise
         finally:
             del self._stack[key]
         if b.ref:
@@ -392,11 +397,18 @@ def _change_message(keyword: str, old: Any, new: Any) -> str:
     return f"{keyword} changed from {canonical_value(old)} to {canonical_value(new)}"
 
 
+_MALFORMED = "malformed schema"
+
+
+def _component(ref: str | None) -> str:
+    return str(ref).rsplit("/", 1)[-1]
+
+
 def _number(node: dict[str, Any], keyword: str) -> float | None:
     value = node.get(keyword)
     if value is None or (isinstance(value, int | float) and not isinstance(value, bool)):
         return value
-    raise SpecError(f"malformed schema: {keyword} must be a number, got {value!r}")
+    raise SpecError(f"{_MALFORMED}: {keyword} must be a number, got {value!r}")
 
 
 def _mapping(node: dict[str, Any], keyword: str) -> dict[str, Any]:
@@ -407,14 +419,14 @@ def _mapping_or_none(node: dict[str, Any], keyword: str) -> dict[str, Any] | Non
     value = node.get(keyword)
     if value is None or isinstance(value, dict):
         return value
-    raise SpecError(f"malformed schema: {keyword} must be a mapping, got {value!r}")
+    raise SpecError(f"{_MALFORMED}: {keyword} must be a mapping, got {value!r}")
 
 
 def _names(node: dict[str, Any], keyword: str) -> list[str]:
     value = node.get(keyword, [])
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return value
-    raise SpecError(f"malformed schema: {keyword} must be a list of names, got {value!r}")
+    raise SpecError(f"{_MALFORMED}: {keyword} must be a list of names, got {value!r}")
 
 
 def _flag(raw: Any, resolver: Resolver, flag: str) -> bool:
