@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -29,7 +29,12 @@ class _Unusable(click.ClickException):
     exit_code = 2
 
 
-def _choice(flag: str, choices: tuple[str, ...], default: str, help_text: str, name: str | None = None) -> Any:
+Command = TypeVar("Command", bound=Callable[..., Any])
+
+
+def _choice(
+    flag: str, choices: tuple[str, ...], default: str, help_text: str, name: str | None = None
+) -> Callable[[Command], Command]:
     """A --flag with fixed values and a shown default (the report options are all alike)."""
     names = (flag, name) if name else (flag,)
     return click.option(*names, type=click.Choice(choices), default=default, show_default=True, help=help_text)
