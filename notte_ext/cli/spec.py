@@ -7,14 +7,20 @@ Exit status: 0 nothing at or above ``--fail-on``, 1 drift at or above it,
 from __future__ import annotations
 
 from collections.abc import Callable
+from importlib.resources import files
+from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
 from notte_ext.cli._app import option_group
-from notte_ext.drift import Change, SpecError, diff_documents, drift, read_document
+from notte_ext.drift import Change, Severity, SpecError, diff_documents, drift, load_document, read_document
+from notte_ext.drift.profiles import PROFILES, apply_profile
 from notte_ext.drift.report import FAIL_LEVELS, FORMATS, fails, render, rules_markdown
 
 UPSTREAM_URL = "https://api.notte.cc/openapi.json"
+LOCAL_SPEC = "openapi.json"  # a checkout's vendored spec, when run from its root
+PACKAGED_SPEC = "notte_ext/openapi.json (packaged)"
 
 
 class _Unusable(click.ClickException):
@@ -23,27 +29,32 @@ class _Unusable(click.ClickException):
     exit_code = 2
 
 
+Command = TypeVar("Command", bound=Callable[..., Any])
+
+
+def _choice(
+    flag: str, choices: tuple[str, ...], default: str, help_text: str, name: str | None = None
+) -> Callable[[Command], Command]:
+    """A --flag with fixed values and a shown default (the report options are all alike)."""
+    names = (flag, name) if name else (flag,)
+    return click.option(*names, type=click.Choice(choices), default=default, show_default=True, help=help_text)
+
+
 _report_options = option_group(
-    click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True),
-    click.option(
-        "--fail-on",
-        type=click.Choice(FAIL_LEVELS),
-        default="breaking",
-        show_default=True,
-        help="Exit 1 on changes at or above this level.",
-    ),
+    _choice("--format", FORMATS, "text", "text, json (with JSON pointers), markdown, or github (annotations).", "fmt"),
+    _choice("--fail-on", FAIL_LEVELS, "breaking", "Exit 1 on changes at or above this level."),
     click.option("--include-docs", is_flag=True, help="Also report description/summary/title/example changes (info)."),
+    _choice(
+        "--profile", PROFILES, "notte-ext", "Severities as notte_ext users are affected, or as oasdiff rates them."
+    ),
 )
 
 
-def _run(compute: Callable[[], list[Change]], fmt: str, fail_on: str, title: str) -> None:
+def _run(compute: Callable[[], list[Change]], fmt: str, fail_on: str, title: str, profile: str) -> None:
     try:
-        changes = compute()
-    except SpecError as exc:
+        changes = apply_profile(compute(), profile)
+    except SpecError as exc:  # the engine's only exception for unusable input
         raise _Unusable(str(exc)) from None
-    except (RecursionError, TypeError, AttributeError, KeyError) as exc:
-        # Structurally malformed documents (a list where a mapping belongs, ...).
-        raise _Unusable(f"malformed OpenAPI document ({type(exc).__name__}: {exc})") from None
     click.echo(render(changes, fmt, title), nl=False)
     if fails(changes, fail_on):
         raise SystemExit(1)
@@ -58,31 +69,52 @@ def spec() -> None:
 @click.argument("base")
 @click.argument("revision")
 @_report_options
-def diff_command(base: str, revision: str, fmt: str, fail_on: str, include_docs: bool) -> None:
+def diff_command(base: str, revision: str, fmt: str, fail_on: str, include_docs: bool, profile: str) -> None:
     """Changes from BASE to REVISION (paths or http(s) URLs; JSON, YAML or a docs page)."""
 
     def compute() -> list[Change]:
         return diff_documents(read_document(base), read_document(revision), include_docs=include_docs)
 
-    _run(compute, fmt, fail_on, f"OpenAPI diff: {base} -> {revision}")
+    _run(compute, fmt, fail_on, f"OpenAPI diff: {base} -> {revision}", profile)
 
 
 @spec.command("drift")
 @click.option("--upstream", default=UPSTREAM_URL, show_default=True, help="Upstream spec: URL or path.")
-@click.option("--spec", "vendored", default="openapi.json", show_default=True, help="Our vendored spec.")
+@click.option(
+    "--spec",
+    "vendored",
+    help="Our vendored spec (default: ./openapi.json when present, else the one packaged with notte_ext).",
+)
 @click.option("--timeout", default=30.0, show_default=True, help="Seconds to wait for the upstream URL.")
 @_report_options
-def drift_command(upstream: str, vendored: str, timeout: float, fmt: str, fail_on: str, include_docs: bool) -> None:
+def drift_command(
+    upstream: str, vendored: str | None, timeout: float, fmt: str, fail_on: str, include_docs: bool, profile: str
+) -> None:
     """Diff upstream's version of our vendored operations against our spec; list what we don't vendor."""
+    label = vendored or (LOCAL_SPEC if Path(LOCAL_SPEC).is_file() else PACKAGED_SPEC)
+    if vendored is None:  # say which spec was chosen: stdout stays the report
+        click.echo(f"spec: {label}", err=True)
 
     def compute() -> list[Change]:
-        ours = read_document(vendored)
+        ours = _packaged_spec() if label == PACKAGED_SPEC else read_document(label)
         return drift(ours, read_document(upstream, timeout=timeout), include_docs=include_docs)
 
-    _run(compute, fmt, fail_on, f"Spec drift: {vendored} vs {upstream}")
+    _run(compute, fmt, fail_on, f"Spec drift: {label} vs {upstream}", profile)
+
+
+def _packaged_spec() -> dict[str, Any]:
+    return load_document(files("notte_ext").joinpath("openapi.json").read_text(encoding="utf-8"))
 
 
 @spec.command("rules")
-def rules_command() -> None:
+@click.option(
+    "--severity",
+    type=click.Choice([str(s) for s in Severity]),
+    help="Only the rules of this severity.",
+)
+@click.option(
+    "--profile", type=click.Choice(PROFILES), default="notte-ext", show_default=True, help="Whose severities."
+)
+def rules_command(severity: str | None, profile: str) -> None:
     """Print every rule id with its severity (Markdown table)."""
-    click.echo(rules_markdown(), nl=False)
+    click.echo(rules_markdown(Severity(severity) if severity else None, profile), nl=False)

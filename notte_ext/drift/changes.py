@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from notte_ext.drift.locations import readable
 from notte_ext.drift.rules import RULES, Severity
 
 
@@ -13,22 +14,28 @@ class Change:
     id: str
     severity: Severity
     operation: str
-    location: str
+    location: str  # a JSON pointer into the operation (or the document, for components)
     message: str
+    where: str = ""  # the same place for a person: "GetFunctionRunResponse.status"
+    hint: str = ""  # what it means for notte_ext users, when it collides with the client's own behaviour
 
     @classmethod
-    def of(cls, rule_id: str, operation: str, location: str, message: str) -> Change:
+    def of(
+        cls, rule_id: str, operation: str, location: str, message: str, *, origin: str = "", hint: str = ""
+    ) -> Change:
         """A change whose severity comes from the rule registry (one source of truth)."""
-        return cls(rule_id, RULES[rule_id].severity, operation, location, message)
+        return cls(rule_id, RULES[rule_id].severity, operation, location, message, readable(location, origin), hint)
 
     def as_dict(self) -> dict[str, str]:
-        return {
+        found = {
             "id": self.id,
             "severity": str(self.severity),
             "operation": self.operation,
+            "where": self.where,
             "location": self.location,
             "message": self.message,
         }
+        return found | ({"hint": self.hint} if self.hint else {})
 
 
 def ordered(changes: Iterable[Change]) -> list[Change]:

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from notte_ext.drift.changes import Change, ordered
+from notte_ext.drift.errors import SpecError
+from notte_ext.drift.guard import guarded
+from notte_ext.drift.impact import Impact, parameter_impact, validation_impact
+from notte_ext.drift.normalize import view
 from notte_ext.drift.operations import Operation, operations, parameter_schema, parameters
 from notte_ext.drift.refs import Resolver, escape
 from notte_ext.drift.schema_diff import Finding, SchemaComparer, Subject
+from notte_ext.drift.security import security_scheme_changes
 
 _REQUEST_PARAMETER = Subject("request", "request-parameter")
 _REQUEST_BODY = Subject("request", "request-body")
@@ -32,16 +41,26 @@ class _OperationDiff:
         self.changes: list[Change] = []
         self._seen: set[tuple[str, str, str]] = set()
 
-    def add(self, rule_id: str, location: str, message: str) -> None:
-        self.changes.append(Change.of(rule_id, self.base.label, location, message))
+    def add(self, rule_id: str, location: str, message: str, *, origin: str = "", impact: Impact | None = None) -> None:
+        impact = impact or validation_impact(rule_id)
+        change = Change.of(rule_id, self.base.label, location, message, origin=origin, hint=impact.hint)
+        self.changes.append(replace(change, severity=impact.severity) if impact.severity else change)
 
-    def add_findings(self, prefix: str, findings: list[Finding]) -> None:
+    def add_findings(
+        self, prefix: str, findings: list[Finding], impact: Callable[[str], Impact] = validation_impact
+    ) -> None:
         # Report each component change once per operation, at the first place it is reached.
         for finding in findings:
             identity = (finding.rule_id, finding.origin or prefix + finding.location, finding.message)
             if identity not in self._seen:
                 self._seen.add(identity)
-                self.add(finding.rule_id, prefix + finding.location, finding.message)
+                self.add(
+                    finding.rule_id,
+                    prefix + finding.location,
+                    finding.message,
+                    origin=finding.origin,
+                    impact=impact(finding.rule_id),
+                )
 
     def run(self) -> list[Change]:
         b, r = self.base.node, self.revision.node
@@ -102,10 +121,20 @@ class _OperationDiff:
         for key, param in old.items():
             where = f"/parameters/{param.get('in')}/{escape(str(param.get('name')))}"
             name = f"{param.get('in')} parameter {param.get('name')}"
-            if key not in new:
-                self.add("request-parameter-removed", where, f"{name} removed")
+            other = new.get(key)
+            if other == param and "$ref" not in repr(param):
+                continue  # the very same self-contained parameter: nothing below it can differ
+            rate = partial(
+                parameter_impact,
+                key=self.base.key,
+                name=str(param.get("name")),
+                revision_schema=None if other is None else parameter_schema(other),
+                resolver=self.differ.revision,
+            )
+            if other is None:
+                rule = _removal_rule("request-parameter-removed", param, self.differ.today)
+                self.add(rule, where, f"{name} removed", impact=rate(rule))
                 continue
-            other = new[key]
             if param.get("required") and not other.get("required"):
                 self.add("request-parameter-became-optional", where, f"{name} became optional")
             elif other.get("required") and not param.get("required"):
@@ -118,7 +147,7 @@ class _OperationDiff:
                 if param.get("description") != other.get("description"):
                     self.add("request-parameter-description-changed", where, f"{name} description changed")
             findings = self.differ.schemas.compare(parameter_schema(param), parameter_schema(other), _REQUEST_PARAMETER)
-            self.add_findings(f"{where}/schema", findings)
+            self.add_findings(f"{where}/schema", findings, rate)
         for key, param in new.items():
             if key not in old:
                 kind = "required" if param.get("required") else "optional"
@@ -155,7 +184,11 @@ class _OperationDiff:
             elif "schema" in entry and "schema" in new_content[media]:
                 findings = self.differ.schemas.compare(entry["schema"], new_content[media]["schema"], subject)
                 self.add_findings(f"{location}/schema", findings)
-        for media in new_content.keys() - old_content.keys():
+            elif "schema" in entry or "schema" in new_content[media]:
+                suffix = "removed" if "schema" in entry else "added"
+                rule_id = f"{subject.name}-media-type-schema-{suffix}"
+                self.add(rule_id, f"{location}/schema", f"media type {media}: schema {suffix}")
+        for media in sorted(new_content.keys() - old_content.keys()):
             self.add(f"{rule}-added", f"{where}/content/{escape(media)}", f"media type {media} added")
 
     def responses(self) -> None:
@@ -169,9 +202,65 @@ class _OperationDiff:
             old_response, new_response = self.differ.base.resolve(raw), self.differ.revision.resolve(new[status])
             if isinstance(old_response, dict) and isinstance(new_response, dict):
                 self.contents(f"/responses/{status}", old_response, new_response, "response-media-type", _RESPONSE_BODY)
-        for status in new.keys() - old.keys():
+                self.headers(f"/responses/{status}", old_response, new_response)
+        for status in sorted(new.keys() - old.keys()):
             kind = "success" if status.startswith("2") else "non-success"
             self.add(f"response-{kind}-status-added", f"/responses/{status}", f"status {status} added")
+
+    def headers(self, where: str, old: dict[str, Any], new: dict[str, Any]) -> None:
+        """Response headers, matched case-insensitively: removals, requiredness, schema type."""
+        old_headers, new_headers = _headers(old, self.differ.base), _headers(new, self.differ.revision)
+        for key, (name, header) in old_headers.items():
+            location = f"{where}/headers/{escape(name)}"
+            other = new_headers.get(key, ("", None))[1]
+            if other is None:
+                kind = "required" if header.get("required") else "optional"
+                self.add(f"{kind}-response-header-removed", location, f"{kind} header {name} removed")
+                continue
+            if bool(header.get("required")) != bool(other.get("required")):
+                rule = "response-header-became-required" if other.get("required") else "response-header-became-optional"
+                self.add(rule, location, f"header {name} became {rule.rsplit('-', 1)[1]}")
+            old_view = view(parameter_schema(header), self.differ.base)
+            new_view = view(parameter_schema(other), self.differ.revision)
+            if (old_view.types, old_view.nullable) != (new_view.types, new_view.nullable):
+                message = (
+                    f"header {name} type {sorted(old_view.types or ['any'])} -> {sorted(new_view.types or ['any'])}"
+                )
+                self.add("response-header-type-changed", location, message)
+        for key in sorted(new_headers.keys() - old_headers.keys()):
+            name = new_headers[key][0]
+            self.add("response-header-added", f"{where}/headers/{escape(name)}", f"header {name} added")
+
+
+def _headers(response: dict[str, Any], resolver: Resolver) -> dict[str, tuple[str, dict[str, Any]]]:
+    """Lower-cased name -> (name as written, resolved header): HTTP header names ignore case."""
+    raw = response.get("headers") or {}
+    if not isinstance(raw, dict):
+        return {}
+    resolved = {str(name): resolver.resolve(header) for name, header in raw.items()}
+    return {name.lower(): (name, header) for name, header in resolved.items() if isinstance(header, dict)}
+
+
+def _sunset(node: dict[str, Any]) -> dt.date | None:
+    """The ``x-sunset`` date of a deprecated operation or parameter (an ISO date, or YAML's own date)."""
+    value = node.get("x-sunset")
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10]) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _removal_rule(plain: str, node: dict[str, Any], today: dt.date) -> str:
+    """``plain`` for a removal without deprecation; deprecated ones are judged by their ``x-sunset``."""
+    if not node.get("deprecated"):
+        return plain
+    sunset = _sunset(node)
+    stem = plain.removesuffix("-without-deprecation").removesuffix("-removed") + "-removed"
+    return f"{stem}-before-sunset" if sunset is not None and sunset > today else f"{stem}-with-deprecation"
 
 
 def _schemes(alternatives: Any) -> str:
@@ -181,9 +270,17 @@ def _schemes(alternatives: Any) -> str:
 class DocumentDiff:
     """Two documents and the shared state (resolvers, schema memo) of comparing them."""
 
-    def __init__(self, base: dict[str, Any], revision: dict[str, Any], *, include_docs: bool = False) -> None:
+    def __init__(
+        self,
+        base: dict[str, Any],
+        revision: dict[str, Any],
+        *,
+        include_docs: bool = False,
+        today: dt.date | None = None,
+    ) -> None:
         self.base, self.revision = Resolver(base), Resolver(revision)
         self.include_docs = include_docs
+        self.today = today or dt.datetime.now(dt.UTC).date()
         self.schemas = SchemaComparer(self.base, self.revision, include_docs=include_docs)
 
     def changes(self) -> list[Change]:
@@ -192,20 +289,27 @@ class DocumentDiff:
         found: list[Change] = []
         for key, operation in old.items():
             if key in new:
-                found += _OperationDiff(operation, new[key], self).run()
+                try:
+                    found += _OperationDiff(operation, new[key], self).run()
+                except SpecError as exc:  # say which operation reaches the malformed part
+                    raise SpecError(f"{operation.label}: {exc}") from None
             else:
-                rule = (
-                    "api-removed-with-deprecation"
-                    if operation.node.get("deprecated")
-                    else "api-removed-without-deprecation"
-                )
+                rule = _removal_rule("api-removed-without-deprecation", operation.node, self.today)
                 found.append(Change.of(rule, operation.label, "", "operation removed"))
         found += [
             Change.of("endpoint-added", op.label, "", "operation added") for key, op in new.items() if key not in old
         ]
+        found += security_scheme_changes(self.base.document, self.revision.document)
         return ordered(found)
 
 
-def diff_documents(base: dict[str, Any], revision: dict[str, Any], *, include_docs: bool = False) -> list[Change]:
-    """Every change from ``base`` to ``revision``, most severe first."""
-    return DocumentDiff(base, revision, include_docs=include_docs).changes()
+@guarded
+def diff_documents(
+    base: dict[str, Any], revision: dict[str, Any], *, include_docs: bool = False, today: dt.date | None = None
+) -> list[Change]:
+    """Every change from ``base`` to ``revision``, most severe first.
+
+    ``today`` (default: the UTC date) decides whether a deprecated operation or parameter was
+    removed before its ``x-sunset`` date. Raises only ``SpecError`` for malformed documents.
+    """
+    return DocumentDiff(base, revision, include_docs=include_docs, today=today).changes()

@@ -11,6 +11,7 @@ import httpx
 import yaml
 
 from notte_ext.drift.errors import SpecError
+from notte_ext.drift.guard import guarded
 
 # docs.notte.cc publishes per-operation pages that embed the spec in a ````yaml fence.
 _FENCE = re.compile(r"^````yaml[^\n]*\n(.*?)\n````", re.S | re.M)
@@ -22,21 +23,38 @@ def _one_line(text: object) -> str:
     return " ".join(str(text).split())
 
 
+def _parse(text: str) -> Any:
+    """JSON first (the common case, and far faster than YAML for big specs), then YAML.
+
+    A document that looks like JSON and is neither gets JSON's own words (line, column):
+    YAML's flow-node wording would only confuse whoever mistyped a comma.
+    """
+    fenced = _FENCE.search(text)
+    if fenced:
+        try:
+            return yaml.load(fenced.group(1), Loader=_YamlLoader)  # noqa: S506 - a safe loader
+        except yaml.YAMLError as exc:
+            raise SpecError(f"not valid YAML: {_one_line(exc)}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as json_error:
+        try:
+            return yaml.load(text, Loader=_YamlLoader)  # noqa: S506 - a safe loader
+        except yaml.YAMLError as exc:
+            if text.lstrip().startswith(("{", "[")):
+                where = f"line {json_error.lineno} column {json_error.colno}"
+                raise SpecError(f"not valid JSON: {json_error.msg} at {where}") from None
+            raise SpecError(f"not JSON or YAML: {_one_line(exc)}") from None
+
+
+@guarded
 def load_document(text: str) -> dict[str, Any]:
     """Parse a spec given as JSON, YAML or a docs page with a yaml fence."""
-    fenced = _FENCE.search(text)
-    try:
-        if fenced:
-            document = yaml.load(fenced.group(1), Loader=_YamlLoader)  # noqa: S506 - a safe loader
-        else:
-            try:  # JSON first: it is the common case and far faster than YAML for big specs
-                document = json.loads(text)
-            except ValueError:
-                document = yaml.load(text, Loader=_YamlLoader)  # noqa: S506 - a safe loader
-    except yaml.YAMLError as exc:
-        raise SpecError(f"not JSON or YAML: {_one_line(exc)}") from None
-    if not isinstance(document, dict) or "openapi" not in document:
-        raise SpecError("not an OpenAPI document (no top-level 'openapi' key)")
+    document = _parse(text)
+    if not isinstance(document, dict):
+        raise SpecError("not an OpenAPI document (JSON or YAML)")
+    if "openapi" not in document:
+        raise SpecError("not an OpenAPI 3 document (no top-level 'openapi' key)")
     if not str(document["openapi"]).startswith("3."):
         raise SpecError(f"unsupported OpenAPI version {document['openapi']!r} (3.0 and 3.1 are supported)")
     for key in ("paths", "components"):

@@ -8,10 +8,13 @@ boolean ``exclusiveMaximum`` is 3.1's numeric one. ``view`` folds all of these.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import math
 from dataclasses import dataclass, replace
 from typing import Any
 
+from notte_ext.drift.errors import SpecError
 from notte_ext.drift.refs import Resolver
 
 # Keywords that give a schema a shape of its own, beside an anyOf/oneOf.
@@ -88,6 +91,16 @@ def _normalize_bounds(node: dict[str, Any]) -> dict[str, Any]:
 
 
 def view(raw: Any, resolver: Resolver) -> SchemaView:
+    """The canonical view of a schema; a bare reference's view is computed once per document."""
+    if isinstance(raw, dict) and len(raw) == 1 and isinstance(raw.get("$ref"), str):
+        cached: SchemaView | None = resolver.views.get(raw["$ref"])
+        if cached is None:
+            cached = resolver.views[raw["$ref"]] = _view(raw, resolver)
+        return cached
+    return _view(raw, resolver)
+
+
+def _view(raw: Any, resolver: Resolver) -> SchemaView:
     ref, node = resolver.follow(raw)
     if not isinstance(node, dict):  # boolean schemas: true accepts anything, false nothing
         node = {} if node is not False else {"not": {}}
@@ -112,6 +125,8 @@ def view(raw: Any, resolver: Resolver) -> SchemaView:
     types = None if type_list is None else frozenset(t for t in type_list if t != "null")
     nullable = nullable or (type_list is not None and "null" in type_list)
     values = [node["const"]] if "const" in node else node.get("enum")
+    if values is not None and not isinstance(values, list):
+        raise SpecError(f"malformed schema: enum must be a list, got {values!r}")
     enum = None
     if isinstance(values, list):
         nullable = nullable or None in values
@@ -121,29 +136,52 @@ def view(raw: Any, resolver: Resolver) -> SchemaView:
 
 def fingerprint(raw: Any, resolver: Resolver) -> str:
     """A string equal for structurally equal schemas, whatever their refs or spelling."""
-    return canonical_value(_canonical(raw, resolver, ()))
+    return canonical_value(_canonical(raw, resolver, ())[0])
 
 
-def _canonical(raw: Any, resolver: Resolver, stack: tuple[str, ...]) -> Any:
+def _canonical(raw: Any, resolver: Resolver, stack: tuple[str, ...]) -> tuple[Any, float]:
+    """The canonical form, and the lowest stack position a recursion marker in it points to.
+
+    A component whose markers all point into itself has the same form wherever it is reached:
+    it is computed once per document (``resolver.fingerprints``) and stands as its digest.
+    Without that, unions of components that reference each other are walked once per path.
+    """
     v = view(raw, resolver)
+    position = len(stack)
     if v.ref is not None:
         if v.ref in stack:  # a recursive schema: say how far up it points, not its name
-            return {"$recursive": len(stack) - stack.index(v.ref)}
+            return {"$recursive": position - stack.index(v.ref)}, stack.index(v.ref)
+        if v.ref in resolver.fingerprints:
+            return resolver.fingerprints[v.ref], math.inf
         stack = (*stack, v.ref)
+    floor = math.inf
+
+    def canonical(member: Any) -> Any:
+        nonlocal floor
+        value, member_floor = _canonical(member, resolver, stack)
+        floor = min(floor, member_floor)
+        return value
+
     out: dict[str, Any] = {"nullable": v.nullable}
     if v.types is not None:
         out["type"] = sorted(v.types)
     if v.enum is not None:
         out["enum"] = sorted(v.enum)
     if v.variants:
-        out["variants"] = sorted(canonical_value(_canonical(m, resolver, stack)) for m in v.variants)
+        out["variants"] = sorted(canonical_value(canonical(m)) for m in v.variants)
     out.update({k: v.node[k] for k in _VALUE_KEYWORDS if k in v.node})
     properties = v.node.get("properties")
     if isinstance(properties, dict):
-        out["properties"] = {name: _canonical(p, resolver, stack) for name, p in sorted(properties.items())}
+        out["properties"] = {name: canonical(p) for name, p in sorted(properties.items())}
         out["required"] = sorted(v.node.get("required", []))
     if "items" in v.node:
-        out["items"] = _canonical(v.node["items"], resolver, stack)
+        out["items"] = canonical(v.node["items"])
     extra = v.node.get("additionalProperties", True)
-    out["additionalProperties"] = extra if isinstance(extra, bool) else _canonical(extra, resolver, stack)
-    return out
+    out["additionalProperties"] = extra if isinstance(extra, bool) else canonical(extra)
+    if v.ref is not None and floor >= position:  # self-contained: the same wherever it is reached
+        # Parents hold its digest, not its tree: shared components would otherwise be copied
+        # into every schema that reaches them (a tree exponential in the nesting depth).
+        digest = {"$digest": hashlib.sha256(canonical_value(out).encode()).hexdigest()}
+        resolver.fingerprints[v.ref] = digest
+        return digest, math.inf
+    return out, floor

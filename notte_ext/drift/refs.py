@@ -22,6 +22,8 @@ class Resolver:
     def __init__(self, document: dict[str, Any]) -> None:
         self.document = document
         self._cache: dict[str, Any] = {}
+        self.views: dict[str, Any] = {}  # normalize.view of a bare {"$ref": ...}, by reference
+        self.fingerprints: dict[str, Any] = {}  # normalize's canonical form of a component, by reference
 
     def lookup(self, ref: str) -> Any:
         if ref in self._cache:

@@ -1,4 +1,4 @@
-"""Render changes as text, JSON or Markdown, and decide the exit status."""
+"""Render changes as text, JSON, Markdown or GitHub workflow annotations, and decide the exit status."""
 
 from __future__ import annotations
 
@@ -6,10 +6,13 @@ import json
 from collections.abc import Sequence
 
 from notte_ext.drift.changes import Change, summary
+from notte_ext.drift.profiles import severity_in
 from notte_ext.drift.rules import RULES, Severity
 
-FORMATS = ("text", "json", "markdown")
+FORMATS = ("text", "json", "markdown", "github")
 FAIL_LEVELS = ("breaking", "warning", "any")
+# https://docs.github.com/actions/reference/workflow-commands-for-github-actions
+_ANNOTATION = {Severity.BREAKING: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
 def fails(changes: Sequence[Change], fail_on: str) -> bool:
@@ -26,7 +29,11 @@ def _headline(changes: Sequence[Change]) -> str:
 
 
 def render_text(changes: Sequence[Change]) -> str:
-    lines = [f"{c.severity:<8}  {c.id}  {c.operation}  {c.location or '-'}  {c.message}" for c in changes]
+    lines: list[str] = []
+    for c in changes:
+        lines.append(f"{c.severity:<8}  {c.id}  {c.operation}  {c.where or '-'}  {c.message}")
+        if c.hint:
+            lines.append(f"{'':<8}  hint: {c.hint}")
     return "\n".join([*lines, _headline(changes)]) + "\n"
 
 
@@ -42,11 +49,34 @@ def _cell(text: str) -> str:
 def render_markdown(changes: Sequence[Change], title: str = "OpenAPI diff") -> str:
     lines = [f"### {title}", "", _headline(changes)]
     if changes:
-        lines += ["", "| severity | rule | operation | location | message |", "|---|---|---|---|---|"]
+        lines += ["", "| severity | rule | operation | where | message |", "|---|---|---|---|---|"]
         for c in changes:
             cells = (f"**{c.severity}**" if c.severity is Severity.BREAKING else str(c.severity), f"`{c.id}`")
-            rest = (f"`{c.operation}`", f"`{c.location}`" if c.location else " ", _cell(c.message))
+            message = _cell(c.message) + (f" — _{_cell(c.hint)}_" if c.hint else "")
+            rest = (f"`{c.operation}`", f"`{_cell(c.where)}`" if c.where else " ", message)
             lines.append("| " + " | ".join((*cells, *rest)) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _escape_annotation(text: str) -> str:
+    """Workflow-command data: %, CR and LF are percent-encoded; properties also escape : and ,."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_annotation(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render_github(changes: Sequence[Change], title: str = "OpenAPI diff") -> str:
+    """One ``::error``/``::warning``/``::notice`` line per change: annotations on the workflow run."""
+    lines = []
+    for c in changes:
+        heading = _escape_property(f"{c.id} ({c.operation})")
+        body = f"{c.where}: {c.message}" if c.where else c.message
+        if c.hint:
+            body += f" ({c.hint})"
+        lines.append(f"::{_ANNOTATION[c.severity]} title={heading}::{_escape_annotation(body)}")
+    lines.append(f"{title}: {_headline(changes)}")
     return "\n".join(lines) + "\n"
 
 
@@ -55,11 +85,18 @@ def render(changes: Sequence[Change], fmt: str, title: str = "OpenAPI diff") -> 
         return render_json(changes)
     if fmt == "markdown":
         return render_markdown(changes, title)
+    if fmt == "github":
+        return render_github(changes, title)
     return render_text(changes)
 
 
-def rules_markdown() -> str:
-    """The rule table of docs/spec-drift.md (a test keeps the two equal)."""
+def rules_markdown(severity: Severity | None = None, profile: str = "notte-ext") -> str:
+    """The rule table of docs/spec-drift.md (a test keeps the two equal), or its rows of one severity."""
     lines = ["| rule id | severity | meaning |", "|---|---|---|"]
-    lines += [f"| `{rule.id}` | {rule.severity} | {rule.description} |" for rule in RULES.values()]
+    rated = ((rule, severity_in(profile, rule.id)) for rule in RULES.values())
+    lines += [
+        f"| `{rule.id}` | {level} | {rule.description} |"
+        for rule, level in rated
+        if severity is None or level is severity
+    ]
     return "\n".join(lines) + "\n"

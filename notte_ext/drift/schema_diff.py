@@ -8,15 +8,23 @@ reached from many operations is compared once) and cut on cycles.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from notte_ext.drift.errors import SpecError
 from notte_ext.drift.normalize import SchemaView, canonical_value, fingerprint, view
 from notte_ext.drift.refs import Resolver, escape
 from notte_ext.drift.rules import BOUNDS
 
 _DOCS = {"description": "description-changed", "title": "title-changed", "example": "example-changed"}
 _DOCS |= {"examples": "example-changed"}
+# Patterns that accept every string: loosening to one of them is oasdiff's "pattern-generalized".
+_ANY_PATTERN = frozenset({".*", "^.*$", "^.*", ".*$", "(.*)", "^(.*)$"})
+# The flag that hides a property from a direction: the server never reads readOnly ones in
+# requests, and never sends writeOnly ones in responses.
+_HIDDEN = {"request": "readOnly", "response": "writeOnly"}
+_FLAG_SLUG = {"readOnly": "read-only", "writeOnly": "write-only"}
 
 
 @dataclass(frozen=True)
@@ -106,6 +114,11 @@ class SchemaComparer:
         self._stack[key], self._cut_floor = depth, math.inf
         try:
             found = self._structure(b, r, subject)
+        except SpecError as exc:
+            message = str(exc)
+            if message.startswith(_MALFORMED) and (b.ref or r.ref):  # name the innermost component
+                raise SpecError(f"{_component(b.ref or r.ref)}: {message}") from None
+            raise
         finally:
             del self._stack[key]
         if b.ref:
@@ -118,9 +131,10 @@ class SchemaComparer:
         return found
 
     def _structure(self, b: SchemaView, r: SchemaView, subject: Subject) -> list[Finding]:
-        if b.variants or r.variants:
-            return self._variants(b, r, subject)
         out: list[Finding] = []
+        self._discriminator(b.node, r.node, subject, out)
+        if b.variants or r.variants:
+            return out + self._variants(b, r, subject)
         if self._types(b, r, subject, out):
             return out  # an incompatible type: what lies below no longer corresponds
         self._format(b.node, r.node, subject, out)
@@ -176,14 +190,16 @@ class SchemaComparer:
     @staticmethod
     def _bounds(b: dict[str, Any], r: dict[str, Any], subject: Subject, out: list[Finding]) -> None:
         for keyword, (slug, _) in BOUNDS.items():  # increased/decreased are rated per bound in rules
-            old, new = b.get(keyword), r.get(keyword)
+            if keyword not in b and keyword not in r:
+                continue
+            old, new = _number(b, keyword), _number(r, keyword)
             if old == new:
                 continue
             if old is None or new is None:
                 suffix = "set" if old is None else "removed"
             else:
                 suffix = "increased" if new > old else "decreased"
-            message = f"{keyword} changed from {old} to {new}"
+            message = _change_message(keyword, old, new)
             out.append(Finding(subject.rule(f"{slug}-{suffix}"), f"/{keyword}", message))
 
     @staticmethod
@@ -194,8 +210,35 @@ class SchemaComparer:
             if keyword in b and keyword in r and canonical_value(b[keyword]) == canonical_value(r[keyword]):
                 continue
             suffix = "added" if keyword not in b else "removed" if keyword not in r else "changed"
-            message = f"{keyword} changed from {b.get(keyword)!r} to {r.get(keyword)!r}"
+            if keyword == "pattern" and r.get(keyword) in _ANY_PATTERN:
+                if suffix == "added":  # a pattern that accepts everything restricts nothing
+                    continue
+                suffix = "generalized"
+            message = _change_message(keyword, b.get(keyword), r.get(keyword))
             out.append(Finding(subject.rule(f"{noun}-{suffix}"), f"/{keyword}", message))
+
+    @staticmethod
+    def _discriminator(b: dict[str, Any], r: dict[str, Any], subject: Subject, out: list[Finding]) -> None:
+        old, new = _mapping_or_none(b, "discriminator"), _mapping_or_none(r, "discriminator")
+        if old is None and new is None:
+            return
+        if old is None or new is None:
+            suffix = "discriminator-added" if old is None else "discriminator-removed"
+            out.append(Finding(subject.rule(suffix), "/discriminator", suffix.replace("-", " ")))
+            return
+        if old.get("propertyName") != new.get("propertyName"):
+            message = f"discriminator property {old.get('propertyName')} -> {new.get('propertyName')}"
+            out.append(Finding(subject.rule("discriminator-property-name-changed"), "/discriminator", message))
+        old_map, new_map = _mapping_or_none(old, "mapping") or {}, _mapping_or_none(new, "mapping") or {}
+        for value in sorted(old_map.keys() | new_map.keys(), key=str):
+            where = f"/discriminator/mapping/{escape(str(value))}"
+            if value not in new_map:
+                out.append(Finding(subject.rule("discriminator-mapping-deleted"), where, f"mapping {value} deleted"))
+            elif value not in old_map:
+                out.append(Finding(subject.rule("discriminator-mapping-added"), where, f"mapping {value} added"))
+            elif _target_name(old_map[value]) != _target_name(new_map[value]):
+                message = f"mapping {value}: {old_map[value]} -> {new_map[value]}"
+                out.append(Finding(subject.rule("discriminator-mapping-changed"), where, message))
 
     @staticmethod
     def _docs(b: dict[str, Any], r: dict[str, Any], subject: Subject, out: list[Finding]) -> None:
@@ -204,22 +247,32 @@ class SchemaComparer:
                 out.append(Finding(subject.rule(suffix), f"/{keyword}", f"{keyword} changed"))
 
     def _properties(self, b: dict[str, Any], r: dict[str, Any], subject: Subject) -> list[Finding]:
-        old, new = b.get("properties") or {}, r.get("properties") or {}
-        old_required, new_required = set(b.get("required", [])), set(r.get("required", []))
+        old, new = _mapping(b, "properties"), _mapping(r, "properties")
+        old_required, new_required = set(_names(b, "required")), set(_names(r, "required"))
         nested, direction = subject.nested(), subject.direction
-        # The server ignores readOnly properties in requests; clients never see writeOnly ones.
-        hidden = "readOnly" if direction == "request" else "writeOnly"
+        hidden = _HIDDEN[direction]
         out: list[Finding] = []
         for name in [*old, *(n for n in new if n not in old)]:
             where = f"/properties/{escape(name)}"
             if name not in new or name not in old:
-                schema = self.base.resolve(old[name]) if name in old else self.revision.resolve(new[name])
-                if isinstance(schema, dict) and schema.get(hidden):
-                    continue
+                side = self.base if name in old else self.revision
+                if _flag(old[name] if name in old else new[name], side, hidden):
+                    continue  # never crosses the wire in this direction
                 out.append(
                     self._property_presence(name, where, direction, name in old, name in old_required | new_required)
                 )
                 continue
+            flags = {
+                flag: (_flag(old[name], self.base, flag), _flag(new[name], self.revision, flag))
+                for flag in _HIDDEN.values()
+            }
+            kind = "required" if name in old_required else "optional"
+            for flag, (before, after) in flags.items():
+                if before != after:
+                    rule = f"{direction}-{kind}-property-became-{'' if after else 'not-'}{_FLAG_SLUG[flag]}"
+                    out.append(Finding(rule, where, f"property {name} {'became' if after else 'is no longer'} {flag}"))
+            if any(flags[hidden]):
+                continue  # hidden on one side at least: what it requires or holds does not reach the client
             if name in old_required and name not in new_required:
                 out.append(Finding(f"{direction}-property-became-optional", where, f"property {name} became optional"))
             elif name in new_required and name not in old_required:
@@ -245,31 +298,144 @@ class SchemaComparer:
             out.append(Finding(subject.rule(suffix), "/additionalProperties", suffix.replace("-", " ")))
 
     def _variants(self, b: SchemaView, r: SchemaView, subject: Subject) -> list[Finding]:
-        """Match alternatives by structure; compare the leftovers pairwise when they line up."""
-        old = list(b.variants) or [b.node]
-        new = list(r.variants) or [r.node]
+        """Pair alternatives by ``$ref`` name, then by equal structure, then by title or type;
+        a paired alternative reports its own changes, the rest are removed or added."""
+        old = list(b.variants) or [_as_member(b)]
+        new = list(r.variants) or [_as_member(r)]
+        old_keyword, new_keyword = b.union or r.union, r.union or b.union
+        pairs: list[tuple[int, int]] = []
+        left_old, left_new = list(range(len(old))), list(range(len(new)))
+        old_prints = [fingerprint(m, self.base) for m in old]
         new_prints = [fingerprint(m, self.revision) for m in new]
-        unmatched_new = list(range(len(new)))
-        unmatched_old: list[int] = []
-        for i, member in enumerate(old):
-            print_ = fingerprint(member, self.base)
-            match = next((j for j in unmatched_new if new_prints[j] == print_), None)
-            if match is None:
-                unmatched_old.append(i)
-            else:
-                unmatched_new.remove(match)
-        keyword = {"anyOf": "any-of", "oneOf": "one-of"}[r.union or b.union]
-        if len(unmatched_old) == len(unmatched_new):
-            out: list[Finding] = []
-            for i, j in zip(unmatched_old, unmatched_new, strict=True):
-                out += _at(f"/{r.union or b.union}/{j}", self.compare(old[i], new[j], subject))
-            return out
-        removed = [
-            Finding(subject.rule(f"{keyword}-removed"), f"/{b.union or r.union}/{i}", f"alternative #{i} removed")
-            for i in unmatched_old
+        keys: list[tuple[Callable[[int], object], Callable[[int], object]]] = [
+            (lambda i: _ref_name(old[i]), lambda j: _ref_name(new[j])),
+            (lambda i: old_prints[i], lambda j: new_prints[j]),
         ]
-        added = [
-            Finding(subject.rule(f"{keyword}-added"), f"/{r.union or b.union}/{j}", f"alternative #{j} added")
-            for j in unmatched_new
+        for old_key, new_key in keys:
+            _pair(left_old, left_new, old_key, new_key, pairs)
+        if len(left_old) == len(left_new):  # one-for-one replacements: compare them in order
+            pairs += zip(left_old, left_new, strict=True)
+            left_old, left_new = [], []
+        else:
+            similar = (lambda i: _likeness(old[i], self.base), lambda j: _likeness(new[j], self.revision))
+            _pair(left_old, left_new, *similar, pairs, unique_only=True)
+        out: list[Finding] = []
+        for i, j in sorted(pairs, key=lambda pair: pair[1]):
+            out += _at(f"/{new_keyword}/{j}", self.compare(old[i], new[j], subject))
+        keyword = {"anyOf": "any-of", "oneOf": "one-of"}[new_keyword]
+        out += [
+            Finding(
+                subject.rule(f"{keyword}-removed"), f"/{old_keyword}/{i}", f"alternative {_label(old[i], i)} removed"
+            )
+            for i in left_old
         ]
-        return removed + added
+        out += [
+            Finding(subject.rule(f"{keyword}-added"), f"/{new_keyword}/{j}", f"alternative {_label(new[j], j)} added")
+            for j in left_new
+        ]
+        return out
+
+
+def _pair(
+    left_old: list[int],
+    left_new: list[int],
+    old_key: Callable[[int], object],
+    new_key: Callable[[int], object],
+    pairs: list[tuple[int, int]],
+    *,
+    unique_only: bool = False,
+) -> None:
+    """Move (old, new) index pairs whose keys are equal (and not None) from the leftovers to ``pairs``."""
+    new_keys = [new_key(j) for j in left_new]
+    old_keys = [old_key(i) for i in left_old]
+    for i, key in zip(list(left_old), old_keys, strict=True):
+        if key is None or (unique_only and (old_keys.count(key) > 1 or new_keys.count(key) > 1)):
+            continue
+        match = next((j for j, other in zip(left_new, new_keys, strict=True) if other == key), None)
+        if match is not None:
+            pairs.append((i, match))
+            left_old.remove(i)
+            new_keys.pop(left_new.index(match))
+            left_new.remove(match)
+
+
+def _as_member(schema: SchemaView) -> Any:
+    """A plain schema facing a union: its reference when it has one, so it can match by name."""
+    return {"$ref": schema.ref} if schema.ref else schema.node
+
+
+def _ref_name(member: Any) -> str | None:
+    """The component an alternative names (``#/components/schemas/Dog`` -> ``Dog``)."""
+    ref = member.get("$ref") if isinstance(member, dict) else None
+    return ref.rsplit("/", 1)[-1] if isinstance(ref, str) else None
+
+
+def _likeness(member: Any, resolver: Resolver) -> object:
+    """What an inline alternative is about, when its structure changed: its title, else its types."""
+    v = view(member, resolver)
+    title = v.node.get("title")
+    if isinstance(title, str):
+        return ("title", title)
+    return ("types", tuple(sorted(v.types))) if v.types else None
+
+
+def _label(member: Any, index: int) -> str:
+    return _ref_name(member) or f"#{index}"
+
+
+def _target_name(value: Any) -> str:
+    """A discriminator mapping target: a component reference or a bare schema name."""
+    return str(value).rsplit("/", 1)[-1]
+
+
+def _change_message(keyword: str, old: Any, new: Any) -> str:
+    """``maximum 100 -> 50``, ``pattern "^a" added``: values in JSON spelling, as the document has them."""
+    if old is None:
+        return f"{keyword} {canonical_value(new)} added"
+    if new is None:
+        return f"{keyword} {canonical_value(old)} removed"
+    return f"{keyword} changed from {canonical_value(old)} to {canonical_value(new)}"
+
+
+_MALFORMED = "malformed schema"
+
+
+def _component(ref: str | None) -> str:
+    return str(ref).rsplit("/", 1)[-1]
+
+
+def _number(node: dict[str, Any], keyword: str) -> float | None:
+    value = node.get(keyword)
+    if value is None or (isinstance(value, int | float) and not isinstance(value, bool)):
+        return value
+    raise SpecError(f"{_MALFORMED}: {keyword} must be a number, got {value!r}")
+
+
+def _mapping(node: dict[str, Any], keyword: str) -> dict[str, Any]:
+    return _mapping_or_none(node, keyword) or {}
+
+
+def _mapping_or_none(node: dict[str, Any], keyword: str) -> dict[str, Any] | None:
+    value = node.get(keyword)
+    if value is None or isinstance(value, dict):
+        return value
+    raise SpecError(f"{_MALFORMED}: {keyword} must be a mapping, got {value!r}")
+
+
+def _names(node: dict[str, Any], keyword: str) -> list[str]:
+    value = node.get(keyword, [])
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return value
+    raise SpecError(f"{_MALFORMED}: {keyword} must be a list of names, got {value!r}")
+
+
+def _flag(raw: Any, resolver: Resolver, flag: str) -> bool:
+    """readOnly/writeOnly as the use site says it (a $ref sibling) or the schema itself does."""
+    if isinstance(raw, dict) and (flag in raw or ("$ref" not in raw and "allOf" not in raw)):
+        return raw.get(flag) is True
+    node = resolver.resolve(raw)
+    if not isinstance(node, dict):
+        return False
+    if flag in node or "allOf" not in node:  # the cheap common case: no view needed
+        return node.get(flag) is True
+    return view(raw, resolver).node.get(flag) is True

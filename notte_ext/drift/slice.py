@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from notte_ext.drift.errors import SpecError
+from notte_ext.drift.guard import guarded
 from notte_ext.drift.operations import HTTP_METHODS, operations
 from notte_ext.drift.refs import Resolver, unescape
 
@@ -57,6 +58,7 @@ def reached_components(document: dict[str, Any], roots: Iterable[Any]) -> set[tu
     return reached
 
 
+@guarded
 def slice_document(document: dict[str, Any], keys: Iterable[tuple[str, str]]) -> dict[str, Any]:
     """The document restricted to the operations with these keys (see ``operations``).
 

@@ -98,7 +98,7 @@ def test_text_and_markdown_formats(revision: str) -> None:
     assert text.endswith("3 change(s): 1 breaking, 1 warning, 1 info\n")
     markdown = run("diff", OPENAPI, revision, "--format", "markdown").stdout
     assert markdown.startswith("### OpenAPI diff")
-    assert "| severity | rule | operation | location | message |" in markdown
+    assert "| severity | rule | operation | where | message |" in markdown
 
 
 @pytest.mark.parametrize(
@@ -165,3 +165,74 @@ def test_make_drift_on_the_local_seed_copy_passes() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.endswith("No changes.\n")
+
+
+def test_drift_without_spec_uses_the_packaged_spec_outside_a_checkout(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [str(ROOT / ".venv/bin/notte-ext"), "spec", "drift", "--upstream", SEED],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,  # no openapi.json here
+    )
+    assert (done.returncode, done.stdout) == (0, "No changes.\n"), done.stderr
+    assert done.stderr == "spec: notte_ext/openapi.json (packaged)\n"
+
+
+def test_drift_without_spec_prefers_openapi_json_in_the_current_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    local = superset_upstream()
+    param(local, "page_size")["schema"]["maximum"] = 50
+    (tmp_path / "openapi.json").write_text(json.dumps(local), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = run("drift", "--upstream", SEED, "--format", "json")
+    assert result.stderr == "spec: openapi.json\n"
+    # upstream allows page_size up to 100 where our local spec said 50: a loosened request bound
+    assert [c["id"] for c in json.loads(result.stdout)["changes"]] == [
+        "api-removed-without-deprecation",
+        "request-parameter-max-increased",
+    ]
+
+
+def test_github_format_writes_workflow_annotations(revision: str) -> None:
+    result = run("diff", OPENAPI, revision, "--format", "github")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("::error title=request-parameter-max-decreased (GET /functions/{function_id}/runs)::")
+    assert "query parameter page_size: maximum changed from 100 to 50" in lines[0]
+    assert "notte_ext sends page_size=100 by default" in lines[0]
+    assert lines[1].startswith("::warning title=response-optional-property-removed")
+    assert lines[2].startswith("::notice title=endpoint-added")
+    assert lines[3].endswith("3 change(s): 1 breaking, 1 warning, 1 info")
+
+
+def test_text_names_components_and_fields(revision: str) -> None:
+    text = run("diff", OPENAPI, revision).stdout
+    assert "GetFunctionRunResponse.logs  optional property logs removed" in text
+    assert "hint: notte_ext sends page_size=100 by default" in text
+
+
+@pytest.mark.parametrize("severity", ["breaking", "warning", "info"])
+def test_rules_can_be_filtered_by_severity(severity: str) -> None:
+    result = run("rules", "--severity", severity)
+    rows = result.stdout.splitlines()[2:]
+    assert result.exit_code == 0
+    assert rows
+    assert all(row.split(" | ")[1] == severity for row in rows)
+    assert len(run("rules").stdout.splitlines()) > len(rows) + 2
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('{"openapi": "3.1.0" "paths": {}}', "not valid JSON: Expecting ',' delimiter at line 1 column 21"),
+        ("These are my notes about the API.\n", "not an OpenAPI document (JSON or YAML)"),
+    ],
+)
+def test_loader_errors_speak_the_documents_language(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "broken.json"
+    path.write_text(content, encoding="utf-8")
+    result = run("diff", OPENAPI, str(path))
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {path}: {message}\n"

@@ -19,6 +19,8 @@ from notte_ext.drift import (
     slice_document,
     vendored_keys,
 )
+from notte_ext.drift.locations import readable
+from notte_ext.drift.profiles import OASDIFF, apply_profile
 from notte_ext.drift.report import fails, render_json, render_markdown, render_text, rules_markdown
 from scripts.vendor_spec import dump_document
 from scripts.vendor_spec import main as vendor_main
@@ -55,8 +57,12 @@ def test_load_document_accepts_json_yaml_and_docs_pages() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("{", "not JSON or YAML"),
-        ("[1, 2]", "no top-level 'openapi'"),
+        ("{", r"not valid JSON: Expecting property name enclosed in double quotes at line 1 column 2"),
+        ('{"openapi": "3.1.0" "paths": {}}', "not valid JSON: Expecting ',' delimiter at line 1 column 21"),
+        ("[1, 2]", r"not an OpenAPI document \(JSON or YAML\)"),
+        ("Just some notes.\nNothing to see.\n", r"not an OpenAPI document \(JSON or YAML\)"),
+        ("a: [1\nb: 2", "not JSON or YAML: while parsing"),
+        ('{"info": {}}', "no top-level 'openapi' key"),
         ('{"swagger": "2.0", "openapi": "2.0"}', "unsupported OpenAPI version"),
         ('{"openapi": "3.1.0", "paths": []}', "'paths' must be a mapping"),
     ],
@@ -150,8 +156,8 @@ def test_drift_reports_changes_and_operations_we_do_not_vendor() -> None:
     param(upstream, "only_active")["schema"]["default"] = False
     found = [(c.id, c.operation) for c in drift(OURS, upstream)]
     assert found == [
-        ("request-parameter-default-value-changed", RUNS_LABEL),
         ("upstream-operation-not-vendored", "GET /functions"),
+        ("request-parameter-default-value-changed", RUNS_LABEL),
     ]
 
 
@@ -166,7 +172,9 @@ def test_reports_are_deterministic_and_complete() -> None:
     assert render_json(changes) == render_json(diff_documents(OURS, copy.deepcopy(revision)))
     document = json.loads(render_json(changes))
     assert document["summary"] == {"breaking": 1, "warning": 0, "info": 1, "total": 2}
-    assert set(document["changes"][0]) == {"id", "severity", "operation", "location", "message"}
+    assert set(document["changes"][0]) == {"id", "severity", "operation", "where", "location", "message", "hint"}
+    assert document["changes"][0]["where"] == "query parameter page_size"
+    assert document["changes"][0]["location"] == "/parameters/query/page_size/schema/maximum"  # the JSON pointer
     assert [c["severity"] for c in document["changes"]] == ["breaking", "info"]  # most severe first
     assert "request-parameter-max-decreased" in render_text(changes)
     assert "| **breaking** | `request-parameter-max-decreased` |" in render_markdown(changes)
@@ -216,3 +224,56 @@ def test_vendor_script_slices_upstream_to_our_operations(tmp_path: Path) -> None
     assert vendor_main([str(upstream), "--out", str(out), "--operation", "GET /functions"]) == 0
     assert list(json.loads(out.read_text(encoding="utf-8"))["paths"]) == ["/functions"]
     assert vendor_main([str(tmp_path / "missing.json"), "--out", str(out)]) == 2
+
+
+def test_docs_explain_every_rule_oasdiff_rates_differently() -> None:
+    docs = (ROOT / "docs/spec-drift.md").read_text(encoding="utf-8")
+    differences = docs[docs.index("### `--profile oasdiff`") : docs.index("## What counts as the same")]
+    assert [rule for rule in OASDIFF if f"`{rule}`" not in differences] == []
+
+
+def test_a_default_notte_ext_never_relies_on_is_info_with_a_hint_and_breaking_in_oasdiffs_profile() -> None:
+    revision = ours()
+    param(revision, "only_active")["schema"]["default"] = False
+    (change,) = diff_documents(OURS, revision)
+    assert (change.id, change.severity, change.where) == (
+        "request-parameter-default-value-changed",
+        "info",
+        "query parameter only_active",
+    )
+    assert (
+        change.hint == "notte_ext always sends only_active (default false): a server-side default never applies to it"
+    )
+    (as_oasdiff,) = apply_profile([change], "oasdiff")
+    assert as_oasdiff.severity == "breaking"
+
+
+@pytest.mark.parametrize(("maximum", "hinted"), [(50, True), (99, True), (100, False), (500, False)])
+def test_page_size_bound_hint_only_when_notte_ext_default_is_refused(maximum: int, hinted: bool) -> None:
+    revision = ours()
+    param(revision, "page_size")["schema"]["maximum"] = maximum
+    hints = [c.hint for c in diff_documents(OURS, revision) if c.hint]
+    expected = ["notte_ext sends page_size=100 by default: the revision refuses it, so every listing fails"]
+    assert hints == (expected if hinted else [])
+
+
+@pytest.mark.parametrize(
+    ("pointer", "origin", "expected"),
+    [
+        ("/parameters/query/page_size/schema/maximum", "", "query parameter page_size"),
+        (
+            "/responses/200/content/application~1json/schema/properties/items/items/properties/status/enum",
+            "",
+            "response 200 items[].status",
+        ),
+        ("/x", "#/components/schemas/GetFunctionRunResponse/properties/status/enum", "GetFunctionRunResponse.status"),
+        ("/x", "#/components/schemas/Pet/properties/tags/items/enum", "Pet.tags[]"),
+        ("/x", "#/components/schemas/Pet/oneOf/1/properties/a", "Pet.oneOf[1].a"),
+        ("/requestBody/content/application~1json", "", "request body application/json"),
+        ("/responses/200/headers/X-Rate", "", "response 200 header X-Rate"),
+        ("/components/securitySchemes/Bearer", "", "security scheme Bearer"),
+        ("", "", ""),
+    ],
+)
+def test_locations_read_as_component_and_field(pointer: str, origin: str, expected: str) -> None:
+    assert readable(pointer, origin) == expected

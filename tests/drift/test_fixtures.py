@@ -225,8 +225,9 @@ def request_bound_tightened() -> Pair:
     return edited(lambda doc: param(doc, "page_size")["schema"].update(maximum=50))
 
 
-@case(("request-parameter-default-value-changed", B))
+@case(("request-parameter-default-value-changed", I))
 def parameter_default_flipped() -> Pair:
+    """Breaking for clients that leave only_active out; notte_ext always sends it (see the hint test)."""
     return edited(lambda doc: param(doc, "only_active")["schema"].update(default=False))
 
 

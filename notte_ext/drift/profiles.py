@@ -1,0 +1,90 @@
+"""``--profile oasdiff``: classify exactly as oasdiff does, for teams that gate on its levels.
+
+Only the rules oasdiff rates differently are listed (ERR = breaking, WARN = warning,
+INFO = info, from oasdiff's ``checker/rules.go``); every other rule has the same level in
+both, or is ours alone and keeps its own. Why the default profile differs is in each rule's
+meaning (docs/spec-drift.md): mostly notte_ext's validation of every response.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+
+from notte_ext.drift.changes import Change, ordered
+from notte_ext.drift.rules import RULES, Severity
+
+B, W, N = Severity.BREAKING, Severity.WARNING, Severity.INFO
+
+OASDIFF: dict[str, Severity] = {
+    "api-removed-with-deprecation": N,
+    "api-security-added": N,
+    "api-security-component-type-changed": N,
+    "api-security-scope-added": N,
+    "request-body-default-value-changed": N,
+    "request-body-discriminator-mapping-changed": N,
+    "request-body-discriminator-mapping-deleted": N,
+    "request-body-discriminator-property-name-changed": N,
+    "request-body-exclusive-max-set": W,
+    "request-body-exclusive-min-set": W,
+    "request-body-max-length-set": W,
+    "request-body-max-set": W,
+    "request-body-min-items-set": W,
+    "request-body-min-set": W,
+    "request-optional-property-became-read-only": N,
+    "request-parameter-exclusive-max-set": W,
+    "request-parameter-exclusive-min-set": W,
+    "request-parameter-max-length-set": W,
+    "request-parameter-max-set": W,
+    "request-parameter-min-items-set": W,
+    "request-parameter-min-set": W,
+    "request-property-default-value-changed": N,
+    "request-property-discriminator-mapping-changed": N,
+    "request-property-discriminator-mapping-deleted": N,
+    "request-property-discriminator-property-name-changed": N,
+    "request-property-exclusive-max-set": W,
+    "request-property-exclusive-min-set": W,
+    "request-property-max-length-set": W,
+    "request-property-max-set": W,
+    "request-property-min-items-set": W,
+    "request-property-min-set": W,
+    "request-required-property-became-read-only": N,
+    "required-response-header-removed": B,
+    "response-body-any-of-added": N,
+    "response-body-discriminator-mapping-changed": N,
+    "response-body-discriminator-mapping-deleted": N,
+    "response-body-discriminator-property-name-changed": N,
+    "response-body-media-type-schema-removed": W,
+    "response-header-became-optional": B,
+    "response-header-type-changed": B,
+    "response-non-success-status-removed": N,
+    "response-optional-property-became-write-only": N,
+    "response-property-any-of-added": N,
+    "response-property-discriminator-mapping-changed": N,
+    "response-property-discriminator-mapping-deleted": N,
+    "response-property-discriminator-property-name-changed": N,
+    "response-property-enum-value-added": W,
+    "response-property-pattern-changed": N,
+    "response-property-pattern-removed": N,
+    "response-required-property-became-not-write-only": W,
+    "response-required-property-became-write-only": N,
+    "response-success-status-added": N,
+}
+PROFILES = ("notte-ext", "oasdiff")
+
+
+def severity_in(profile: str, rule_id: str) -> Severity:
+    if profile == "oasdiff":
+        return OASDIFF.get(rule_id, RULES[rule_id].severity)
+    return RULES[rule_id].severity
+
+
+def apply_profile(changes: Iterable[Change], profile: str) -> list[Change]:
+    """The changes with their severities as the profile rates them, re-ordered most severe first.
+
+    The default profile keeps each change's own severity: the engine already rated it for
+    notte_ext users, including where notte_ext's behaviour makes a rule moot (see impact.py).
+    """
+    if profile != "oasdiff":
+        return ordered(changes)
+    return ordered(replace(c, severity=severity_in(profile, c.id)) for c in changes)
