@@ -100,7 +100,8 @@ class _Bookkeeping(Generic[T]):
     # Most recently yielded keys (oldest first) -> their sort key (None without newest_first_by).
     recent: OrderedDict[Hashable, Any] = field(factory=OrderedDict)
     newest: Any = None  # sort key of the first item of page 1: anything newer came later
-    forgotten: Any = None  # oldest sort key that left `recent`: anything newer was yielded
+    forgotten: Any = None  # sort key of the last item evicted from `recent`: anything newer was yielded
+    forgotten_keys: set[Hashable] = field(factory=set)  # the evicted items with exactly that sort key
     yielded: int = 0
     pages: int = 0
     shifted: bool = False  # the last page showed items pushed down since the page before
@@ -153,15 +154,25 @@ class _Bookkeeping(Generic[T]):
         rank = None if order is None else order(item)
         if self.newest is None:
             self.newest = rank
-        elif rank is not None and (rank > self.newest or (self.forgotten is not None and rank > self.forgotten)):
+        elif rank is not None and (rank > self.newest or self._forgotten(key, rank)):
             self.shifted = True
             return False
         self.recent[key] = rank
         if len(self.recent) > self.rules.dedupe_window:
-            _, gone = self.recent.popitem(last=False)
-            if gone is not None and (self.forgotten is None or gone < self.forgotten):
-                self.forgotten = gone
+            gone_key, gone = self.recent.popitem(last=False)
+            if gone is not None:  # yielded newest first: each one evicted is the oldest so far
+                if gone == self.forgotten:
+                    self.forgotten_keys.add(gone_key)
+                else:
+                    self.forgotten, self.forgotten_keys = gone, {gone_key}
         return True
+
+    def _forgotten(self, key: Hashable, rank: Any) -> bool:
+        """Yielded, then evicted from `recent`: newer than the last one evicted, or as new and
+        one of the (few) evicted with that very sort key."""
+        if self.forgotten is None:
+            return False
+        return bool(rank > self.forgotten) or (rank == self.forgotten and key in self.forgotten_keys)
 
     def _count_repeats(self, model: PageModel[T]) -> int:
         """How many times in a row before this one the same page content was served."""

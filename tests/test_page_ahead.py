@@ -1,0 +1,129 @@
+"""Page-ahead over real HTTP (the local test server): sync threads and async tasks give exactly
+the sequential listing, runs created mid-listing (bursts larger than a page too) are neither
+repeated nor lost, speculative pages past the end never surface, stopping early leaves no thread."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import threading
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from notte_ext import AsyncNotteClient, FunctionRun, NotteClient, RetryPolicy
+from notte_ext.testing import InsertRuns, Match, NotteTestServer, Status
+
+FUNCTION_ID = "fn-1"  # 250 sample runs: pages of 100, 100, 50
+NO_SLEEP = RetryPolicy(sleep=lambda _delay: None)
+
+
+@pytest.fixture
+def client(server: NotteTestServer) -> Iterator[NotteClient]:
+    with NotteClient(server.api_key, base_url=server.url, retry=NO_SLEEP) as client:
+        yield client
+
+
+def ids(runs: list[FunctionRun]) -> list[str]:
+    return [run.function_run_id for run in runs]
+
+
+def sync_listing(server: NotteTestServer, prefetch: int, function_id: str = FUNCTION_ID) -> list[str]:
+    with NotteClient(server.api_key, base_url=server.url, retry=NO_SLEEP) as client:
+        return ids(client.functions.list_runs(function_id, prefetch=prefetch).to_list())
+
+
+def async_listing(server: NotteTestServer, prefetch: int, function_id: str = FUNCTION_ID) -> list[str]:
+    async def listing() -> list[str]:
+        async with AsyncNotteClient(server.api_key, base_url=server.url, retry=NO_SLEEP) as client:
+            return ids(await client.functions.list_runs(function_id, prefetch=prefetch).to_list())
+
+    return asyncio.run(listing())
+
+
+LISTINGS: dict[str, Callable[[NotteTestServer, int], list[str]]] = {"sync": sync_listing, "async": async_listing}
+
+
+def prefetch_threads() -> list[threading.Thread]:
+    return [thread for thread in threading.enumerate() if thread.name.startswith("notte-prefetch")]
+
+
+@pytest.mark.parametrize("listing", LISTINGS)
+def test_page_ahead_gives_exactly_the_sequential_listing(server: NotteTestServer, listing: str) -> None:
+    server.add_function("fn-big", runs=1234)  # 13 pages, the last one short
+    expected = sync_listing(server, 0, "fn-big")
+    assert len(expected) == len(set(expected)) == 1234
+    server.clear()
+    assert LISTINGS[listing](server, 4, "fn-big") == expected
+    pages = [int(request.query["page"]) for request in server.requests]
+    assert pages[0] == 1  # alone: every other page is computed after it
+    assert sorted(pages)[:13] == list(range(1, 14))  # each needed page once (no fault, no shift)
+    assert max(pages) <= 13 + 4  # speculative pages past the end: at most prefetch
+
+
+def test_a_one_page_listing_is_one_request_with_the_default_page_ahead(
+    client: NotteClient, server: NotteTestServer
+) -> None:
+    server.add_function("fn-small", runs=40)
+    assert len(client.functions.list_runs("fn-small").to_list()) == 40
+    assert [request.query["page"] for request in server.requests] == ["1"]
+
+
+@pytest.mark.parametrize("listing", LISTINGS)
+def test_errors_of_speculative_pages_past_the_end_never_surface(server: NotteTestServer, listing: str) -> None:
+    expected = sync_listing(server, 0)
+    server.faults.add(Status(500, detail="past the end"), times=None, match=Match(page=5))
+    server.faults.add(Status(401), times=None, match=Match(page=6))
+    server.clear()
+    assert LISTINGS[listing](server, 4) == expected
+    assert {"5", "6"} <= {request.query["page"] for request in server.requests}  # they were asked for
+
+
+@pytest.mark.parametrize("listing", LISTINGS)
+@pytest.mark.parametrize("prefetch", [0, 1, 4])
+@pytest.mark.parametrize(
+    ("burst", "after_page", "times"),
+    [
+        (7, 1, 1),  # a few runs
+        (100, 1, 1),  # exactly one page: page 2 is page 1 again
+        (150, 2, 1),  # larger than a page
+        (450, 1, 1),  # larger than every page left: they are all pushed down
+        (15, None, None),  # on every request (page-ahead sends up to 5 per page it reads: 75 per page)
+    ],
+)
+def test_runs_created_while_paging_are_neither_repeated_nor_lost(
+    server: NotteTestServer, listing: str, prefetch: int, burst: int, after_page: int | None, times: int | None
+) -> None:
+    before = sync_listing(server, 0)
+    server.faults.add(InsertRuns(count=burst), times=times, match=Match(function_id=FUNCTION_ID, page=after_page))
+    listed = LISTINGS[listing](server, prefetch)
+    # The history as it was when the listing began: each run once, in order; the runs created
+    # after it began (newer than its first run) are not part of it.
+    assert listed == before
+    assert len(sync_listing(server, 0)) > len(before)  # the runs really were created meanwhile
+
+
+def test_stopping_early_stops_the_page_ahead_threads(client: NotteClient, server: NotteTestServer) -> None:
+    server.add_function("fn-big", runs=1234)
+    paginator = client.functions.list_runs("fn-big", prefetch=4)
+    assert paginator.first() is not None
+    assert prefetch_threads() == []
+    for _ in paginator:
+        break  # the for loop drops the iterator: closed by reference counting
+    gc.collect()
+    assert prefetch_threads() == []
+    pages = paginator.pages()
+    next(pages)
+    del pages
+    gc.collect()
+    assert prefetch_threads() == []
+    assert max(int(request.query["page"]) for request in server.requests) <= 1 + 4
+
+
+def test_limit_fetches_at_most_prefetch_pages_beyond_what_it_needs(
+    client: NotteClient, server: NotteTestServer
+) -> None:
+    server.add_function("fn-big", runs=1234)
+    server.clear()
+    assert len(client.functions.list_runs("fn-big", limit=250, prefetch=2).to_list()) == 250  # 3 pages needed
+    assert max(int(request.query["page"]) for request in server.requests) <= 3 + 2
