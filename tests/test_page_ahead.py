@@ -41,7 +41,7 @@ def async_listing(server: NotteTestServer, prefetch: int, function_id: str = FUN
     return asyncio.run(listing())
 
 
-LISTINGS: dict[str, Callable[[NotteTestServer, int], list[str]]] = {"sync": sync_listing, "async": async_listing}
+LISTINGS: dict[str, Callable[[NotteTestServer, int, str], list[str]]] = {"sync": sync_listing, "async": async_listing}
 
 
 def prefetch_threads() -> list[threading.Thread]:
@@ -75,7 +75,7 @@ def test_errors_of_speculative_pages_past_the_end_never_surface(server: NotteTes
     server.faults.add(Status(500, detail="past the end"), times=None, match=Match(page=5))
     server.faults.add(Status(401), times=None, match=Match(page=6))
     server.clear()
-    assert LISTINGS[listing](server, 4) == expected
+    assert LISTINGS[listing](server, 4, FUNCTION_ID) == expected
     assert {"5", "6"} <= {request.query["page"] for request in server.requests}  # they were asked for
 
 
@@ -96,7 +96,7 @@ def test_runs_created_while_paging_are_neither_repeated_nor_lost(
 ) -> None:
     before = sync_listing(server, 0)
     server.faults.add(InsertRuns(count=burst), times=times, match=Match(function_id=FUNCTION_ID, page=after_page))
-    listed = LISTINGS[listing](server, prefetch)
+    listed = LISTINGS[listing](server, prefetch, FUNCTION_ID)
     # The history as it was when the listing began: each run once, in order; the runs created
     # after it began (newer than its first run) are not part of it.
     assert listed == before
