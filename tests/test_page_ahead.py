@@ -66,15 +66,18 @@ def test_pages_sent_with_page_one_are_kept_only_if_its_newest_run_is_settled(
 ) -> None:
     server.add_function("fn-small", runs=40)  # generated runs are months old: settled
     assert len(client.functions.list_runs("fn-small").to_list()) == 40
-    assert sorted(request.query["page"] for request in server.requests) == ["1", "2", "3", "4", "5"]
+    pages = [request.query["page"] for request in server.requests]
+    assert pages.count("1") == 1
+    assert set(pages) <= {"1", "2", "3", "4", "5"}  # sent with page 1 (unless cancelled before they left)
     server.clear()
     assert len(client.functions.list_runs("fn-small", limit=10).to_list()) == 10
     assert [request.query["page"] for request in server.requests] == ["1"]  # under a limit, page 1 alone
+    before = ids(client.functions.list_runs(FUNCTION_ID, prefetch=0).to_list())
     server.store.add_newest(FUNCTION_ID, 3, server.api_key, "active")  # just now: new runs may be racing us
     server.clear()
-    assert len(client.functions.list_runs(FUNCTION_ID).to_list()) == 253
-    pages = [request.query["page"] for request in server.requests]
-    assert pages.count("2") == pages.count("3") == 2  # sent with page 1, then again after it
+    listed = ids(client.functions.list_runs(FUNCTION_ID).to_list())
+    assert listed[3:] == before  # the 3 new ones first (they existed when page 1 was read), then the rest
+    # (that the pages sent with page 1 are asked for again: test_pagination_rules.py, deterministic)
 
 
 @pytest.mark.parametrize("listing", LISTINGS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import Callable
 
@@ -198,3 +199,25 @@ def test_prefetch_must_be_a_non_negative_integer(prefetch: object) -> None:
         Paginator(pages_of([], 10), rules(), prefetch=prefetch)  # type: ignore[arg-type]
     with pytest.raises(InvalidArgumentError, match="prefetch must be an integer >= 0"):
         AsyncPaginator(pages_of([], 10), rules(), prefetch=prefetch)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("settled", [True, False])
+def test_pages_sent_with_page_one_are_asked_again_unless_its_newest_item_is_settled(settled: bool) -> None:
+    fetch = pages_of([f"r{i}" for i in range(45)], 10)
+    calls: list[int] = []
+    others_sent = threading.Event()
+
+    def fetch_after_the_others(number: int) -> FakePage:
+        calls.append(number)
+        if number == 1:  # answer page 1 only once pages 2..5 were sent with it
+            others_sent.wait(timeout=5)
+        elif len(calls) == 5:
+            others_sent.set()
+        return fetch(number)
+
+    listing = Paginator(fetch_after_the_others, rules(settled=lambda _item: settled), prefetch=4)
+    assert listing.to_list() == [f"r{i}" for i in range(45)]
+    assert others_sent.is_set()
+    expected = [1, 1, 1, 1, 1] if settled else [1, 2, 2, 2, 2]  # pages 1..5: asked once, or again after page 1
+    assert [calls.count(number) for number in (1, 2, 3, 4, 5)] == expected
+    assert max(calls) <= 5 + 4
