@@ -15,6 +15,7 @@ import os
 import time
 from collections import Counter
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -30,6 +31,7 @@ from notte_ext import (
     ServerError,
 )
 from notte_ext.testing import DropConnection, Latency, NotteTestServer, RandomFaults, RecordedRequest, Status
+from notte_ext.testing.data import generate_runs
 
 FUNCTION_ID = "fn-soak"
 RUNS = int(os.environ.get("SOAK_RUNS", "5000"))
@@ -58,7 +60,12 @@ def _faults_seen(requests: list[RecordedRequest]) -> Counter[str]:
 @pytest.fixture(scope="module")
 def soak_server() -> Any:
     with NotteTestServer() as server:
-        server.add_function(FUNCTION_ID, runs=RUNS)
+        # Newest run a day old: page-ahead keeps the pages it sends with page 1. (With a run
+        # created in the last minutes it asks for them again after page 1, and a superseded
+        # request may fail without being retried; tests/test_page_ahead.py covers that path.)
+        server.add_function(FUNCTION_ID)
+        a_day_ago = datetime.now(UTC) - timedelta(days=1)
+        server.store.add(FUNCTION_ID, generate_runs(FUNCTION_ID, RUNS, now=a_day_ago), server.api_key)
         yield server
 
 
