@@ -6,7 +6,9 @@ Lists `--runs` runs from a local server (its own process) that adds `--latency` 
 each response: with `prefetch` the client overlaps page requests, without it each page waits
 for the one before. Library sides construct their client inside the timed call; the CLI sides
 are whole processes (`notte-ext runs list FN --format jsonl`, start-up included), default
-options vs `--prefetch 0`. All sides run interleaved against one server, medians compared.
+options vs `--prefetch 0`. All sides run interleaved against one server, medians compared; twice:
+against sample data ending now (a run may be racing the listing: the pages sent with page 1 are
+asked for again once it arrives) and against a history ending months ago (they are kept).
 Items/s at zero latency against a raw httpx + json loop (the floor) is bench/overhead.py.
 """
 
@@ -21,7 +23,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from bench._server import ServerProcess, sample_server
+from bench._server import ServerProcess, lean_server, sample_server
 from bench.overhead import measure
 from notte_ext import AsyncNotteClient, NotteClient
 from notte_ext._settings import API_KEY_ENV, BASE_URL_ENV
@@ -72,23 +74,30 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
-    n = args.prefetch
     print(f"{args.runs} runs, {args.latency * 1000:.0f} ms per response (median of {args.repeat}, interleaved)")
     with sample_server(args.runs, latency=args.latency) as server:
-        sides: dict[str, Listing] = {
-            "sync prefetch=0": lambda: sync_listing(server, 0),
-            f"sync prefetch={n}": lambda: sync_listing(server, n),
-            "async prefetch=0": lambda: async_listing(server, 0),
-            f"async prefetch={n}": lambda: async_listing(server, n),
-            "cli --prefetch 0": lambda: cli_listing(server, "--prefetch", "0"),
-            "cli (default options)": lambda: cli_listing(server),
-        }
-        baselines = {
-            f"sync prefetch={n}": "sync prefetch=0",
-            f"async prefetch={n}": "sync prefetch=0",
-            "cli (default options)": "cli --prefetch 0",
-        }
-        compare(sides, baselines, args.runs, args.repeat)
+        print("history ending now (sample data): page-ahead asks again for the pages sent with page 1")
+        compare(*_sides(server, args.prefetch), args.runs, args.repeat)
+    with lean_server(args.runs, latency=args.latency) as server:
+        print("history ending months ago (bench/_lean_server.py): the pages sent with page 1 are kept")
+        compare(*_sides(server, args.prefetch), args.runs, args.repeat)
+
+
+def _sides(server: ServerProcess, n: int) -> tuple[dict[str, Listing], dict[str, str]]:
+    sides: dict[str, Listing] = {
+        "sync prefetch=0": lambda: sync_listing(server, 0),
+        f"sync prefetch={n}": lambda: sync_listing(server, n),
+        "async prefetch=0": lambda: async_listing(server, 0),
+        f"async prefetch={n}": lambda: async_listing(server, n),
+        "cli --prefetch 0": lambda: cli_listing(server, "--prefetch", "0"),
+        "cli (default options)": lambda: cli_listing(server),
+    }
+    baselines = {
+        f"sync prefetch={n}": "sync prefetch=0",
+        f"async prefetch={n}": "sync prefetch=0",
+        "cli (default options)": "cli --prefetch 0",
+    }
+    return sides, baselines
 
 
 if __name__ == "__main__":
