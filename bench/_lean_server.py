@@ -63,13 +63,19 @@ def _handler(total: int, latency: float) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Quiet: a client that cancels a page it asked for ahead hangs up mid-response."""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=1_000_000)
     parser.add_argument("--latency", type=float, default=0.0)
     args = parser.parse_args()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(args.runs, args.latency))
-    server.daemon_threads = True
+    server = _Server(("127.0.0.1", 0), _handler(args.runs, args.latency))
     print(f"Lean Notte server listening on http://127.0.0.1:{server.server_address[1]}", flush=True)
     print("API key: sk-lean-bench", flush=True)
     server.serve_forever()
