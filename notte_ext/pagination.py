@@ -193,10 +193,12 @@ class _Bookkeeping(Generic[T]):
         self.last_signature = signature
         return self.repeats
 
-    def raise_pending(self) -> None:
-        """Raised only after the page's valid items were handed out."""
+    def go_on_after(self, page: Page[T]) -> bool:
+        """Once `page` was handed out: raise what it revealed (only after its valid items were
+        yielded), else say whether there is a next page to read."""
         if self.pending_error is not None:
             raise self.pending_error
+        return page.has_next
 
 
 def _fetched_now(fetch: Callable[[int], PageModel[T]], number: int) -> Future[PageModel[T]]:
@@ -237,8 +239,7 @@ class Paginator(Generic[T]):
                 if book.shifted:  # pages in flight may predate the shift: ask for them again
                     _drop(window)
                 yield page
-                book.raise_pending()
-                if not page.has_next:
+                if not book.go_on_after(page):
                     return
                 number += 1
         finally:
@@ -292,8 +293,7 @@ class AsyncPaginator(Generic[T]):
                 if book.shifted:  # pages in flight may predate the shift: ask for them again
                     await _cancel(window)
                 yield page
-                book.raise_pending()
-                if not page.has_next:
+                if not book.go_on_after(page):
                     return
                 number += 1
         finally:

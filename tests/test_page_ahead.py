@@ -11,25 +11,25 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from notte_ext import AsyncNotteClient, FunctionRun, NotteClient, RetryPolicy
+from notte_ext import AsyncNotteClient, NotteClient
 from notte_ext.testing import InsertRuns, Match, NotteTestServer, Status
+from tests.test_list_runs import NO_SLEEP, ids
 
 FUNCTION_ID = "fn-1"  # 250 sample runs: pages of 100, 100, 50
-NO_SLEEP = RetryPolicy(sleep=lambda _delay: None)
+
+
+def _client(server: NotteTestServer) -> NotteClient:
+    return NotteClient(server.api_key, base_url=server.url, retry=NO_SLEEP)
 
 
 @pytest.fixture
 def client(server: NotteTestServer) -> Iterator[NotteClient]:
-    with NotteClient(server.api_key, base_url=server.url, retry=NO_SLEEP) as client:
+    with _client(server) as client:
         yield client
 
 
-def ids(runs: list[FunctionRun]) -> list[str]:
-    return [run.function_run_id for run in runs]
-
-
 def sync_listing(server: NotteTestServer, prefetch: int, function_id: str = FUNCTION_ID) -> list[str]:
-    with NotteClient(server.api_key, base_url=server.url, retry=NO_SLEEP) as client:
+    with _client(server) as client:
         return ids(client.functions.list_runs(function_id, prefetch=prefetch).to_list())
 
 
