@@ -13,6 +13,7 @@ import pytest
 
 from notte_ext import AsyncNotteClient, NotteClient
 from notte_ext.testing import InsertRuns, Match, NotteTestServer, Status
+from tests.test_cli import notte_ext, records
 from tests.test_list_runs import NO_SLEEP, ids
 
 FUNCTION_ID = "fn-1"  # 250 sample runs: pages of 100, 100, 50
@@ -138,3 +139,19 @@ def test_limit_fetches_at_most_prefetch_pages_beyond_what_it_needs(
     server.clear()
     assert len(client.functions.list_runs("fn-big", limit=250, prefetch=2).to_list()) == 250  # 3 pages needed
     assert max(int(request.query["page"]) for request in server.requests) <= 3 + 2
+
+
+def test_the_cli_pages_ahead_by_default_and_prefetch_0_reads_one_page_at_a_time(server: NotteTestServer) -> None:
+    ahead = records(server)
+    pages_ahead = [request.query["page"] for request in server.requests]
+    server.clear()
+    one_at_a_time = records(server, "--prefetch", "0")
+    assert ahead == one_at_a_time
+    assert len(ahead) == 250
+    assert [request.query["page"] for request in server.requests] == ["1", "2", "3"]
+    assert len(pages_ahead) > 3  # pages past the end (and, runs being recent, 2..5 again)
+    summary = notte_ext("runs", "summary", FUNCTION_ID, "--prefetch", "2", server=server)
+    assert summary.returncode == 0, summary.stderr
+    refused = notte_ext("runs", "list", FUNCTION_ID, "--prefetch", "-1", server=server)
+    assert refused.returncode == 2
+    assert "--prefetch" in refused.stderr
