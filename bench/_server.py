@@ -7,7 +7,9 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
+from bench._lean_server import FUNCTION_ID as LEAN_FUNCTION_ID
 from notte_ext.testing.sample import SAMPLE_FUNCTION_ID
 
 
@@ -27,15 +29,30 @@ def sample_server(runs: int, latency: float = 0.0) -> Iterator[ServerProcess]:
     costs it more than building the page, and would make the server the thing measured.
     """
     command = [sys.executable, "-m", "notte_ext.testing", "--port", "0", "--runs", str(runs), "--no-validate"]
-    command += ["--latency", str(latency)]
-    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as process:
+    with _server_process([*command, "--latency", str(latency)], SAMPLE_FUNCTION_ID) as server:
+        yield server
+
+
+@contextmanager
+def lean_server(runs: int, latency: float = 0.0) -> Iterator[ServerProcess]:
+    """`python -m bench._lean_server`: runs computed per page, nothing stored (for 1,000,000 runs)."""
+    command = [sys.executable, "-m", "bench._lean_server", "--runs", str(runs), "--latency", str(latency)]
+    with _server_process(command, LEAN_FUNCTION_ID) as server:
+        yield server
+
+
+@contextmanager
+def _server_process(command: list[str], function_id: str) -> Iterator[ServerProcess]:
+    """Start `command`; its first two lines give the URL and the key."""
+    root = Path(__file__).resolve().parent.parent
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=root) as process:
         try:
             assert process.stdout is not None
-            url = process.stdout.readline().rsplit(" on ", 1)[-1].strip()  # "Notte test server listening on URL"
+            url = process.stdout.readline().rsplit(" on ", 1)[-1].strip()  # "... listening on URL"
             api_key = process.stdout.readline().removeprefix("API key:").strip()
             if not url.startswith("http://127.0.0.1:") or not api_key:
                 raise RuntimeError(f"unexpected server banner: {url!r}, {api_key!r}")
-            yield ServerProcess(url, api_key, process.pid)
+            yield ServerProcess(url, api_key, process.pid, function_id)
         finally:
             process.terminate()
             process.wait(timeout=10)

@@ -1,28 +1,39 @@
-"""list_runs under latency: the sync client vs the async client with prefetch.
+"""list_runs under latency: page-ahead (sync threads, async tasks, the CLI) vs one page at a time.
 
     .venv/bin/python -m bench.list_runs [--runs 2000] [--latency 0.05] [--prefetch 4] [--repeat 3]
 
 Lists `--runs` runs from a local server (its own process) that adds `--latency` seconds to
-each response: the async client with `prefetch` overlaps page requests, the sync one can't.
-Both sides run interleaved, against one server. Items/s at zero latency against a raw
-httpx + json loop (the floor) is bench/overhead.py.
+each response: with `prefetch` the client overlaps page requests, without it each page waits
+for the one before. Library sides construct their client inside the timed call; the CLI sides
+are whole processes (`notte-ext runs list FN --format jsonl`, start-up included), default
+options vs `--prefetch 0`. All sides run interleaved against one server, medians compared; twice:
+against sample data ending now (a run may be racing the listing: the pages sent with page 1 are
+asked for again once it arrives) and against a history ending months ago (they are kept).
+Items/s at zero latency against a raw httpx + json loop (the floor) is bench/overhead.py.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
-from bench._server import ServerProcess, sample_server
+from bench._server import ServerProcess, lean_server, sample_server
 from bench.overhead import measure
 from notte_ext import AsyncNotteClient, NotteClient
+from notte_ext._settings import API_KEY_ENV, BASE_URL_ENV
+
+Listing = Callable[[], int]
 
 
-def sync_listing(server: ServerProcess) -> int:
+def sync_listing(server: ServerProcess, prefetch: int) -> int:
     with NotteClient(server.api_key, base_url=server.url) as client:
-        return sum(1 for _ in client.functions.list_runs(server.function_id))
+        return sum(1 for _ in client.functions.list_runs(server.function_id, prefetch=prefetch))
 
 
 def async_listing(server: ServerProcess, prefetch: int) -> int:
@@ -33,15 +44,26 @@ def async_listing(server: ServerProcess, prefetch: int) -> int:
     return asyncio.run(listing())
 
 
-def compare(label_a: str, a: Callable[[], int], label_b: str, b: Callable[[], int], expected: int, repeat: int) -> None:
-    times: dict[str, list[float]] = {label_a: [], label_b: []}
-    for _ in range(repeat):  # interleaved, so machine noise hits both sides alike
-        times[label_a].append(measure(a, expected)[0])  # wall time
-        times[label_b].append(measure(b, expected)[0])
+def cli_listing(server: ServerProcess, *options: str) -> int:
+    """The whole `notte-ext` process, as a user runs it; returns the JSON lines it wrote."""
+    command = [str(Path(sys.executable).with_name("notte-ext")), "runs", "list", server.function_id, *options]
+    env = {**os.environ, API_KEY_ENV: server.api_key, BASE_URL_ENV: server.url}
+    done = subprocess.run([*command, "--format", "jsonl"], env=env, capture_output=True, check=True)
+    return done.stdout.count(b"\n")
+
+
+def compare(sides: dict[str, Listing], baselines: dict[str, str], expected: int, repeat: int) -> None:
+    """Run every side `repeat` times, interleaved (machine noise hits all alike); print medians
+    and each side's speed-up over its baseline (`baselines[side]` is the side it is compared to)."""
+    times: dict[str, list[float]] = {label: [] for label in sides}
+    for _ in range(repeat):
+        for label, listing in sides.items():
+            times[label].append(measure(listing, expected)[0])  # wall time
     medians = {label: statistics.median(values) for label, values in times.items()}
     for label, seconds in medians.items():
-        print(f"  {label:<28} {seconds:8.3f} s   {expected / seconds:10,.0f} runs/s")
-    print(f"  ratio {label_a} / {label_b}: {medians[label_a] / medians[label_b]:.2f}x")
+        print(f"  {label:<34} {seconds:8.3f} s   {expected / seconds:10,.0f} runs/s")
+    for label, baseline in baselines.items():
+        print(f"  speed-up {label} vs {baseline}: {medians[baseline] / medians[label]:.2f}x")
 
 
 def main() -> None:
@@ -52,16 +74,30 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
-    print(f"{args.runs} runs, {args.latency * 1000:.0f} ms per response (median of {args.repeat})")
+    print(f"{args.runs} runs, {args.latency * 1000:.0f} ms per response (median of {args.repeat}, interleaved)")
     with sample_server(args.runs, latency=args.latency) as server:
-        compare(
-            "sync",
-            lambda: sync_listing(server),
-            f"async prefetch={args.prefetch}",
-            lambda: async_listing(server, args.prefetch),
-            args.runs,
-            args.repeat,
-        )
+        print("history ending now (sample data): page-ahead asks again for the pages sent with page 1")
+        compare(*_sides(server, args.prefetch), args.runs, args.repeat)
+    with lean_server(args.runs, latency=args.latency) as server:
+        print("history ending months ago (bench/_lean_server.py): the pages sent with page 1 are kept")
+        compare(*_sides(server, args.prefetch), args.runs, args.repeat)
+
+
+def _sides(server: ServerProcess, n: int) -> tuple[dict[str, Listing], dict[str, str]]:
+    sides: dict[str, Listing] = {
+        "sync prefetch=0": lambda: sync_listing(server, 0),
+        f"sync prefetch={n}": lambda: sync_listing(server, n),
+        "async prefetch=0": lambda: async_listing(server, 0),
+        f"async prefetch={n}": lambda: async_listing(server, n),
+        "cli --prefetch 0": lambda: cli_listing(server, "--prefetch", "0"),
+        "cli (default options)": lambda: cli_listing(server),
+    }
+    baselines = {
+        f"sync prefetch={n}": "sync prefetch=0",
+        f"async prefetch={n}": "sync prefetch=0",
+        "cli (default options)": "cli --prefetch 0",
+    }
+    return sides, baselines
 
 
 if __name__ == "__main__":

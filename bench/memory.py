@@ -1,12 +1,13 @@
-"""Peak memory of iterating a long history: 100,000 runs must not be held in memory at once.
+"""Peak memory of iterating a long history: 1,000,000 runs in constant memory.
 
-    .venv/bin/python bench/memory.py [--runs 100000]
+    .venv/bin/python bench/memory.py [--runs 1000000] [--prefetch 4]
 
-The server runs in its own process (python -m notte_ext.testing), so only the client is measured.
+The server runs in its own process (bench/_lean_server.py: runs computed per page, nothing
+stored, so a million runs cost it nothing up front), so only the client is measured.
 After a warm-up (imports, compiled spec validators, one connection, a first listing), the baseline
 is this process's resident set (VmRSS) and the kernel's peak counter (VmHWM) is reset to it; then
 every run is iterated (counted, not kept) and the new peak is read. Growth = peak - baseline.
-What legitimately grows: the paginator's dedupe set (one function_run_id per run seen).
+Nothing should grow with the history: dedupe keeps a bounded window of recent ids.
 Linux only (/proc/self/status); without a resettable peak, falls back to getrusage's lifetime peak.
 """
 
@@ -17,14 +18,16 @@ import gc
 import resource
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._server import sample_server
+from bench._server import lean_server
 from notte_ext import NotteClient
+from notte_ext.pagination import DEFAULT_PREFETCH
 
-TARGET_MB = 20.0
+TARGET_MB = 5.0
 WARM_UP_RUNS = 1_000
 
 
@@ -46,24 +49,29 @@ def _reset_peak() -> bool:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--runs", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=1_000_000)
+    parser.add_argument("--prefetch", type=int, default=DEFAULT_PREFETCH)
     args = parser.parse_args()
 
-    with sample_server(args.runs) as server, NotteClient(server.api_key, base_url=server.url) as client:
-        warm = sum(1 for _ in client.functions.list_runs(server.function_id, limit=WARM_UP_RUNS))
+    with lean_server(args.runs) as server, NotteClient(server.api_key, base_url=server.url) as client:
+        listing = partial(client.functions.list_runs, server.function_id, prefetch=args.prefetch)
+        warm = sum(1 for _ in listing(limit=WARM_UP_RUNS))
         assert warm == min(WARM_UP_RUNS, args.runs)
         gc.collect()
         baseline_kb = _status_kb("VmRSS")
         resettable = _reset_peak()
         started = time.perf_counter()
-        count = sum(1 for _ in client.functions.list_runs(server.function_id))
+        count = sum(1 for _ in listing())
         elapsed = time.perf_counter() - started
         peak_kb = _status_kb("VmHWM") if resettable else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     if count != args.runs:
         raise AssertionError(f"listed {count} runs, expected {args.runs}")
     growth_mb = (peak_kb - baseline_kb) / 1024
     verdict = "OK" if growth_mb <= TARGET_MB else "MISSED"
-    print(f"memory: {count:,} runs iterated in {elapsed:.1f} s, page_size 100, Python {sys.version.split()[0]}")
+    print(
+        f"memory: {count:,} runs iterated in {elapsed:.1f} s, page_size 100, prefetch {args.prefetch}, "
+        f"Python {sys.version.split()[0]}"
+    )
     print(f"  baseline RSS after warm-up {baseline_kb / 1024:.1f} MB, peak while iterating {peak_kb / 1024:.1f} MB")
     print(f"  peak RSS growth {growth_mb:.1f} MB (target <= {TARGET_MB:.0f} MB: {verdict})", end="")
     print("" if resettable else " [peak since process start: clear_refs not writable]")

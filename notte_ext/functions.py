@@ -22,7 +22,7 @@ from notte_api_client.models import (
 from notte_ext._openapi import operation
 from notte_ext._timestamps import aware_utc
 from notte_ext.errors import InvalidArgumentError
-from notte_ext.pagination import DEFAULT_MAX_PAGES, AsyncPaginator, PageRules, Paginator
+from notte_ext.pagination import DEFAULT_MAX_PAGES, DEFAULT_PREFETCH, AsyncPaginator, PageRules, Paginator
 
 if TYPE_CHECKING:
     from notte_ext._client import AsyncNotteClient, NotteClient
@@ -73,6 +73,15 @@ def _instant(value: dt.datetime | str | None, name: str) -> dt.datetime | None:
         raise InvalidArgumentError(f"{name} must be a datetime or an ISO 8601 string, got {value!r}") from None
 
 
+# A run older than this can't be followed by one created while a listing's first requests are
+# in flight: generous for clock skew between client and API and for commit delays.
+_SETTLED_AFTER = dt.timedelta(minutes=5)
+
+
+def _settled(run: FunctionRun) -> bool:
+    return bool(run.created_at < dt.datetime.now(dt.UTC) - _SETTLED_AFTER)
+
+
 @define(frozen=True)
 class RunQuery:
     """One validated `list_runs` call: what to send, and what to keep of the answers. No I/O."""
@@ -114,6 +123,8 @@ class RunQuery:
     def rules(self) -> PageRules[FunctionRun]:
         return PageRules(
             key=lambda run: run.function_run_id,
+            newest_first_by=lambda run: run.created_at,  # the API lists runs newest first
+            settled=_settled,
             accept=self.accepts,
             limit=self.limit,
             max_pages=self.max_pages,
@@ -152,16 +163,24 @@ class Functions:
     def __init__(self, client: NotteClient) -> None:
         self._client = client
 
-    def list_runs(self, function_id: str, **options: Any) -> Paginator[FunctionRun]:
+    def list_runs(
+        self, function_id: str, *, prefetch: int = DEFAULT_PREFETCH, **options: Any
+    ) -> Paginator[FunctionRun]:
         """All runs of a function, newest first, across every page (lazy).
 
         Options: `running_only` (API `only_active`, default False: finished and failed runs
         included), `only_current_token`, `page_size` (default 100, the maximum), and the
         client-side filters `status` (a status or several), `created_after` (inclusive),
         `created_before` (exclusive), `limit`, `max_pages`. See `run_query`.
+
+        `prefetch` (default 4) pages are requested ahead on worker threads, order kept: a
+        listing that waits on round trips is 3-4x faster, for at most 4 cheap requests past
+        the last page. 0: one request at a time, no threads (e.g. under a tight rate limit).
+        Runs created while you page are not listed twice, and none that existed when you
+        started is missed.
         """
         query = run_query(function_id, **options)
-        return Paginator(lambda page: self._page(query, page), query.rules())
+        return Paginator(lambda page: self._page(query, page), query.rules(), prefetch=prefetch)
 
     def list_runs_page(self, function_id: str, *, page: int = 1, **options: Any) -> RunsPage:
         """One page, as the API returns it (no dedupe, no client-side filters)."""
@@ -177,10 +196,10 @@ class AsyncFunctions:
     def __init__(self, client: AsyncNotteClient) -> None:
         self._client = client
 
-    def list_runs(self, function_id: str, *, prefetch: int = 0, **options: Any) -> AsyncPaginator[FunctionRun]:
+    def list_runs(
+        self, function_id: str, *, prefetch: int = DEFAULT_PREFETCH, **options: Any
+    ) -> AsyncPaginator[FunctionRun]:
         """Like `Functions.list_runs`; `prefetch=N` keeps up to N more pages in flight, order kept."""
-        if isinstance(prefetch, bool) or not isinstance(prefetch, int) or prefetch < 0:
-            raise InvalidArgumentError(f"prefetch must be an integer >= 0, got {prefetch!r}")
         query = run_query(function_id, **options)
         return AsyncPaginator(lambda page: self._page(query, page), query.rules(), prefetch=prefetch)
 

@@ -42,7 +42,7 @@ def test_default_listing_is_complete_in_order_in_three_requests(
 ) -> None:
     expected = raw_listing(http)
     server.clear()
-    runs = client.functions.list_runs(FUNCTION_ID).to_list()
+    runs = client.functions.list_runs(FUNCTION_ID, prefetch=0).to_list()  # page-ahead: tests/test_page_ahead.py
     assert len(expected) == 250
     assert ids(runs) == expected
     assert [r.query for r in server.requests] == [
@@ -73,14 +73,14 @@ def test_endless_has_next_raises_pagination_error(client: NotteClient, server: N
     server.faults.add(EndlessPages(), times=None)
     got: list[FunctionRun] = []
     with pytest.raises(PaginationError, match="brought no new items"):
-        got.extend(client.functions.list_runs(FUNCTION_ID))
+        got.extend(client.functions.list_runs(FUNCTION_ID, prefetch=0))
     assert len(got) == 250  # everything valid was yielded before the error
     assert len(server.requests) == 4
 
 
 def test_503_on_page_two_is_retried_and_the_listing_completes(client: NotteClient, server: NotteTestServer) -> None:
     server.faults.add(Status(503), match=Match(page=2))
-    assert len(client.functions.list_runs(FUNCTION_ID).to_list()) == 250
+    assert len(client.functions.list_runs(FUNCTION_ID, prefetch=0).to_list()) == 250
     assert [(r.query["page"], r.status) for r in server.requests] == [("1", 200), ("2", 503), ("2", 200), ("3", 200)]
 
 

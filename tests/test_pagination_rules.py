@@ -1,14 +1,16 @@
-"""The paging bookkeeping on its own (no HTTP): dedupe, loop guard, limits, async prefetch order."""
+"""The paging bookkeeping on its own (no HTTP): dedupe, loop guard, limits, sync and async prefetch."""
 
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
 from collections.abc import Callable
 
 import pytest
 from attrs import define
 
-from notte_ext import AsyncPaginator, PageRules, PaginationError, Paginator
+from notte_ext import AsyncPaginator, InvalidArgumentError, PageRules, PaginationError, Paginator
 
 
 @define
@@ -105,3 +107,117 @@ def test_async_first_closes_the_prefetch_window() -> None:
         return result
 
     assert asyncio.run(first()) == "p1"
+
+
+class GrowingListing:
+    """Newest first (bigger = newer), page-number based; `bursts[n]` new items are created right
+    after page n is served, pushing every older item down."""
+
+    def __init__(self, size: int, page_size: int, bursts: dict[int, int]) -> None:
+        self.items = list(range(size, 0, -1))
+        self.page_size, self.bursts = page_size, bursts
+
+    def fetch(self, number: int) -> FakePage:
+        start = (number - 1) * self.page_size
+        chunk = self.items[start : start + self.page_size]
+        page = FakePage([str(item) for item in chunk], number, self.page_size, start + self.page_size < len(self.items))
+        newest = self.items[0]
+        self.items[:0] = range(newest + self.bursts.get(number, 0), newest, -1)
+        return page
+
+
+@pytest.mark.parametrize("ordered", [True, False])
+@pytest.mark.parametrize("burst", [3, 10, 25, 60])
+def test_bursts_larger_than_a_page_are_neither_repeated_nor_lost(ordered: bool, burst: int) -> None:
+    listing = GrowingListing(size=95, page_size=10, bursts={1: burst, 4: burst, 5: 1})
+    before = [str(item) for item in listing.items]
+    order = (lambda item: int(item)) if ordered else None
+    got = Paginator(listing.fetch, rules(newest_first_by=order, dedupe_window=100)).to_list()
+    if ordered:
+        assert got == before  # the history as it was at the start, each item once, in order
+    else:  # without a sort key, runs created meanwhile may be listed too, each once
+        assert len(got) == len(set(got))
+        assert [item for item in got if item in set(before)] == before
+
+
+def test_a_burst_larger_than_the_dedupe_window_is_caught_by_the_sort_key() -> None:
+    listing = GrowingListing(size=200, page_size=10, bursts={8: 55})
+    before = [str(item) for item in listing.items]
+    got = Paginator(listing.fetch, rules(newest_first_by=lambda item: int(item), dedupe_window=20)).to_list()
+    assert got == before
+
+
+def test_the_same_full_page_twice_is_a_burst_three_times_a_loop() -> None:
+    # Page 2 == page 1: what a burst of exactly one page looks like. Tolerated once.
+    listing = GrowingListing(size=50, page_size=10, bursts={1: 10})
+    before = [str(item) for item in listing.items]
+    assert Paginator(listing.fetch, rules()).to_list()[:50] == before
+    got: list[str] = []
+    looping = Paginator(lambda n: FakePage([f"x{i}" for i in range(10)], n, 10, True), rules())
+    with pytest.raises(PaginationError, match="page 3 brought no new items"):
+        got.extend(looping)
+    assert got == [f"x{i}" for i in range(10)]
+
+
+def test_sync_prefetch_gives_the_same_sequence_and_bounds_speculation() -> None:
+    items = [f"r{i}" for i in range(95)]
+    fetch = pages_of(items, 10)
+    started: list[int] = []
+
+    def slow_fetch(number: int) -> FakePage:
+        started.append(number)
+        time.sleep(0.001 * (number % 3))  # pages finish out of order
+        return fetch(number)
+
+    for prefetch in (0, 1, 4):
+        started.clear()
+        assert Paginator(slow_fetch, rules(), prefetch=prefetch).to_list() == items
+        assert started[0] == 1
+        assert max(started) <= 10 + prefetch
+    assert Paginator(slow_fetch, rules(limit=25), prefetch=4).to_list() == items[:25]
+
+
+def test_a_needed_page_that_fails_surfaces_its_error_a_speculative_one_does_not() -> None:
+    fetch = pages_of([f"r{i}" for i in range(30)], 10)
+
+    def failing(broken: int) -> Callable[[int], FakePage]:
+        def attempt(number: int) -> FakePage:
+            if number == broken:
+                raise OSError(f"page {number} failed")
+            return fetch(number)
+
+        return attempt
+
+    assert len(Paginator(failing(5), rules(), prefetch=4).to_list()) == 30  # page 5 is past the end
+    with pytest.raises(OSError, match="page 2 failed"):
+        Paginator(failing(2), rules(), prefetch=4).to_list()
+
+
+@pytest.mark.parametrize("prefetch", [-1, True, 1.5, "2"])
+def test_prefetch_must_be_a_non_negative_integer(prefetch: object) -> None:
+    with pytest.raises(InvalidArgumentError, match="prefetch must be an integer >= 0"):
+        Paginator(pages_of([], 10), rules(), prefetch=prefetch)  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgumentError, match="prefetch must be an integer >= 0"):
+        AsyncPaginator(pages_of([], 10), rules(), prefetch=prefetch)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("settled", [True, False])
+def test_pages_sent_with_page_one_are_asked_again_unless_its_newest_item_is_settled(settled: bool) -> None:
+    fetch = pages_of([f"r{i}" for i in range(45)], 10)
+    calls: list[int] = []
+    others_sent = threading.Event()
+
+    def fetch_after_the_others(number: int) -> FakePage:
+        calls.append(number)
+        if number == 1:  # answer page 1 only once pages 2..5 were sent with it
+            others_sent.wait(timeout=5)
+        elif len(calls) == 5:
+            others_sent.set()
+        return fetch(number)
+
+    listing = Paginator(fetch_after_the_others, rules(settled=lambda _item: settled), prefetch=4)
+    assert listing.to_list() == [f"r{i}" for i in range(45)]
+    assert others_sent.is_set()
+    expected = [1, 1, 1, 1, 1] if settled else [1, 2, 2, 2, 2]  # pages 1..5: asked once, or again after page 1
+    assert [calls.count(number) for number in (1, 2, 3, 4, 5)] == expected
+    assert max(calls) <= 5 + 4

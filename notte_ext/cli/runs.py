@@ -14,7 +14,7 @@ from notte_ext.cli._output import FORMATS, write_runs
 from notte_ext.cli._summary import RunSummary
 from notte_ext.cli._time import WhenType
 from notte_ext.functions import MAX_PAGE_SIZE, FunctionRun, RunStatus
-from notte_ext.pagination import Paginator
+from notte_ext.pagination import DEFAULT_PREFETCH, Paginator
 
 listing_options = option_group(
     click.argument("function_id"),
@@ -31,6 +31,15 @@ listing_options = option_group(
     click.option("--page-size", type=click.IntRange(1, MAX_PAGE_SIZE), default=MAX_PAGE_SIZE, show_default=True),
 )
 
+# Separate from listing_options: how to fetch, not what to list.
+prefetch_option = click.option(
+    "--prefetch",
+    type=click.IntRange(min=0),
+    default=DEFAULT_PREFETCH,
+    show_default=True,
+    help="Pages requested ahead while earlier ones are written (0: one request at a time).",
+)
+
 
 def _listing(state: AppState, function_id: str, options: dict[str, Any], limit: int | None) -> Iterator[FunctionRun]:
     with state.client() as client:
@@ -42,6 +51,7 @@ def _listing(state: AppState, function_id: str, options: dict[str, Any], limit: 
             created_before=options["until"],
             page_size=options["page_size"],
             limit=limit,
+            prefetch=options["prefetch"],
         )
         yield from _with_progress(paginator)
 
@@ -68,6 +78,7 @@ def runs() -> None:
 
 @runs.command("list")
 @listing_options
+@prefetch_option
 @click.option("--limit", type=click.IntRange(min=0), help="Stop after this many runs.")
 @click.option(
     "--format",
@@ -86,6 +97,7 @@ def list_runs(
 
 @runs.command("summary")
 @listing_options
+@prefetch_option
 @pass_state
 def summarize_runs(state: AppState, /, function_id: str, **options: Any) -> None:
     """Counts by status, failure rate, first/last run and runs per day for FUNCTION_ID."""

@@ -49,7 +49,8 @@ class RunStore:
         """Add ``count`` runs created after every existing one (what a busy function does mid-pagination)."""
         with self._lock:
             newest = max((run.created for run in self._runs.get(function_id, [])), default=None)
-        start = newest if newest is not None else datetime.now().astimezone()
+        now = datetime.now().astimezone()
+        start = max(newest, now) if newest is not None else now  # created now, as on the API
         runs = [make_run(function_id, status=status, created_at=start + timedelta(seconds=i + 1)) for i in range(count)]
         return self.add(function_id, runs, token)
 
