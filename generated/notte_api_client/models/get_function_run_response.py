@@ -129,7 +129,21 @@ class GetFunctionRunResponse:
 
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
+        if created_at.tzinfo is not datetime.UTC:
+            created_at = (
+                created_at.replace(tzinfo=datetime.UTC)
+                if created_at.tzinfo is None
+                else created_at.astimezone(datetime.UTC)
+            )
+
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
+
+        if updated_at.tzinfo is not datetime.UTC:
+            updated_at = (
+                updated_at.replace(tzinfo=datetime.UTC)
+                if updated_at.tzinfo is None
+                else updated_at.astimezone(datetime.UTC)
+            )
 
         status = GetFunctionRunResponseStatus(d.pop("status"))
 
@@ -137,14 +151,7 @@ class GetFunctionRunResponse:
 
         workflow_run_id = d.pop("workflow_run_id")
 
-        def _parse_session_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        session_id = _parse_session_id(d.pop("session_id", UNSET))
+        session_id = d.pop("session_id", UNSET)
 
         logs = cast(list[str], d.pop("logs", UNSET))
 
@@ -165,14 +172,7 @@ class GetFunctionRunResponse:
 
         variables = _parse_variables(d.pop("variables", UNSET))
 
-        def _parse_result(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        result = _parse_result(d.pop("result", UNSET))
+        result = d.pop("result", UNSET)
 
         local = d.pop("local", UNSET)
 
