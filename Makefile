@@ -80,6 +80,7 @@ proof: install
 bench: install
 	$(BIN)/python bench/memory.py
 	$(BIN)/python bench/overhead.py
+	$(BIN)/python bench/startup.py
 	$(BIN)/python -m bench.list_runs
 	$(BIN)/python bench/spec_diff.py
 
