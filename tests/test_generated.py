@@ -201,3 +201,27 @@ def test_generated_from_dict_hands_out_aware_utc() -> None:
     assert parsed.created_at.tzinfo is parsed.updated_at.tzinfo is datetime.UTC
     assert parsed.created_at == parsed.updated_at == datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
     assert parsed.session_id is None
+
+
+def test_model_override_only_moves_from_dict_imports_to_the_module_bottom() -> None:
+    removed, added = _override_diff("model.py.jinja")
+    lazy_import_loop = [
+        "    {% for lazy_import in model.lazy_imports | sort %}",
+        "        {{ lazy_import }} # noqa: PLC0415",
+        "    {% endfor %}",
+    ]
+    assert removed == lazy_import_loop
+    assert added == [
+        "",
+        "{% for lazy_import in model.lazy_imports | sort %}",
+        "{% if loop.first %}",
+        "",
+        "",
+        "# from_dict's imports, at the bottom (no import cycle: this module's class already exists).",
+        "{% endif %}",
+        "{{ lazy_import }}  # noqa: E402",
+        "{% endfor %}",
+    ]
+    ours = (ROOT / "codegen/templates/model.py.jinja").read_text()
+    upstream = (Path(openapi_python_client.__file__).parent / "templates/model.py.jinja").read_text()
+    assert ours.count(lazy_import_loop[1]) == upstream.count(lazy_import_loop[1]) - 1  # only from_dict's moved

@@ -120,8 +120,6 @@ class GetFunctionRunResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.get_function_run_response_variables_type_0 import GetFunctionRunResponseVariablesType0  # noqa: PLC0415
-
         d = dict(src_dict)
         function_id = d.pop("function_id")
 
@@ -209,3 +207,7 @@ class GetFunctionRunResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# from_dict's imports, at the bottom (no import cycle: this module's class already exists).
+from ..models.get_function_run_response_variables_type_0 import GetFunctionRunResponseVariablesType0  # noqa: E402
