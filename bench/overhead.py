@@ -7,13 +7,14 @@ process and times client construction plus every page (page_size=100, only_activ
 its imports; rounds interleave the sides, rotating which goes first:
 
 * notte_ext: `NotteClient(...).functions.list_runs(...)`: retry transport, spec validation,
-  generated attrs models, aware-UTC timestamps, dedupe;
+  generated attrs models, aware-UTC timestamps, dedupe, pages fetched ahead (the default,
+  prefetch=4); "notte_ext seq" is the same with prefetch=0, one page at a time like the others;
 * raw httpx+json: `httpx.Client.get` + `response.json()` in a `while has_next` loop, counting dicts;
 * notte-sdk 1.10: the official SDK's page loop (pydantic models), installed by the script into a
   throwaway virtualenv (build/bench-notte-sdk); skipped, with the reason, if it can't be installed.
 
 Reported: each side's median (listing wall, client CPU, whole process wall), and the medians of the
-per-round ratios notte_ext / raw and notte_ext / SDK for listing wall time. `--profile` prints
+per-round ratios of each notte_ext side / raw and / SDK for listing wall time. `--profile` prints
 where notte_ext's CPU time goes (cProfile, in this process).
 """
 
@@ -39,12 +40,12 @@ from notte_ext import NotteClient
 
 TARGETS = {"raw httpx+json": 1.3, "notte-sdk 1.10": 1.0}  # notte_ext / peer, listing wall time
 PAGE_SIZE = 100
-SIDES = ("notte_ext", "raw httpx+json")
+SIDES = ("notte_ext", "notte_ext seq", "raw httpx+json")
 
 
-def notte_ext_listing(server: ServerProcess) -> int:
+def notte_ext_listing(server: ServerProcess, **options: int) -> int:
     with NotteClient(server.api_key, base_url=server.url) as client:
-        return sum(1 for _ in client.functions.list_runs(server.function_id, page_size=PAGE_SIZE))
+        return sum(1 for _ in client.functions.list_runs(server.function_id, page_size=PAGE_SIZE, **options))
 
 
 def raw_listing(server: ServerProcess) -> int:
@@ -63,7 +64,11 @@ def raw_listing(server: ServerProcess) -> int:
             page += 1
 
 
-LISTINGS: dict[str, Callable[[ServerProcess], int]] = {"notte_ext": notte_ext_listing, "raw httpx+json": raw_listing}
+LISTINGS: dict[str, Callable[[ServerProcess], int]] = {
+    "notte_ext": notte_ext_listing,  # the library's default: pages ahead (prefetch=4) on worker threads
+    "notte_ext seq": lambda server: notte_ext_listing(server, prefetch=0),  # one page at a time
+    "raw httpx+json": raw_listing,
+}
 
 
 def measure(listing: Callable[[], int], expected: int) -> tuple[float, float]:
@@ -150,18 +155,21 @@ def report(results: dict[str, list[Sample]], args: argparse.Namespace) -> None:
     for name, samples in results.items():
         wall, cpu, process = (statistics.median(s[i] for s in samples) for i in range(3))
         print(f"  {name:<16} {wall:10.3f} s {args.runs / wall:9,.0f} {cpu:8.3f} s {process:10.3f} s")
-    ours = results["notte_ext"]
-    for peer, target in TARGETS.items():
-        if peer not in results:
-            continue
-        ratios = sorted(o[0] / p[0] for o, p in zip(ours, results[peer], strict=True))
-        process = statistics.median(o[2] / p[2] for o, p in zip(ours, results[peer], strict=True))
-        median = statistics.median(ratios)
-        verdict = "OK" if median <= target else "MISSED"
-        print(
-            f"  notte_ext / {peer}: listing wall {median:.2f}x (target <= {target}x: {verdict}; "
-            f"rounds {ratios[0]:.2f}-{ratios[-1]:.2f}x), whole process {process:.2f}x"
-        )
+    for side in ("notte_ext", "notte_ext seq"):
+        for peer, target in TARGETS.items():
+            if peer in results:
+                _print_ratio(side, results[side], peer, results[peer], target)
+
+
+def _print_ratio(side: str, ours: list[Sample], peer: str, theirs: list[Sample], target: float) -> None:
+    ratios = sorted(o[0] / p[0] for o, p in zip(ours, theirs, strict=True))
+    process = statistics.median(o[2] / p[2] for o, p in zip(ours, theirs, strict=True))
+    median = statistics.median(ratios)
+    verdict = "OK" if median <= target else "MISSED"
+    print(
+        f"  {side} / {peer}: listing wall {median:.2f}x (target <= {target}x: {verdict}; "
+        f"rounds {ratios[0]:.2f}-{ratios[-1]:.2f}x), whole process {process:.2f}x"
+    )
 
 
 def profile(listing: Callable[[], int]) -> None:
