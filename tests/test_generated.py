@@ -100,13 +100,7 @@ def test_openapi_json_is_the_seed_slice_verbatim() -> None:
 
 
 def test_template_override_is_upstream_plus_repr_edits_only() -> None:
-    upstream = (Path(openapi_python_client.__file__).parent / "templates/client.py.jinja").read_text()
-    ours = (ROOT / "codegen/templates/client.py.jinja").read_text()
-    header, _, body = ours.partition("-#}\n")
-    assert header.startswith("{#- notte-ext override")
-    diff = list(difflib.unified_diff(upstream.splitlines(), body.splitlines(), n=0, lineterm=""))
-    removed = [line[1:] for line in diff if line.startswith("-") and not line.startswith("---")]
-    added = [line[1:] for line in diff if line.startswith("+") and not line.startswith("+++")]
+    removed, added = _override_diff("client.py.jinja")
     assert len(removed) == len(added) == 4
     for before, after in zip(removed, added, strict=True):
         assert after.replace(", repr=False)", ")").replace('"field(repr=False)"', '""') == before
