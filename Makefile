@@ -31,8 +31,11 @@ $(UV):
 	$(PYTHON) -m venv .tools
 	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
+# Bytecode is compiled at install: PYTHONDONTWRITEBYTECODE=1 (set on these machines) would otherwise make
+# every process compile every module it imports (`notte-ext --help` 0.5 s instead of ~0.2 s).
 $(BIN)/.synced: $(UV) pyproject.toml uv.lock generated/pyproject.toml
-	$(UV) sync --locked --all-extras --all-groups
+	$(UV) sync --locked --all-extras --all-groups --compile-bytecode
+	$(BIN)/python -m compileall -q notte_ext generated/notte_api_client
 	touch $@
 
 install: $(BIN)/.synced
@@ -77,6 +80,7 @@ proof: install
 bench: install
 	$(BIN)/python bench/memory.py
 	$(BIN)/python bench/overhead.py
+	$(BIN)/python bench/startup.py
 	$(BIN)/python -m bench.list_runs
 	$(BIN)/python bench/spec_diff.py
 

@@ -1,17 +1,21 @@
-"""What notte_ext costs over a hand-written loop: list N runs both ways, interleaved, same server.
+"""What notte_ext costs over a hand-written loop, and against the official SDK: list N runs each way.
 
-    .venv/bin/python bench/overhead.py [--runs 20000] [--rounds 7] [--profile]
+    .venv/bin/python bench/overhead.py [--runs 20000] [--rounds 7] [--no-sdk] [--profile]
 
-The server runs in its own process (python -m notte_ext.testing). Both sides fetch the same pages
-(page_size=100, only_active=false, only_current_token=false) over one keep-alive connection:
+The server runs in its own process (python -m notte_ext.testing). Every listing runs in a fresh
+process and times client construction plus every page (page_size=100, only_active=false), after
+its imports; rounds interleave the sides, rotating which goes first:
 
-* notte_ext: `NotteClient.functions.list_runs(...)`: retry transport, spec validation, generated
-  attrs models, aware-UTC timestamps, dedupe;
-* raw: `httpx.Client.get` + `response.json()` in a `while has_next` loop, counting dicts.
+* notte_ext: `NotteClient(...).functions.list_runs(...)`: retry transport, spec validation,
+  generated attrs models, aware-UTC timestamps, dedupe, pages fetched ahead (the default,
+  prefetch=4); "notte_ext seq" is the same with prefetch=0, one page at a time like the others;
+* raw httpx+json: `httpx.Client.get` + `response.json()` in a `while has_next` loop, counting dicts;
+* notte-sdk 1.10: the official SDK's page loop (pydantic models), installed by the script into a
+  throwaway virtualenv (build/bench-notte-sdk); skipped, with the reason, if it can't be installed.
 
-Reported: the median over rounds of the per-round ratio notte_ext / raw, for wall time (what a user
-waits, server included) and for this process's CPU time (the client's own work; the server's CPU
-is in the other process). `--profile` prints where notte_ext's CPU time goes (cProfile).
+Reported: each side's median (listing wall, client CPU, whole process wall), and the medians of the
+per-round ratios of each notte_ext side / raw and / SDK for listing wall time. `--profile` prints
+where notte_ext's CPU time goes (cProfile, in this process).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import argparse
 import cProfile
 import pstats
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -29,30 +34,41 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench._peers import peer_env, sdk_python
 from bench._server import ServerProcess, sample_server
 from notte_ext import NotteClient
 
-TARGET = 1.5
+TARGETS = {"raw httpx+json": 1.3, "notte-sdk 1.10": 1.0}  # notte_ext / peer, listing wall time
 PAGE_SIZE = 100
+SIDES = ("notte_ext", "notte_ext seq", "raw httpx+json")
 
 
-def notte_ext_listing(client: NotteClient, server: ServerProcess) -> int:
-    return sum(1 for _ in client.functions.list_runs(server.function_id, page_size=PAGE_SIZE))
+def notte_ext_listing(server: ServerProcess, **options: int) -> int:
+    with NotteClient(server.api_key, base_url=server.url) as client:
+        return sum(1 for _ in client.functions.list_runs(server.function_id, page_size=PAGE_SIZE, **options))
 
 
-def raw_listing(http: httpx.Client, server: ServerProcess) -> int:
+def raw_listing(server: ServerProcess) -> int:
     count, page = 0, 1
-    while True:
-        response = http.get(
-            f"/functions/{server.function_id}/runs",
-            params={"page": page, "page_size": PAGE_SIZE, "only_active": "false", "only_current_token": "false"},
-        )
-        response.raise_for_status()
-        body = response.json()
-        count += sum(1 for item in body["items"] if isinstance(item, dict))
-        if not body["has_next"]:
-            return count
-        page += 1
+    with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {server.api_key}"}) as http:
+        while True:
+            response = http.get(
+                f"/functions/{server.function_id}/runs",
+                params={"page": page, "page_size": PAGE_SIZE, "only_active": "false", "only_current_token": "false"},
+            )
+            response.raise_for_status()
+            body = response.json()
+            count += sum(1 for item in body["items"] if isinstance(item, dict))
+            if not body["has_next"]:
+                return count
+            page += 1
+
+
+LISTINGS: dict[str, Callable[[ServerProcess], int]] = {
+    "notte_ext": notte_ext_listing,  # the library's default: pages ahead (prefetch=4) on worker threads
+    "notte_ext seq": lambda server: notte_ext_listing(server, prefetch=0),  # one page at a time
+    "raw httpx+json": raw_listing,
+}
 
 
 def measure(listing: Callable[[], int], expected: int) -> tuple[float, float]:
@@ -64,49 +80,95 @@ def measure(listing: Callable[[], int], expected: int) -> tuple[float, float]:
     return wall, cpu
 
 
+Sample = tuple[float, float, float]  # listing wall, client CPU, whole-process wall
+
+
+def fresh_process(command: list[str | Path], env: dict[str, str] | None = None) -> Sample:
+    started = time.perf_counter()
+    out = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
+    process_wall = time.perf_counter() - started
+    if out.returncode != 0:
+        raise RuntimeError(f"{command[1]} failed: {out.stderr.strip()[-500:]}")
+    wall, cpu = map(float, out.stdout.split()[-2:])
+    return wall, cpu, process_wall
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=20_000)
     parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--no-sdk", action="store_true", help="leave the official SDK out")
     parser.add_argument("--profile", action="store_true", help="profile one notte_ext listing with cProfile")
+    parser.add_argument("--child", nargs=4, metavar=("SIDE", "URL", "KEY", "FUNCTION_ID"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        side, url, key, function_id = args.child
+        server = ServerProcess(url, key, 0, function_id)
+        print(*measure(lambda: LISTINGS[side](server), args.runs))
+        return
 
-    with (
-        sample_server(args.runs) as server,
-        NotteClient(server.api_key, base_url=server.url) as client,
-        httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {server.api_key}"}) as http,
-    ):
-        sides: dict[str, Callable[[], int]] = {
-            "notte_ext": lambda: notte_ext_listing(client, server),
-            "raw httpx+json": lambda: raw_listing(http, server),
-        }
-        for listing in sides.values():  # warm-up: imports, compiled validators, connections
-            measure(listing, args.runs)
+    def child(side: str) -> Callable[[ServerProcess], list[str | Path]]:
+        return lambda s: [
+            sys.executable,
+            __file__,
+            "--runs",
+            str(args.runs),
+            "--child",
+            side,
+            s.url,
+            s.api_key,
+            s.function_id,
+        ]
+
+    commands = {side: child(side) for side in SIDES}
+    env: dict[str, dict[str, str] | None] = dict.fromkeys(SIDES)
+    if not args.no_sdk:
+        python, how = sdk_python()
+        if python is None:
+            print(f"notte-sdk peer skipped: {how}")
+        else:
+            peer, sdk = Path(__file__).with_name("sdk_peer.py"), python
+            commands["notte-sdk 1.10"] = lambda s: [sdk, peer, s.url, s.api_key, s.function_id, str(args.runs)]
+            env["notte-sdk 1.10"] = peer_env()
+
+    with sample_server(args.runs) as server:
         if args.profile:
-            profile(sides["notte_ext"])
+            profile(lambda: notte_ext_listing(server))
             return
-        results: dict[str, list[tuple[float, float]]] = {name: [] for name in sides}
+        for name, command in commands.items():  # warm-up: server caches, page cache of the files
+            fresh_process(command(server), env[name])
+        results: dict[str, list[Sample]] = {name: [] for name in commands}
         for round_number in range(args.rounds):
-            order = list(sides) if round_number % 2 == 0 else list(reversed(sides))  # interleaved, alternating
-            for name in order:
-                results[name].append(measure(sides[name], args.runs))
+            names = list(commands)
+            shift = round_number % len(names)
+            for name in names[shift:] + names[:shift]:  # interleaved, rotating who goes first
+                results[name].append(fresh_process(commands[name](server), env[name]))
     report(results, args)
 
 
-def report(results: dict[str, list[tuple[float, float]]], args: argparse.Namespace) -> None:
-    ours, raw = results["notte_ext"], results["raw httpx+json"]
-    wall_ratio = statistics.median(o[0] / r[0] for o, r in zip(ours, raw, strict=True))
-    cpu_ratio = statistics.median(o[1] / r[1] for o, r in zip(ours, raw, strict=True))
+def report(results: dict[str, list[Sample]], args: argparse.Namespace) -> None:
     print(
-        f"overhead: {args.runs:,} runs, page_size {PAGE_SIZE}, {args.rounds} interleaved rounds, Python {sys.version.split()[0]}"
+        f"overhead: {args.runs:,} runs, page_size {PAGE_SIZE}, {args.rounds} interleaved rounds, fresh process each, "
+        f"Python {sys.version.split()[0]}"
     )
+    print(f"  {'':<16} {'listing wall':>12} {'runs/s':>9} {'client CPU':>10} {'process wall':>12}")
     for name, samples in results.items():
-        wall = statistics.median(s[0] for s in samples)
-        cpu = statistics.median(s[1] for s in samples)
-        print(f"  {name:<15} median wall {wall:6.3f} s ({args.runs / wall:9,.0f} runs/s)   client CPU {cpu:6.3f} s")
-    verdict = "OK" if wall_ratio <= TARGET else "MISSED"
+        wall, cpu, process = (statistics.median(s[i] for s in samples) for i in range(3))
+        print(f"  {name:<16} {wall:10.3f} s {args.runs / wall:9,.0f} {cpu:8.3f} s {process:10.3f} s")
+    for side in ("notte_ext", "notte_ext seq"):
+        for peer, target in TARGETS.items():
+            if peer in results:
+                _print_ratio(side, results[side], peer, results[peer], target)
+
+
+def _print_ratio(side: str, ours: list[Sample], peer: str, theirs: list[Sample], target: float) -> None:
+    ratios = sorted(o[0] / p[0] for o, p in zip(ours, theirs, strict=True))
+    process = statistics.median(o[2] / p[2] for o, p in zip(ours, theirs, strict=True))
+    median = statistics.median(ratios)
+    verdict = "OK" if median <= target else "MISSED"
     print(
-        f"  median ratio notte_ext/raw: wall {wall_ratio:.2f}x (target <= {TARGET}x: {verdict}), client CPU {cpu_ratio:.2f}x"
+        f"  {side} / {peer}: listing wall {median:.2f}x (target <= {target}x: {verdict}; "
+        f"rounds {ratios[0]:.2f}-{ratios[-1]:.2f}x), whole process {process:.2f}x"
     )
 
 

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
 from functools import cache
 from importlib.resources import files
 from typing import Any
 
-import fastjsonschema
+import jsonschema_rs
 from attrs import define
 
 from notte_ext._timestamps import aware_utc
@@ -74,15 +73,22 @@ def _is_datetime(value: str) -> bool:
 
 
 @cache
-def _validator(operation_id: str, status: int, check_formats: bool) -> Callable[[Any], Any] | None:
+def _validator(operation_id: str, status: int, check_formats: bool) -> jsonschema_rs.Validator | None:
     info = operation(operation_id)
     media = info.responses.get(str(status), {}).get("content", {}).get("application/json")
     if media is None or "schema" not in media:
         return None
     schema = {**media["schema"], "components": document().get("components", {})}
-    # use_default=False: validation must not write the schema's defaults into the body it checks.
-    return fastjsonschema.compile(
-        schema, formats={"date-time": _is_datetime}, use_formats=check_formats, use_default=False
+    # jsonschema-rs validates in native code (~0.3 µs per run; fastjsonschema's generated Python took
+    # ~4 µs) and never writes defaults into the body it checks. offline: every $ref is local, a remote
+    # one must fail rather than be fetched. mask: its messages say "the value" instead of dumping the
+    # instance (a whole page when the body has the wrong shape); the error quotes the value itself.
+    return jsonschema_rs.validator_for(
+        schema,
+        formats={"date-time": _is_datetime},
+        validate_formats=check_formats,
+        offline=True,
+        mask="the value",
     )
 
 
@@ -94,17 +100,15 @@ def check_response(
     Without `check_formats` (the hot path) string formats such as date-time are not checked: the
     generated models parse those anyway, and a failure there is re-checked with formats to name
     the field. `secret` (the API key) is scrubbed from the offending value the error quotes."""
-    validate = _validator(operation_id, status, check_formats)
-    if validate is None:
+    validator = _validator(operation_id, status, check_formats)
+    if validator is None:
         return
     try:
-        validate(body)
-    except fastjsonschema.JsonSchemaValueException as exc:
-        path = list(exc.path or [])[1:]  # fastjsonschema paths start at "data"
-        problem, value = exc.message.removeprefix(exc.name or "").strip(), exc.value
-        if exc.rule == "required" and isinstance(exc.value, dict):
-            missing = [name for name in exc.rule_definition if name not in exc.value]
-            path, problem, value = [*path, missing[0]], "required but missing", MISSING
+        validator.validate(body)
+    except jsonschema_rs.ValidationError as exc:
+        path, problem, value = list(exc.instance_path), exc.message, exc.instance
+        if isinstance(exc.kind, jsonschema_rs.ValidationErrorKind.Required):
+            path, problem, value = [*path, exc.kind.property], "required but missing", MISSING
         raise mismatch(operation_id, _render_path(path), value, problem, secret=secret) from None
 
 
@@ -127,9 +131,9 @@ def mismatch(
     )
 
 
-def _render_path(path: list[str]) -> str | None:
-    """['items', '3', 'status'] -> 'items[3].status'."""
+def _render_path(path: list[str | int]) -> str | None:
+    """['items', 3, 'status'] -> 'items[3].status' (array indexes are ints, property names strs)."""
     rendered = ""
     for part in path:
-        rendered += f"[{part}]" if str(part).isdigit() else f".{part}" if rendered else str(part)
+        rendered += f"[{part}]" if isinstance(part, int) else f".{part}" if rendered else part
     return rendered or None

@@ -13,7 +13,6 @@ from notte_api_client.models import HTTPValidationError, ValidationError
 
 from notte_ext._openapi import check_response, mismatch
 from notte_ext._retry import retry_after_seconds
-from notte_ext._timestamps import normalize_timestamps
 from notte_ext.errors import (
     APIStatusError,
     AuthenticationError,
@@ -26,8 +25,9 @@ from notte_ext.errors import (
     redact_json,
 )
 
-# What the generated models (and UTC normalization) raise on data they don't expect: a missing
-# key, a bad enum, a malformed date, an instant out of datetime's range once in UTC...
+# What the generated models raise on data they don't expect: a missing key, a bad enum, a malformed
+# date, an instant out of datetime's range once in UTC (their from_dict hands out aware UTC: the
+# codegen/templates override of the date-time property)...
 _MODEL_ERRORS = (KeyError, ValueError, TypeError, AttributeError, OverflowError)
 
 
@@ -55,7 +55,7 @@ def parse_success(endpoint: ModuleType, response: httpx.Response, expected: type
     try:
         # The body is already decoded and checked: build the model directly rather than through the
         # endpoint's _parse_response, which would decode the JSON a second time.
-        return normalize_timestamps(expected.from_dict(body))
+        return expected.from_dict(body)
     except _MODEL_ERRORS as exc:
         # Most likely a value only the format check catches (a malformed date-time): name its field.
         check_response(operation_id, response.status_code, body, secret=secret, check_formats=True)

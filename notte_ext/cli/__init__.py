@@ -2,18 +2,62 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import click
 
 from notte_ext.cli._app import AppState, NotteGroup, global_options
-from notte_ext.cli.demo import demo
-from notte_ext.cli.runs import runs
-from notte_ext.cli.serve import serve
-from notte_ext.cli.spec import spec
 
 
-@click.group(cls=NotteGroup, context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(NotteGroup):
+    """Imports a sub-command's module only when that command runs (or its own help is shown).
+
+    `notte-ext --help` lists every command with its one-line help, given here so listing them
+    imports none (the client, the drift engine, the test server); tests/test_cli_lazy.py checks each
+    line is the command's own short help."""
+
+    def __init__(self, *args: Any, lazy: dict[str, tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = lazy  # name -> ("module:attribute", short help)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy:
+            module, _, attribute = self.lazy[cmd_name][0].partition(":")
+            self.add_command(getattr(importlib.import_module(module), attribute), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # click's own layout (Group.format_commands), with the lazy commands' help taken from `lazy`.
+        names = [name for name in self.list_commands(ctx) if name in self.lazy or not self.commands[name].hidden]
+        if not names:
+            return
+        limit = formatter.width - 6 - max(map(len, names))
+        rows = [
+            (name, click.Command(name, help=self.lazy[name][1]).get_short_help_str(limit))
+            if name not in self.commands
+            else (name, self.commands[name].get_short_help_str(limit))
+            for name in names
+        ]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+COMMANDS = {
+    "runs": ("notte_ext.cli.runs:runs", "List and summarize a function's runs (all pages, finished runs included)."),
+    "spec": ("notte_ext.cli.spec:spec", "Compare OpenAPI documents and check upstream drift."),
+    "serve": ("notte_ext.cli.serve:serve", "Serve a local, spec-faithful Notte API with sample data until Ctrl-C."),
+    "demo": (
+        "notte_ext.cli.demo:demo",
+        "List and summarize sample runs from an embedded local Notte API (no key, no network).",
+    ),
+}
+
+
+@click.group(cls=LazyGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @global_options
 @click.pass_context
 def main(ctx: click.Context, /, **options: Any) -> None:
@@ -23,9 +67,3 @@ def main(ctx: click.Context, /, **options: Any) -> None:
     error, 3 the API could not be reached.
     """
     ctx.obj = AppState(**options)
-
-
-main.add_command(runs)
-main.add_command(spec)
-main.add_command(serve)
-main.add_command(demo)

@@ -7,14 +7,16 @@ error (click's own usage errors too), 3 the API could not be reached.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from attrs import define, field
 
-from notte_ext import NotteClient
 from notte_ext._settings import API_KEY_ENV, BASE_URL_ENV
 from notte_ext.errors import APIConnectionError, ConfigurationError, InvalidArgumentError, NotteError
+
+if TYPE_CHECKING:
+    from notte_ext import NotteClient
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_API, EXIT_USAGE, EXIT_CONNECTION = 1, 2, 3
@@ -31,6 +33,8 @@ class AppState:
     debug: bool = False
 
     def client(self) -> NotteClient:
+        from notte_ext import NotteClient
+
         return NotteClient(self.api_key, base_url=self.base_url, timeout=self.timeout, max_retries=self.max_retries)
 
 

@@ -120,8 +120,6 @@ class GetFunctionRunResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.get_function_run_response_variables_type_0 import GetFunctionRunResponseVariablesType0  # noqa: PLC0415
-
         d = dict(src_dict)
         function_id = d.pop("function_id")
 
@@ -129,7 +127,21 @@ class GetFunctionRunResponse:
 
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
+        if created_at.tzinfo is not datetime.UTC:
+            created_at = (
+                created_at.replace(tzinfo=datetime.UTC)
+                if created_at.tzinfo is None
+                else created_at.astimezone(datetime.UTC)
+            )
+
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
+
+        if updated_at.tzinfo is not datetime.UTC:
+            updated_at = (
+                updated_at.replace(tzinfo=datetime.UTC)
+                if updated_at.tzinfo is None
+                else updated_at.astimezone(datetime.UTC)
+            )
 
         status = GetFunctionRunResponseStatus(d.pop("status"))
 
@@ -137,14 +149,7 @@ class GetFunctionRunResponse:
 
         workflow_run_id = d.pop("workflow_run_id")
 
-        def _parse_session_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        session_id = _parse_session_id(d.pop("session_id", UNSET))
+        session_id = d.pop("session_id", UNSET)
 
         logs = cast(list[str], d.pop("logs", UNSET))
 
@@ -165,14 +170,7 @@ class GetFunctionRunResponse:
 
         variables = _parse_variables(d.pop("variables", UNSET))
 
-        def _parse_result(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        result = _parse_result(d.pop("result", UNSET))
+        result = d.pop("result", UNSET)
 
         local = d.pop("local", UNSET)
 
@@ -209,3 +207,7 @@ class GetFunctionRunResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# from_dict's imports, at the bottom (no import cycle: this module's class already exists).
+from ..models.get_function_run_response_variables_type_0 import GetFunctionRunResponseVariablesType0  # noqa: E402

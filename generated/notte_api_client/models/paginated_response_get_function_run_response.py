@@ -61,8 +61,6 @@ class PaginatedResponseGetFunctionRunResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.get_function_run_response import GetFunctionRunResponse  # noqa: PLC0415
-
         d = dict(src_dict)
         items = []
         _items = d.pop("items")
@@ -105,3 +103,7 @@ class PaginatedResponseGetFunctionRunResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# from_dict's imports, at the bottom (no import cycle: this module's class already exists).
+from ..models.get_function_run_response import GetFunctionRunResponse  # noqa: E402

@@ -1,0 +1,68 @@
+"""Start-up: what `import notte_ext` and `notte-ext --help` import, and that lazy loading changes nothing visible."""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from notte_ext.cli import COMMANDS, main
+
+
+def _modules_after(code: str) -> set[str]:
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"{code}\nimport sys\nprint('\\n'.join(name for name, module in sys.modules.items() if module is not None))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return set(out.stdout.split())
+
+
+def test_import_notte_ext_leaves_httpx_cli_and_its_dependencies_out() -> None:
+    loaded = _modules_after("import notte_ext; notte_ext.NotteClient")
+    assert "httpx" in loaded
+    assert not {"click", "rich", "pygments", "httpx._main"} & loaded
+
+
+def test_help_imports_no_command_module_nor_the_client() -> None:
+    loaded = _modules_after(
+        "import sys; sys.argv = ['notte-ext', '--help']\n"
+        "from notte_ext.cli import main\ntry:\n    main()\nexcept SystemExit:\n    pass"
+    )
+    assert "notte_ext.cli" in loaded
+    lazy = {
+        "notte_ext._client",
+        "notte_ext.cli.runs",
+        "notte_ext.drift",
+        "notte_ext.testing",
+        "rich",
+    }
+    assert not lazy & loaded
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_each_listed_help_line_is_the_commands_own(name: str) -> None:
+    module, _, attribute = COMMANDS[name][0].partition(":")
+    command = getattr(importlib.import_module(module), attribute)
+    assert isinstance(command, click.Command)
+    assert command.help is not None
+    assert COMMANDS[name][1] == command.help.strip().splitlines()[0]
+
+
+def test_lazy_commands_run_and_show_their_help() -> None:
+    result = CliRunner().invoke(main, ["runs", "--help"])
+    assert result.exit_code == 0, result.output
+    assert "summary" in result.output
+    assert "list" in result.output
+    unknown = CliRunner().invoke(main, ["nope"])
+    assert unknown.exit_code == 2
+    assert "No such command 'nope'" in unknown.output
