@@ -11,6 +11,7 @@ from notte_ext.cli.demo import demo
 from notte_ext.cli.runs import runs
 from notte_ext.cli.serve import serve
 from notte_ext.cli.spec import spec
+from notte_ext.cli.watch import watch
 
 
 @click.group(cls=NotteGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -20,11 +21,13 @@ def main(ctx: click.Context, /, **options: Any) -> None:
     """notte-ext: list and summarize Notte function runs, check spec drift, serve a local Notte API.
 
     Exit codes: 0 ok, 1 the API refused or answered unexpectedly, 2 usage or configuration
-    error, 3 the API could not be reached.
+    error, 3 the API could not be reached, 4 `runs watch --timeout` passed (and 1 when a run
+    reached a `runs watch --exit-on` status).
     """
     ctx.obj = AppState(**options)
 
 
+runs.add_command(watch)
 main.add_command(runs)
 main.add_command(spec)
 main.add_command(serve)
