@@ -206,7 +206,7 @@ def test_a_tracked_run_that_disappears_is_reported_vanished(notte_server: NotteT
 def test_real_short_intervals(notte_server: NotteTestServer) -> None:
     notte_server.add_function(FN)
     for i in range(3):
-        notte_server.add_run(FN, finishes_after=0.05 * (i + 1), final_status="failed")
+        notte_server.add_run(FN, finishes_after=0.3 + 0.05 * i, final_status="failed")
     with NotteClient(notte_server.api_key, base_url=notte_server.url) as client:
         events = list(client.functions.watch_runs(FN, interval=0.05, until_idle=True, timeout=5))
     assert [e.status.value for e in events if isinstance(e, RunStatusChanged)] == ["failed"] * 3
