@@ -7,8 +7,8 @@ always send it, default false, under a name that says what it does: `running_onl
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterator, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Unpack
 
 from attrs import define, field
 from dateutil.parser import isoparse
@@ -26,6 +26,7 @@ from notte_ext.pagination import DEFAULT_MAX_PAGES, DEFAULT_PREFETCH, AsyncPagin
 
 if TYPE_CHECKING:
     from notte_ext._client import AsyncNotteClient, NotteClient
+    from notte_ext.watch import WatchEvent, WatchOptions
 
 FunctionRun = GetFunctionRunResponse
 RunStatus = GetFunctionRunResponseStatus
@@ -189,6 +190,19 @@ class Functions:
     def _page(self, query: RunQuery, page: int) -> RunsPage:
         return self._client.send(list_runs_endpoint, RunsPage, **query.request(page))
 
+    def watch_runs(self, function_id: str, **options: Unpack[WatchOptions]) -> Iterator[WatchEvent]:
+        """Events as runs of a function appear and change status, polling (see `notte_ext.watch`).
+
+        Options: `interval` (seconds, default 2, jittered), `running_only`, `until_idle`,
+        `timeout` (then `WatchTimeoutError`), `max_pages`, and `clock`/`sleep` for tests.
+        """
+        from notte_ext.watch import WatchSettings, watch  # here: notte_ext.watch imports this module
+
+        settings = WatchSettings(function_id, **options)
+        return watch(
+            lambda running_only, page: self.list_runs_page(function_id, page=page, running_only=running_only), settings
+        )
+
 
 class AsyncFunctions:
     """`client.functions` of AsyncNotteClient: the same surface, awaited."""
@@ -208,3 +222,12 @@ class AsyncFunctions:
 
     async def _page(self, query: RunQuery, page: int) -> RunsPage:
         return await self._client.send(list_runs_endpoint, RunsPage, **query.request(page))
+
+    def watch_runs(self, function_id: str, **options: Unpack[WatchOptions]) -> AsyncIterator[WatchEvent]:
+        """Like `Functions.watch_runs`: `async for event in client.functions.watch_runs(...)`."""
+        from notte_ext.watch import WatchSettings, awatch  # here: notte_ext.watch imports this module
+
+        settings = WatchSettings(function_id, **options)
+        return awatch(
+            lambda running_only, page: self.list_runs_page(function_id, page=page, running_only=running_only), settings
+        )

@@ -64,6 +64,7 @@ def main(ctx: click.Context, /, **options: Any) -> None:
     """notte-ext: list and summarize Notte function runs, check spec drift, serve a local Notte API.
 
     Exit codes: 0 ok, 1 the API refused or answered unexpectedly, 2 usage or configuration
-    error, 3 the API could not be reached.
+    error, 3 the API could not be reached, 4 `runs watch --timeout` passed (and 1 when a run
+    reached a `runs watch --exit-on` status).
     """
     ctx.obj = AppState(**options)

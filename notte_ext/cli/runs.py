@@ -13,6 +13,7 @@ from notte_ext.cli._app import AppState, option_group, pass_state
 from notte_ext.cli._output import FORMATS, write_runs
 from notte_ext.cli._summary import RunSummary
 from notte_ext.cli._time import WhenType
+from notte_ext.cli.watch import watch
 from notte_ext.functions import MAX_PAGE_SIZE, FunctionRun, RunStatus
 from notte_ext.pagination import DEFAULT_PREFETCH, Paginator
 
@@ -103,3 +104,6 @@ def summarize_runs(state: AppState, /, function_id: str, **options: Any) -> None
     """Counts by status, failure rate, first/last run and runs per day for FUNCTION_ID."""
     summary = RunSummary.of(_listing(state, function_id, options, limit=None))
     summary.render(Console(highlight=False), function_id)
+
+
+runs.add_command(watch)  # `runs watch` lives in its own module: it streams events, not a listing

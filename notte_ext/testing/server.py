@@ -242,10 +242,30 @@ class NotteTestServer:
         generated = generate_runs(function_id, runs, seed=seed, now=now, spec=self.spec)
         self.store.add(function_id, generated, token or self.api_key)
 
-    def add_run(self, function_id: str, *, token: str | None = None, **fields: Any) -> dict[str, Any]:
-        """Add one run built by ``make_run(function_id, **fields)``; returns it as stored."""
+    def add_run(
+        self,
+        function_id: str,
+        *,
+        token: str | None = None,
+        finishes_after: float | None = None,
+        final_status: str = "closed",
+        **fields: Any,
+    ) -> dict[str, Any]:
+        """Add one run built by ``make_run(function_id, spec=self.spec, **fields)``; returns it as stored.
+
+        ``finishes_after``: seconds (of ``store.clock``) after which the run's status becomes
+        ``final_status``, as a real run finishes; it starts ``active`` unless ``status`` says otherwise.
+        """
+        if finishes_after is not None:
+            fields.setdefault("status", "active")
         (run,) = self.store.add(function_id, [make_run(function_id, spec=self.spec, **fields)], token or self.api_key)
+        if finishes_after is not None:
+            self.store.schedule(function_id, run["function_run_id"], final_status, finishes_after)
         return run
+
+    def update_run(self, function_id: str, run_id: str, *, status: str) -> dict[str, Any]:
+        """Change a stored run's status now (``updated_at`` follows); returns the run as stored."""
+        return self.store.update(function_id, run_id, status)
 
     def add_runs(
         self, function_id: str, runs: Iterable[Mapping[str, Any]], *, token: str | None = None

@@ -1,0 +1,92 @@
+"""`notte-ext runs watch FUNCTION_ID`: one line per run event; in CI, wait for the runs and fail on a status.
+
+Exit codes: 0 idle (with --until-idle), 1 a run reached an --exit-on status (printed first),
+4 --timeout passed; the other codes as for every command.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from typing import Any, TextIO
+
+import click
+from rich.console import Console
+
+from notte_ext.cli._app import AppState, pass_state
+from notte_ext.functions import RunStatus
+from notte_ext.watch import RunAppeared, RunStatusChanged, WatchEvent, WatchTimeoutError
+
+EXIT_STATUS_REACHED, EXIT_TIMEOUT = 1, 4
+_KIND = {RunAppeared: "appeared", RunStatusChanged: "status_changed"}
+
+
+def event_record(event: WatchEvent) -> dict[str, Any]:
+    record: dict[str, Any] = {"event": _KIND.get(type(event), "vanished"), "function_run_id": event.run.function_run_id}
+    if isinstance(event, RunStatusChanged):
+        record |= {"old_status": event.old_status.value, "new_status": event.new_status.value}
+    elif event.status is not None:
+        record["status"] = event.status.value
+    return record | {"run": event.run.to_dict()}
+
+
+def _write(event: WatchEvent, output_format: str, out: TextIO) -> None:
+    record = event_record(event)
+    if output_format == "jsonl":
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    else:
+        status = record.get("status") or f"{record.get('old_status')} -> {record.get('new_status')}"
+        when = event.run.updated_at.isoformat()
+        out.write(f"{when}  {record['event']:<14}  {record['function_run_id']}  {status}\n")
+    out.flush()  # each event as it happens
+
+
+@click.command("watch")
+@click.argument("function_id")
+@click.option("--interval", type=click.FloatRange(min=0, min_open=True), default=2.0, show_default=True)
+@click.option("--until-idle", is_flag=True, help="Exit 0 once no run is active.")
+@click.option(
+    "--exit-on",
+    "exit_on",
+    multiple=True,
+    type=click.Choice([status.value for status in RunStatus]),
+    help="Exit 1 as soon as a run reaches this status (repeatable).",
+)
+@click.option("--timeout", "watch_timeout", type=click.FloatRange(min=0, min_open=True), help="Exit 4 after this.")
+@click.option(
+    "--format", "output_format", type=click.Choice(("table", "jsonl")), help="Default: table on a terminal, else jsonl."
+)
+@pass_state
+def watch(
+    state: AppState,
+    /,
+    function_id: str,
+    interval: float,
+    until_idle: bool,
+    exit_on: tuple[str, ...],
+    watch_timeout: float | None,
+    output_format: str | None,
+) -> None:
+    """Print FUNCTION_ID's runs as they appear and change status (polling)."""
+    chosen = output_format or ("table" if sys.stdout.isatty() else "jsonl")
+    stop_on = {RunStatus(status) for status in exit_on}
+    stderr = Console(stderr=True)
+    active: set[str] = set()
+    # Progress goes to stderr, and only when a person is watching it.
+    progress = stderr.status(f"watching {function_id}…") if stderr.is_terminal else None
+    with state.client() as client, progress or contextlib.nullcontext():
+        events = client.functions.watch_runs(
+            function_id, interval=interval, until_idle=until_idle, timeout=watch_timeout
+        )
+        try:
+            for event in events:
+                _write(event, chosen, sys.stdout)
+                if event.status in stop_on:
+                    sys.exit(EXIT_STATUS_REACHED)
+                (active.add if event.status == RunStatus("active") else active.discard)(event.run.function_run_id)
+                if progress is not None:
+                    progress.update(f"watching {function_id}: {len(active)} active run(s)…")
+        except WatchTimeoutError as error:
+            click.echo(f"Timeout: {error.message}", err=True)
+            sys.exit(EXIT_TIMEOUT)

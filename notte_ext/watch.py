@@ -1,0 +1,372 @@
+"""Watch a function's runs live: an event when a run appears, and when a run's status changes.
+
+The API only lists runs (newest first, page numbers), so a watch polls. One poll, through the
+client (its retries and typed errors apply):
+
+1. The active listing (`only_active=true`, every page; it is small): runs we did not know yet
+   are reported as appeared (on the first poll: what is running now), tracked runs whose
+   status changed are reported.
+2. The full listing from page 1, only as deep as needed: down to the watermark (the newest
+   `created_at` the previous poll saw; anything newer is a new run, however many pages of them
+   arrived), and down to the `created_at` of every tracked run that left the active listing,
+   because its final status is there, and pages are newest first. In the common case: page 1.
+
+So a quiet poll costs two requests, and a run deep in the history that finishes costs pages
+only down to its own `created_at`. Memory is bounded by the active set: we remember the
+tracked runs, the watermark and the ids created at that exact instant (so a run is reported
+appeared once, even when several share a timestamp), plus per poll the ids of the pages read.
+A run the API backdates below the watermark and that is already finished when first listed
+is not seen; one that is still active is (through the active listing).
+
+`watch` and `awatch` drive the same `_Poll` bookkeeping, which does no I/O.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import random
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from typing import TypedDict
+
+from attrs import define, field
+
+from notte_ext.errors import InvalidArgumentError, NotteError, PaginationError
+from notte_ext.functions import FunctionRun, RunsPage, RunStatus, check_function_id
+from notte_ext.pagination import DEFAULT_MAX_PAGES
+
+ACTIVE = RunStatus("active")
+DEFAULT_INTERVAL = 2.0
+DEFAULT_JITTER = 0.1
+
+#: Fetch one page: (running_only, page number) -> the page, through the client.
+FetchPage = Callable[[bool, int], RunsPage]
+AsyncFetchPage = Callable[[bool, int], Awaitable[RunsPage]]
+
+
+@define(frozen=True)
+class RunAppeared:
+    """A run we had not seen: created since the watch started, or running when it started."""
+
+    run: FunctionRun
+
+    @property
+    def status(self) -> RunStatus:
+        return self.run.status
+
+
+@define(frozen=True)
+class RunStatusChanged:
+    """A tracked run's status changed; `run` is the run as last listed (final status included)."""
+
+    run: FunctionRun
+    old_status: RunStatus
+    new_status: RunStatus
+
+    @property
+    def status(self) -> RunStatus:
+        return self.new_status
+
+
+@define(frozen=True)
+class RunVanished:
+    """A tracked run no listing holds any more (deleted?); `run` is how it was last seen."""
+
+    run: FunctionRun
+
+    @property
+    def status(self) -> None:
+        return None
+
+
+WatchEvent = RunAppeared | RunStatusChanged | RunVanished
+
+
+class WatchTimeoutError(NotteError):
+    """The watch's `timeout` passed before it ended (with `until_idle`: before no run was active).
+
+    A typed error rather than a quiet stop, so "everything finished" and "gave up waiting"
+    can't be confused (the CLI exits 4 on it). Every event seen before it was yielded.
+    """
+
+    def __init__(self, message: str, *, active_runs: int) -> None:
+        super().__init__(message)
+        self.active_runs = active_runs
+
+
+def _positive_number(name: str, value: object, *, allow_none: bool = False) -> None:
+    if value is None and allow_none:
+        return
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        raise InvalidArgumentError(f"{name} must be a number of seconds > 0, got {value!r}")
+
+
+class WatchOptions(TypedDict, total=False):
+    """Keyword options of `watch_runs` (see WatchSettings)."""
+
+    interval: float
+    jitter: float
+    running_only: bool
+    until_idle: bool
+    timeout: float | None
+    max_pages: int
+    clock: Callable[[], float]
+    sleep: Callable[[float], None] | None
+
+
+@define(frozen=True)
+class WatchSettings:
+    """One validated watch.
+
+    interval: seconds between polls, each spread by ±`jitter` (a fraction) so many watchers
+    don't poll in step. running_only: report only runs that are active when first seen (a run
+    created and finished between two polls is skipped). until_idle: stop once no run is active,
+    after at least one full poll. timeout: seconds; then `WatchTimeoutError` (checked between
+    polls: a request in flight is bounded by the client's own timeout). max_pages: cap per
+    listing per poll. clock/sleep: replace time.monotonic and the wait (tests), like
+    RetryPolicy's `sleep`.
+    """
+
+    function_id: str = field(converter=check_function_id)
+    interval: float = DEFAULT_INTERVAL
+    jitter: float = DEFAULT_JITTER
+    running_only: bool = False
+    until_idle: bool = False
+    timeout: float | None = None
+    max_pages: int = DEFAULT_MAX_PAGES
+    clock: Callable[[], float] = field(default=time.monotonic, repr=False)
+    sleep: Callable[[float], None] | None = field(default=None, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        _positive_number("interval", self.interval)
+        _positive_number("timeout", self.timeout, allow_none=True)
+        if isinstance(self.jitter, bool) or not isinstance(self.jitter, int | float) or not 0 <= self.jitter < 1:
+            raise InvalidArgumentError(f"jitter must be a fraction from 0 to below 1, got {self.jitter!r}")
+        if isinstance(self.max_pages, bool) or not isinstance(self.max_pages, int) or self.max_pages < 1:
+            raise InvalidArgumentError(f"max_pages must be an integer >= 1, got {self.max_pages!r}")
+
+    @property
+    def label(self) -> str:
+        return f"watching runs of function {self.function_id!r}"
+
+
+@define
+class _Tracker:
+    """What a watch remembers between polls: the active set and the watermark, never the history."""
+
+    tracked: dict[str, FunctionRun] = field(factory=dict)
+    watermark: dt.datetime | None = None
+    at_watermark: set[str] = field(factory=set)  # ids created exactly at the watermark, already seen
+    polls: int = 0
+
+    def is_new(self, run: FunctionRun) -> bool:
+        """Created after what the previous poll saw (never on the first poll: that is the baseline)."""
+        if self.watermark is None:
+            return False
+        return run.created_at > self.watermark or (
+            run.created_at == self.watermark and run.function_run_id not in self.at_watermark
+        )
+
+    def advance(self, newest: dt.datetime | None, ids_at_newest: set[str]) -> None:
+        if newest is None or (self.watermark is not None and newest < self.watermark):
+            return
+        if newest == self.watermark:
+            self.at_watermark |= ids_at_newest
+        else:
+            self.watermark, self.at_watermark = newest, ids_at_newest
+
+
+@define(frozen=True)
+class _Request:
+    running_only: bool
+    page: int
+
+
+@define
+class _Poll:
+    """One poll's bookkeeping: which page to fetch next, and the events each page brings."""
+
+    tracker: _Tracker
+    settings: WatchSettings
+    request: _Request | None = field(factory=lambda: _Request(running_only=True, page=1))  # active set first
+    active_ids: set[str] = field(factory=set)
+    scanned_ids: set[str] = field(factory=set)  # full listing, this poll: runs shifted onto the next page
+    reported_ids: set[str] = field(factory=set)  # appeared this poll
+    missing: dict[str, dt.datetime] = field(factory=dict)  # tracked, but gone from the active listing
+    newest: dt.datetime | None = None
+    ids_at_newest: set[str] = field(factory=set)
+    pending_error: PaginationError | None = None
+
+    def take(self, page: RunsPage) -> list[WatchEvent]:
+        """Record the page fetched for `self.request`; return its events and pick the next request."""
+        request = self.request
+        assert request is not None, "take() after the poll's last page"
+        seen = self.active_ids if request.running_only else self.scanned_ids
+        seen_before = len(seen)
+        if request.running_only:
+            events = self._take_active(page.items)
+            deeper = bool(page.has_next)
+        else:
+            events = self._take_history(page.items)
+            deeper = bool(page.has_next and page.items) and self._wants_older_than(page.items[-1].created_at)
+        if deeper and len(seen) == seen_before:
+            self.pending_error = PaginationError(
+                f"{self.settings.label}: page {request.page} brought no new runs but the server says has_next; "
+                "stopped to avoid looping forever"
+            )
+        elif deeper and request.page >= self.settings.max_pages:
+            self.pending_error = PaginationError(
+                f"{self.settings.label}: a poll needed more than {self.settings.max_pages} pages (max_pages)"
+            )
+        if deeper:
+            self.request = _Request(request.running_only, request.page + 1)
+        elif request.running_only:
+            # The active listing is complete: tracked runs missing from it finished (or vanished).
+            self.missing = {
+                run_id: run.created_at for run_id, run in self.tracker.tracked.items() if run_id not in self.active_ids
+            }
+            self.request = _Request(running_only=False, page=1)
+        else:
+            self.request = None
+        return events
+
+    def raise_pending(self) -> None:
+        """Raised only after the page's events were handed out."""
+        if self.pending_error is not None:
+            raise self.pending_error
+
+    def finish(self) -> list[WatchEvent]:
+        """After the last page: report tracked runs no listing holds; move the watermark."""
+        vanished: list[WatchEvent] = [RunVanished(self.tracker.tracked.pop(run_id)) for run_id in self.missing]
+        self.tracker.advance(self.newest, self.ids_at_newest)
+        self.tracker.polls += 1
+        return vanished
+
+    def _take_active(self, runs: list[FunctionRun]) -> list[WatchEvent]:
+        events: list[WatchEvent] = []
+        for run in runs:
+            self.active_ids.add(run.function_run_id)
+            known = self.tracker.tracked.get(run.function_run_id)
+            if known is not None:
+                events.extend(self._update(known, run))
+            elif run.function_run_id not in self.reported_ids:
+                self.reported_ids.add(run.function_run_id)
+                self.tracker.tracked[run.function_run_id] = run
+                events.append(RunAppeared(run))
+        return events
+
+    def _take_history(self, runs: list[FunctionRun]) -> list[WatchEvent]:
+        events: list[WatchEvent] = []
+        for run in runs:
+            run_id = run.function_run_id
+            if run_id in self.scanned_ids:
+                continue  # newer runs pushed it from the previous page onto this one
+            self.scanned_ids.add(run_id)
+            self._note_newest(run)
+            known = self.tracker.tracked.get(run_id)
+            if known is not None:
+                self.missing.pop(run_id, None)
+                events.extend(self._update(known, run))
+            elif self.tracker.is_new(run) and run_id not in self.reported_ids:
+                self.reported_ids.add(run_id)
+                if run.status == ACTIVE:
+                    self.tracker.tracked[run_id] = run
+                if run.status == ACTIVE or not self.settings.running_only:
+                    events.append(RunAppeared(run))
+        return events
+
+    def _update(self, known: FunctionRun, run: FunctionRun) -> list[WatchEvent]:
+        if run.status == ACTIVE:
+            self.tracker.tracked[run.function_run_id] = run
+        else:
+            del self.tracker.tracked[run.function_run_id]
+        if run.status == known.status:
+            return []
+        return [RunStatusChanged(run, old_status=known.status, new_status=run.status)]
+
+    def _note_newest(self, run: FunctionRun) -> None:
+        if self.newest is None or run.created_at > self.newest:
+            self.newest, self.ids_at_newest = run.created_at, {run.function_run_id}
+        elif run.created_at == self.newest:
+            self.ids_at_newest.add(run.function_run_id)
+
+    def _wants_older_than(self, oldest: dt.datetime) -> bool:
+        """Whether runs older than this page's last one still matter: new runs may continue
+        below it, or a run that left the active listing is further down."""
+        floor = self.tracker.watermark if self.tracker.watermark is not None else self.newest
+        if floor is not None and oldest >= floor:
+            return True
+        return any(created <= oldest for created in self.missing.values())
+
+
+@define
+class _Schedule:
+    """When to poll next: the jittered interval, and the timeout's deadline."""
+
+    settings: WatchSettings
+    tracker: _Tracker
+    deadline: float | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.settings.timeout is not None:
+            self.deadline = self.settings.clock() + self.settings.timeout
+
+    def idle(self) -> bool:
+        return self.settings.until_idle and self.tracker.polls > 0 and not self.tracker.tracked
+
+    def check_deadline(self) -> None:
+        if self.deadline is not None and self.settings.clock() >= self.deadline:
+            raise WatchTimeoutError(
+                f"{self.settings.label}: stopped after the {self.settings.timeout:g} s timeout with "
+                f"{len(self.tracker.tracked)} run(s) still active",
+                active_runs=len(self.tracker.tracked),
+            )
+
+    def next_delay(self) -> float:
+        """Seconds to wait before the next poll (never past the deadline); raises once it has passed."""
+        self.check_deadline()
+        spread = self.settings.jitter * (2 * random.random() - 1)  # noqa: S311 - spreading polls, not secrets
+        delay = self.settings.interval * (1 + spread)
+        if self.deadline is not None:
+            delay = min(delay, self.deadline - self.settings.clock())
+        return delay
+
+
+def watch(fetch: FetchPage, settings: WatchSettings) -> Iterator[WatchEvent]:
+    """Poll with `fetch` until idle (with `until_idle`), the timeout, or forever; yield events."""
+    tracker = _Tracker()
+    schedule = _Schedule(settings, tracker)
+    while True:
+        poll = _Poll(tracker, settings)
+        while poll.request is not None:
+            yield from poll.take(fetch(poll.request.running_only, poll.request.page))
+            poll.raise_pending()
+        yield from poll.finish()
+        if schedule.idle():
+            return
+        delay = schedule.next_delay()
+        (settings.sleep or time.sleep)(delay)
+        schedule.check_deadline()
+
+
+async def awatch(fetch: AsyncFetchPage, settings: WatchSettings) -> AsyncIterator[WatchEvent]:
+    """The async twin of `watch`: the same polls and events, awaited."""
+    tracker = _Tracker()
+    schedule = _Schedule(settings, tracker)
+    while True:
+        poll = _Poll(tracker, settings)
+        while poll.request is not None:
+            for event in poll.take(await fetch(poll.request.running_only, poll.request.page)):
+                yield event
+            poll.raise_pending()
+        for event in poll.finish():
+            yield event
+        if schedule.idle():
+            return
+        delay = schedule.next_delay()
+        if settings.sleep is not None:
+            settings.sleep(delay)  # a test's recorder, as with RetryPolicy.sleep
+        else:
+            await asyncio.sleep(delay)
+        schedule.check_deadline()

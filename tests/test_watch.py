@@ -1,0 +1,221 @@
+"""Watching runs over real HTTP: the sleep hook advances a clock shared with the server, so runs
+"finish seconds later" without the test waiting; one test uses real short intervals."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from notte_ext import AsyncNotteClient, NotteClient
+from notte_ext.testing import NotteTestServer
+from notte_ext.watch import RunAppeared, RunStatusChanged, RunVanished, WatchEvent, WatchTimeoutError
+
+FN = "fn-watch"
+
+
+class Clock:
+    """One fake time for the server's store (datetimes) and the watcher (monotonic seconds)."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 6, 1, tzinfo=UTC)
+        self.sleeps: list[float] = []
+
+    def wall(self) -> datetime:
+        return self.now
+
+    def monotonic(self) -> float:
+        return (self.now - datetime(2026, 1, 1, tzinfo=UTC)).total_seconds()
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += timedelta(seconds=seconds)
+
+
+def summary(events: list[WatchEvent]) -> list[tuple[Any, ...]]:
+    return [(type(e).__name__, e.run.function_run_id, getattr(e, "old_status", None), e.status) for e in events]
+
+
+def staged(server: NotteTestServer, clock: Clock, count: int = 20) -> dict[str, str]:
+    """``count`` active runs finishing over ~5 s, every fourth one failed; returns id -> final status."""
+    server.store.clock = clock.wall
+    server.add_function(FN)
+    finals = {}
+    for i in range(count):
+        final = "failed" if i % 4 == 3 else "closed"
+        run = server.add_run(
+            FN, created_at=clock.now - timedelta(minutes=i), finishes_after=0.25 * (i + 1), final_status=final
+        )
+        finals[run["function_run_id"]] = final
+    return finals
+
+
+def test_until_idle_reports_each_run_once_then_its_final_status(notte_server: NotteTestServer) -> None:
+    clock = Clock()
+    finals = staged(notte_server, clock)
+    with NotteClient(notte_server.api_key, base_url=notte_server.url) as client:
+        events = list(
+            client.functions.watch_runs(FN, interval=0.5, until_idle=True, clock=clock.monotonic, sleep=clock.sleep)
+        )
+    appeared = [e.run.function_run_id for e in events if isinstance(e, RunAppeared)]
+    changed = {e.run.function_run_id: e.new_status.value for e in events if isinstance(e, RunStatusChanged)}
+    assert sorted(appeared) == sorted(finals)
+    assert changed == finals
+    assert len(events) == 2 * len(finals)
+    assert all(0.45 <= pause <= 0.55 for pause in clock.sleeps)
+    assert len(set(clock.sleeps)) > 1  # jittered
+    # A finished run's updated_at is when its status changed.
+    last = next(e for e in reversed(events) if isinstance(e, RunStatusChanged))
+    assert last.run.updated_at > last.run.created_at
+
+
+def test_a_quiet_poll_costs_two_requests(notte_server: NotteTestServer) -> None:
+    clock = Clock()
+    staged(notte_server, clock, count=2)
+    notte_server.add_runs(
+        FN, [{"status": "closed", "created_at": clock.now - timedelta(days=d)} for d in range(1, 300)]
+    )
+    with NotteClient(notte_server.api_key, base_url=notte_server.url) as client:
+        list(client.functions.watch_runs(FN, interval=1, until_idle=True, clock=clock.monotonic, sleep=clock.sleep))
+    polls = len(clock.sleeps) + 1
+    assert len(notte_server.requests) == 2 * polls
+
+
+def test_timeout_is_a_typed_error_after_the_events(notte_server: NotteTestServer) -> None:
+    clock = Clock()
+    staged(notte_server, clock, count=8)  # the last finishes after 2 s
+    seen: list[WatchEvent] = []
+    with NotteClient(notte_server.api_key, base_url=notte_server.url) as client:
+        watching = client.functions.watch_runs(
+            FN, interval=0.3, until_idle=True, timeout=1, clock=clock.monotonic, sleep=clock.sleep
+        )
+        with pytest.raises(WatchTimeoutError) as caught:
+            seen.extend(watching)
+    finished = sum(isinstance(e, RunStatusChanged) for e in seen)
+    assert 2 <= finished < 8  # runs finish every 0.25 s: some, not all, within 1 s
+    assert caught.value.active_runs == 8 - finished
+    assert sum(clock.sleeps) == pytest.approx(1.0)
+
+
+def page_boundary_scenario(server: NotteTestServer, clock: Clock) -> tuple[dict[str, str], set[str], list[Any]]:
+    """250 old runs (page 3 holds an active one that later fails), then 150 new runs arrive."""
+    server.store.clock = clock.wall
+    server.add_function(FN)
+    old = server.add_runs(
+        FN, [{"status": "closed", "created_at": clock.now - timedelta(hours=h + 1)} for h in range(250)]
+    )
+    deep = old[230]["function_run_id"]  # page 3 of 100, newest first
+    server.update_run(FN, deep, status="active")
+    finals = {deep: "failed"}
+    new_ids: set[str] = set()
+    steps = []
+
+    def arrive(batch: int) -> None:
+        for i in range(75):
+            active = i % 5 == 0
+            run = server.add_run(
+                FN,
+                created_at=clock.now + timedelta(microseconds=i),  # many per poll, more than a page in all
+                status="active" if active else "closed",
+                finishes_after=0.6 if active else None,
+            )
+            new_ids.add(run["function_run_id"])
+            if active:
+                finals[run["function_run_id"]] = "closed"
+
+    steps = [lambda: arrive(0), lambda: arrive(1), lambda: server.update_run(FN, deep, status="failed")]
+    return finals, new_ids, steps
+
+
+def scripted_sleep(clock: Clock, steps: list[Any]) -> Any:
+    def sleep(seconds: float) -> None:
+        clock.sleep(seconds)
+        if steps:
+            steps.pop(0)()
+
+    return sleep
+
+
+def check_boundary_events(events: list[WatchEvent], finals: dict[str, str], new_ids: set[str], deep: str) -> None:
+    appeared = [e.run.function_run_id for e in events if isinstance(e, RunAppeared)]
+    changed = [(e.run.function_run_id, e.new_status.value) for e in events if isinstance(e, RunStatusChanged)]
+    assert sorted(appeared) == sorted(new_ids | {deep})  # each once; the page-3 run as the initial snapshot
+    assert sorted(changed) == sorted(finals.items())  # each transition once, with its final status
+    assert not any(isinstance(e, RunVanished) for e in events)
+
+
+def test_across_page_boundaries_every_run_and_transition_once(notte_server: NotteTestServer) -> None:
+    clock = Clock()
+    finals, new_ids, steps = page_boundary_scenario(notte_server, clock)
+    deep = next(iter(finals))
+    with NotteClient(notte_server.api_key, base_url=notte_server.url) as client:
+        events = list(
+            client.functions.watch_runs(
+                FN, interval=0.4, jitter=0, until_idle=True, clock=clock.monotonic, sleep=scripted_sleep(clock, steps)
+            )
+        )
+    check_boundary_events(events, finals, new_ids, deep)
+
+
+def test_sync_and_async_yield_the_same_events(notte_server: NotteTestServer) -> None:
+    runs: dict[str, list[Any]] = {}
+    for mode in ("sync", "async"):
+        notte_server.reset()
+        clock = Clock()
+        finals, new_ids, steps = page_boundary_scenario(notte_server, clock)
+        options: dict[str, Any] = {"interval": 0.4, "jitter": 0, "until_idle": True, "clock": clock.monotonic}
+        options["sleep"] = scripted_sleep(clock, steps)
+        if mode == "sync":
+            with NotteClient(notte_server.api_key, base_url=notte_server.url) as client:
+                events = list(client.functions.watch_runs(FN, **options))
+        else:
+
+            async def collect(options: dict[str, Any] = options) -> list[WatchEvent]:
+                async with AsyncNotteClient(notte_server.api_key, base_url=notte_server.url) as client:
+                    return [event async for event in client.functions.watch_runs(FN, **options)]
+
+            events = asyncio.run(collect())
+        check_boundary_events(events, finals, new_ids, next(iter(finals)))
+        # Ids are random per scenario: compare the events' shapes in order, keyed by creation order.
+        order = {
+            run.body["function_run_id"]: i
+            for i, run in enumerate(notte_server.store.listing(FN, only_active=False, token=None) or [])
+        }
+        runs[mode] = [(kind, order[run_id], old, new) for kind, run_id, old, new in summary(events)]
+    assert runs["sync"] == runs["async"]
+
+
+def test_a_tracked_run_that_disappears_is_reported_vanished(notte_server: NotteTestServer) -> None:
+    clock = Clock()
+    staged(notte_server, clock, count=1)
+
+    def forget_every_run() -> None:
+        notte_server.store.clear()
+        notte_server.add_function(FN)
+
+    steps = [forget_every_run]
+    with NotteClient(notte_server.api_key, base_url=notte_server.url) as client:
+        events = list(
+            client.functions.watch_runs(FN, until_idle=True, clock=clock.monotonic, sleep=scripted_sleep(clock, steps))
+        )
+    assert [type(e) for e in events] == [RunAppeared, RunVanished]
+
+
+def test_real_short_intervals(notte_server: NotteTestServer) -> None:
+    notte_server.add_function(FN)
+    for i in range(3):
+        notte_server.add_run(FN, finishes_after=0.3 + 0.05 * i, final_status="failed")
+    with NotteClient(notte_server.api_key, base_url=notte_server.url) as client:
+        events = list(client.functions.watch_runs(FN, interval=0.05, until_idle=True, timeout=5))
+    assert [e.status.value for e in events if isinstance(e, RunStatusChanged)] == ["failed"] * 3
+
+
+@pytest.mark.parametrize("options", [{"interval": 0}, {"interval": True}, {"timeout": -1}, {"jitter": 1}])
+def test_bad_options_are_refused_before_any_request(notte_server: NotteTestServer, options: dict[str, Any]) -> None:
+    from notte_ext import InvalidArgumentError
+
+    with NotteClient(notte_server.api_key, base_url=notte_server.url) as client, pytest.raises(InvalidArgumentError):
+        client.functions.watch_runs(FN, **options)
+    assert notte_server.requests == []
