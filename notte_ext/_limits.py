@@ -168,7 +168,10 @@ class _Attempt:
     def check(self, chunk: bytes) -> None:
         self.check_deadline()
         if not self.size.add(chunk, self.limits.max_response_bytes):
-            raise self._too_large(f"more than {self.size.total:,} bytes decoded so far")
+            announced = "no" if self.content_length is None else f"{self.content_length:,} bytes in"
+            raise self._too_large(
+                f"{self.size.total:,} bytes decoded when reading stopped ({announced} Content-Length)"
+            )
 
     def check_deadline(self) -> None:
         if time.monotonic() > self.deadline:
@@ -179,14 +182,10 @@ class _Attempt:
             )
 
     def _too_large(self, seen: str) -> ResponseTooLargeError:
-        announced = (
-            f"Content-Length {self.content_length:,}" if self.content_length is not None else "no Content-Length"
-        )
         limit = self.limits.max_response_bytes
         return ResponseTooLargeError(
             f"{self.request.method} {self.request.url.path}: the response body exceeds the "
-            f"{describe_bytes(limit)} limit (max_response_bytes={limit:,}): {seen}, {announced}; "
-            "the connection was closed",
+            f"{describe_bytes(limit)} limit (max_response_bytes={limit:,}): {seen}; the connection was closed",
             limit=limit,
             content_length=self.content_length,
         )
