@@ -103,7 +103,12 @@ class _BaseClient:
         reason = redact(str(exc) or type(exc).__name__, self._settings.api_key)
         log.debug("%s failed: %s", what, reason)
         if isinstance(exc, httpx.TimeoutException):
-            return APITimeoutError(f"{what} timed out after retries ({type(exc).__name__}): {reason}")
+            limit = f"timeout={self._settings.timeout:g} s (connect + headers + whole body, per attempt)"
+            retries = f"{self._retry.max_retries} retries allowed"
+            kind = type(exc).__name__
+            return APITimeoutError(
+                f"{what} timed out: no complete response within {limit}, {retries}; {kind}: {reason}"
+            )
         return APIConnectionError(f"{what} could not complete against {self.base_url}: {reason}")
 
     def __repr__(self) -> str:

@@ -176,8 +176,7 @@ class _Attempt:
     def check_deadline(self) -> None:
         if time.monotonic() > self.deadline:
             raise ResponseDeadlineExceeded(
-                f"no complete response within the {self.limits.timeout:g} s timeout "
-                "(connect + headers + whole body, per attempt)",
+                f"the {self.limits.timeout:g} s deadline passed while the body streamed",
                 request=self.request,
             )
 

@@ -23,13 +23,15 @@ from notte_ext import (
     APITimeoutError,
     AsyncNotteClient,
     ConfigurationError,
+    ForeignResponseError,
     FunctionRun,
     NotteClient,
     RateLimitError,
+    ResponseTooLargeError,
     RetryPolicy,
     SchemaMismatchError,
 )
-from notte_ext.errors import DRIFT_HINT, ForeignResponseError, ResponseTooLargeError
+from notte_ext.errors import DRIFT_HINT
 from notte_ext.testing import (
     CompressedOversizedBody,
     Effect,
@@ -81,7 +83,7 @@ def test_a_trickled_body_times_out_at_the_total_deadline(server: NotteTestServer
     server.faults.add(TrickledBody(interval=0.5), match=Match(page=2), times=None)
     error, elapsed = _raised(listing, server, APITimeoutError, timeout=2, max_retries=0)
     assert elapsed <= 3, elapsed
-    assert "2 s timeout (connect + headers + whole body" in str(error)
+    assert "timeout=2 s (connect + headers + whole body, per attempt)" in str(error)
 
 
 @pytest.mark.parametrize("listing", LISTINGS)
@@ -263,3 +265,13 @@ def test_contradictory_or_impossible_limits_are_configuration_errors(options: di
 def test_an_impossible_retry_policy_is_a_configuration_error(field: str) -> None:
     with pytest.raises(ConfigurationError, match=f"{field}=-1"):
         RetryPolicy(**{field: -1})  # type: ignore[arg-type]
+
+
+def test_a_proxy_page_echoing_the_key_does_not_leak_it(server: NotteTestServer) -> None:
+    echo = f"<html>Denied for Authorization: Bearer {server.api_key}</html>".encode()
+    server.faults.add(ProxyPage(status=200, body=echo), times=None)
+    with pytest.raises(ForeignResponseError) as caught:
+        _sync_listing(server)
+    assert server.api_key not in str(caught.value)
+    assert server.api_key not in repr(caught.value.value)
+    assert "Bearer ***" in str(caught.value)
