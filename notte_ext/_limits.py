@@ -28,7 +28,7 @@ from attrs import define, field
 from notte_ext._openapi import document
 from notte_ext._responses import status_error
 from notte_ext._retry import RETRY_STATUSES, retry_after_seconds
-from notte_ext.errors import ConfigurationError, ResponseTooLargeError
+from notte_ext.errors import APIStatusError, ConfigurationError, ResponseTooLargeError
 
 # Room for one run in a page: a sample run is ~400 bytes of JSON; logs/variables/result can grow it.
 RUN_ALLOWANCE_BYTES = 256 * 1024
@@ -135,17 +135,18 @@ class _DecodedSize:
 
 @define
 class _Attempt:
-    """One attempt's budget; no I/O, shared by the sync and async streams."""
+    """One attempt's budget; no I/O, shared by the sync and async transports and streams."""
 
     request: httpx.Request
     limits: Limits
+    secret: str = field(repr=False)
     deadline: float
     content_length: int | None = None
     size: _DecodedSize = field(factory=lambda: _DecodedSize(""))
 
     @classmethod
-    def start(cls, request: httpx.Request, limits: Limits) -> _Attempt:
-        attempt = cls(request, limits, time.monotonic() + limits.timeout)
+    def start(cls, request: httpx.Request, limits: Limits, secret: str) -> _Attempt:
+        attempt = cls(request, limits, secret, time.monotonic() + limits.timeout)
         # httpcore reads these per phase (connect, headers, body): none may outlast the whole budget.
         phases = dict(request.extensions.get("timeout") or {})
         for phase in ("connect", "read", "write", "pool"):
@@ -153,15 +154,14 @@ class _Attempt:
         request.extensions["timeout"] = phases
         return attempt
 
-    def headers_arrived(self, response: httpx.Response) -> None:
+    def body_starts(self, response_headers: httpx.Headers) -> None:
+        """Before the first body byte is read: the deadline, the announced length, the read budget."""
         self.check_deadline()
-        length = response.headers.get("Content-Length", "")
+        length = response_headers.get("Content-Length", "")
         self.content_length = int(length) if length.isdigit() else None
         if self.content_length is not None and self.content_length > self.limits.max_response_bytes:
             raise self._too_large(f"Content-Length announces {self.content_length:,} bytes")
-        self.size = _DecodedSize(response.headers.get("Content-Encoding", ""))
-
-    def body_starts(self) -> None:
+        self.size = _DecodedSize(response_headers.get("Content-Encoding", ""))
         # httpcore takes the body's per-read timeout when the body is first iterated: what is left.
         self.request.extensions["timeout"]["read"] = max(self.deadline - time.monotonic(), 0.001)
 
@@ -176,9 +176,20 @@ class _Attempt:
     def check_deadline(self) -> None:
         if time.monotonic() > self.deadline:
             raise ResponseDeadlineExceeded(
-                f"the {self.limits.timeout:g} s deadline passed while the body streamed",
-                request=self.request,
+                f"the {self.limits.timeout:g} s deadline passed while the body streamed", request=self.request
             )
+
+    def retry_after_beyond_cap(self, response: httpx.Response) -> float | None:
+        """A retryable status's Retry-After longer than the retry cap: not worth waiting for."""
+        if response.status_code not in RETRY_STATUSES:
+            return None
+        hint = retry_after_seconds(response)
+        return hint if hint is not None and hint > self.limits.max_wait else None
+
+    def give_up(self, response: httpx.Response, hint: float) -> APIStatusError:
+        """The typed error for a (read) response whose Retry-After is beyond the cap."""
+        note = f"Retry-After {hint:g} s exceeds the {self.limits.max_wait:g} s retry cap: not retried"
+        return status_error(response, self.secret, note=note)
 
     def _too_large(self, seen: str) -> ResponseTooLargeError:
         limit = self.limits.max_response_bytes
@@ -191,11 +202,15 @@ class _Attempt:
 
 
 class _GuardedStream(httpx.SyncByteStream):
-    def __init__(self, inner: httpx.SyncByteStream, attempt: _Attempt) -> None:
-        self._inner, self._attempt = inner, attempt
+    def __init__(self, inner: httpx.SyncByteStream, attempt: _Attempt, headers: httpx.Headers) -> None:
+        self._inner, self._attempt, self._headers = inner, attempt, headers
 
     def __iter__(self) -> Iterator[bytes]:
-        self._attempt.body_starts()
+        try:
+            self._attempt.body_starts(self._headers)
+        except BaseException:
+            self._inner.close()
+            raise
         for chunk in self._inner:
             try:
                 self._attempt.check(chunk)
@@ -209,11 +224,15 @@ class _GuardedStream(httpx.SyncByteStream):
 
 
 class _AsyncGuardedStream(httpx.AsyncByteStream):
-    def __init__(self, inner: httpx.AsyncByteStream, attempt: _Attempt) -> None:
-        self._inner, self._attempt = inner, attempt
+    def __init__(self, inner: httpx.AsyncByteStream, attempt: _Attempt, headers: httpx.Headers) -> None:
+        self._inner, self._attempt, self._headers = inner, attempt, headers
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
-        self._attempt.body_starts()
+        try:
+            self._attempt.body_starts(self._headers)
+        except BaseException:
+            await self._inner.aclose()
+            raise
         async for chunk in self._inner:
             try:
                 self._attempt.check(chunk)
@@ -226,36 +245,19 @@ class _AsyncGuardedStream(httpx.AsyncByteStream):
         await self._inner.aclose()
 
 
-def _retry_after_beyond_cap(response: httpx.Response, limits: Limits) -> float | None:
-    if response.status_code not in RETRY_STATUSES:
-        return None
-    hint = retry_after_seconds(response)
-    return hint if hint is not None and hint > limits.max_wait else None
-
-
-def _give_up_note(hint: float, limits: Limits) -> str:
-    return f"Retry-After {hint:g} s exceeds the {limits.max_wait:g} s retry cap: not retried"
-
-
 class LimitedTransport(httpx.BaseTransport):
     def __init__(self, inner: httpx.BaseTransport, limits: Limits, secret: str) -> None:
         self._inner, self._limits, self._secret = inner, limits, secret
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        attempt = _Attempt.start(request, self._limits)
+        attempt = _Attempt.start(request, self._limits, self._secret)
         response = self._inner.handle_request(request)
-        try:
-            attempt.headers_arrived(response)
-        except BaseException:
-            response.close()
-            raise
         assert isinstance(response.stream, httpx.SyncByteStream)
-        response.stream = _GuardedStream(response.stream, attempt)
-        hint = _retry_after_beyond_cap(response, self._limits)
-        if hint is not None:
+        response.stream = _GuardedStream(response.stream, attempt, response.headers)
+        if (hint := attempt.retry_after_beyond_cap(response)) is not None:
             response.request = request
             response.read()
-            raise status_error(response, self._secret, note=_give_up_note(hint, self._limits))
+            raise attempt.give_up(response, hint)
         return response
 
     def close(self) -> None:
@@ -267,20 +269,14 @@ class AsyncLimitedTransport(httpx.AsyncBaseTransport):
         self._inner, self._limits, self._secret = inner, limits, secret
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        attempt = _Attempt.start(request, self._limits)
+        attempt = _Attempt.start(request, self._limits, self._secret)
         response = await self._inner.handle_async_request(request)
-        try:
-            attempt.headers_arrived(response)
-        except BaseException:
-            await response.aclose()
-            raise
         assert isinstance(response.stream, httpx.AsyncByteStream)
-        response.stream = _AsyncGuardedStream(response.stream, attempt)
-        hint = _retry_after_beyond_cap(response, self._limits)
-        if hint is not None:
+        response.stream = _AsyncGuardedStream(response.stream, attempt, response.headers)
+        if (hint := attempt.retry_after_beyond_cap(response)) is not None:
             response.request = request
             await response.aread()
-            raise status_error(response, self._secret, note=_give_up_note(hint, self._limits))
+            raise attempt.give_up(response, hint)
         return response
 
     async def aclose(self) -> None:
