@@ -275,3 +275,18 @@ def test_a_proxy_page_echoing_the_key_does_not_leak_it(server: NotteTestServer) 
     assert server.api_key not in str(caught.value)
     assert server.api_key not in repr(caught.value.value)
     assert "Bearer ***" in str(caught.value)
+
+
+def test_the_limits_hold_for_generated_calls_through_client_api_too(server: NotteTestServer) -> None:
+    """`client.api` (the generated client) shares the client's httpx client, so its transport too."""
+    server.faults.add(OversizedBody(size=50 * MiB), times=1)
+    server.faults.add(HugeRetryAfter(), times=1)
+    with NotteClient(server.api_key, base_url=server.url) as client:
+        http = client.api.get_httpx_client()
+        with pytest.raises(ResponseTooLargeError):
+            http.get(f"/functions/{FUNCTION_ID}/runs")
+        with pytest.raises(RateLimitError):
+            http.get(f"/functions/{FUNCTION_ID}/runs")
+        # The oversized body's connection was closed, not returned to the pool half-read: the next call is clean.
+        assert client.functions.list_runs_page(FUNCTION_ID, page_size=5).page_size == 5
+    assert [request.status for request in server.requests] == [200, 429, 200]
