@@ -31,12 +31,14 @@ from notte_ext import (
     RetryPolicy,
     SchemaMismatchError,
 )
+from notte_ext._responses import describe_wait
 from notte_ext.errors import DRIFT_HINT
 from notte_ext.testing import (
     CompressedOversizedBody,
     Effect,
     FaultContext,
     HugeRetryAfter,
+    Latency,
     Match,
     NotteTestServer,
     OversizedBody,
@@ -84,6 +86,17 @@ def test_a_trickled_body_times_out_at_the_total_deadline(server: NotteTestServer
     error, elapsed = _raised(listing, server, APITimeoutError, timeout=2, max_retries=0)
     assert elapsed <= 3, elapsed
     assert "timeout=2 s (connect + headers + whole body, per attempt)" in str(error)
+
+
+@pytest.mark.parametrize("listing", LISTINGS)
+def test_a_body_that_stalls_late_waits_only_for_what_is_left_of_the_budget(
+    server: NotteTestServer, listing: str
+) -> None:
+    """Headers after 1.5 s, a first piece, then silence: the stalled read gets the 0.5 s left, not another 2 s."""
+    server.faults.add(Latency(1.5), TrickledBody(interval=30, chunk_bytes=50), match=Match(page=2), times=None)
+    error, elapsed = _raised(listing, server, APITimeoutError, timeout=2, max_retries=0)
+    assert elapsed <= 2.8, elapsed
+    assert "timeout=2 s" in str(error)
 
 
 @pytest.mark.parametrize("listing", LISTINGS)
@@ -196,6 +209,13 @@ def test_a_retry_after_within_the_cap_is_still_waited_for(server: NotteTestServe
     waits: list[float] = []
     assert len(_sync_listing(server, retry=RetryPolicy(max_retries=3, sleep=waits.append))) == RUN_COUNT
     assert waits == [20]
+
+
+@pytest.mark.parametrize(
+    ("seconds", "said"), [(3600, "1 h"), (5400, "1 h 30 min"), (90, "1 min 30 s"), (0.2, "1 s"), (0, "0 s")]
+)
+def test_waits_are_said_the_way_people_read_them(seconds: float, said: str) -> None:
+    assert describe_wait(seconds) == said
 
 
 def test_the_cli_says_when_to_try_again(server: NotteTestServer) -> None:
