@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping
 from http import HTTPStatus
 from types import ModuleType
@@ -42,8 +43,9 @@ class Model(Protocol):
 
 M = TypeVar("M", bound=Model)
 
-# What a JSON document can start with (after whitespace): an HTML page or a plain-text error can't.
+# What a JSON document can start with (after a BOM and whitespace): an HTML page or a plain-text error can't.
 _JSON_FIRST_BYTES = frozenset(b'{["-0123456789tfn')
+_FIRST_SIGNIFICANT_BYTE = re.compile(rb"(?:\xef\xbb\xbf)?[ \t\r\n]*(.)", re.DOTALL)
 
 
 def _is_json_media_type(content_type: str) -> bool:
@@ -58,8 +60,8 @@ def reject_foreign_body(endpoint: ModuleType, response: httpx.Response, secret: 
     judged by the body alone.
     """
     content_type = response.headers.get("Content-Type", "")
-    first = response.content.lstrip()[:1]
-    if (not content_type or _is_json_media_type(content_type)) and first and first[0] in _JSON_FIRST_BYTES:
+    first = _FIRST_SIGNIFICANT_BYTE.match(response.content)  # no copy of the body
+    if (not content_type or _is_json_media_type(content_type)) and first and first[1][0] in _JSON_FIRST_BYTES:
         return
     raise foreign_body_error(endpoint.__name__.rsplit(".", 1)[-1], response, secret)
 

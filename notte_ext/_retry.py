@@ -1,9 +1,9 @@
 """Retries at the httpx transport level, so every request (generated or ours) gets one policy.
 
 Built on httpx-retries: idempotent methods only; 429/502/503/504 and connection failures;
-`Retry-After` (seconds or HTTP date) honoured up to `max_wait`; otherwise exponential
-backoff with full jitter. The body is read inside the retry loop, so a connection that
-breaks mid-body is retried like one that breaks before the headers.
+`Retry-After` (seconds or HTTP date) honoured up to `max_wait` (a longer one is not retried at
+all: see _limits); otherwise exponential backoff with full jitter. The body is read inside the
+retry loop, so a connection that breaks mid-body is retried like one that breaks before the headers.
 """
 
 from __future__ import annotations
