@@ -81,9 +81,8 @@ class _Inflater:
     """
 
     def __init__(self, coding: str) -> None:
-        self._deflate = coding == "deflate"
-        self._tried_raw = False
-        self._object = zlib.decompressobj(zlib.MAX_WBITS | (0 if self._deflate else 16))
+        self._may_fall_back_to_raw = coding == "deflate"  # as httpx: only on the first chunk
+        self._object = zlib.decompressobj(zlib.MAX_WBITS | (0 if coding == "deflate" else 16))
         self.broken = False
 
     def pieces(self, data: bytes) -> Iterator[bytes]:
@@ -91,12 +90,13 @@ class _Inflater:
             try:
                 out = self._object.decompress(data, _INFLATE_STEP)
             except zlib.error:
-                if self._deflate and not self._tried_raw:  # "deflate" sent without the zlib header
-                    self._tried_raw = True
+                if self._may_fall_back_to_raw:  # "deflate" sent without the zlib header
+                    self._may_fall_back_to_raw = False
                     self._object = zlib.decompressobj(-zlib.MAX_WBITS)
                     continue
                 self.broken = True
                 return
+            self._may_fall_back_to_raw = False
             if out:
                 yield out
             data = self._object.unconsumed_tail
