@@ -61,7 +61,8 @@ class Reply:
     reset: bool = False  # abort the connection (TCP reset) after sending what was allowed
     silent: bool = False  # send nothing at all, just drop the connection
     content_type: str = "application/json"
-    # Write the body as these pieces (made from ``payload()``), one write each, instead of at once.
+    # Write the body as these pieces (made from ``payload()``), one write each, instead of at once
+    # (``send_body_bytes``/``reset`` then don't apply; the pieces may stop early or never end).
     stream: Callable[[bytes], Iterator[bytes]] | None = None
     stream_length: int | None = None  # the Content-Length announced for ``stream``; None: chunked encoding
 
