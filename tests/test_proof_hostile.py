@@ -53,9 +53,13 @@ PROBE = Path(__file__).with_name("rss_probe.py")
 CLI = str(Path(sys.executable).with_name("notte-ext"))
 
 
-def _sync_listing(server: NotteTestServer, **options: Any) -> list[FunctionRun]:
+def _sync_listing(server: NotteTestServer, prefetch: int = 0, **options: Any) -> list[FunctionRun]:
     with NotteClient(server.api_key, base_url=server.url, **options) as client:
-        return client.functions.list_runs(FUNCTION_ID, page_size=10).to_list()
+        return client.functions.list_runs(FUNCTION_ID, page_size=10, prefetch=prefetch).to_list()
+
+
+def _sync_prefetch_listing(server: NotteTestServer, **options: Any) -> list[FunctionRun]:
+    return _sync_listing(server, prefetch=4, **options)
 
 
 def _async_listing(server: NotteTestServer, **options: Any) -> list[FunctionRun]:
@@ -66,7 +70,11 @@ def _async_listing(server: NotteTestServer, **options: Any) -> list[FunctionRun]
     return asyncio.run(listing())
 
 
-LISTINGS: dict[str, Callable[..., list[FunctionRun]]] = {"sync": _sync_listing, "async-prefetch-4": _async_listing}
+LISTINGS: dict[str, Callable[..., list[FunctionRun]]] = {
+    "sync": _sync_listing,
+    "sync-prefetch-4": _sync_prefetch_listing,
+    "async-prefetch-4": _async_listing,
+}
 
 
 def _raised(listing: str, server: NotteTestServer, expected: type[Exception], **options: Any) -> tuple[Any, float]:
@@ -232,7 +240,9 @@ def test_the_cli_says_when_to_try_again(server: NotteTestServer) -> None:
     assert "HTTP 429" in result.stderr
     assert "retry after 1 h" in result.stderr
     assert time.monotonic() - started < 10  # no 30 s waits
-    assert len(server.requests) == 1
+    pages = [request.query.get("page") for request in server.requests]  # the CLI pages ahead by default
+    assert len(pages) == len(set(pages))  # every page asked once: nothing retried
+    assert {request.status for request in server.requests} == {429}
 
 
 # -- messages --------------------------------------------------------------------------------------
