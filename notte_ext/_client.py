@@ -16,8 +16,9 @@ from typing import Any, Self, TypedDict, Unpack
 import httpx
 from notte_api_client import AuthenticatedClient
 
-from notte_ext._responses import M, parse_success, status_error
-from notte_ext._retry import RetryPolicy, async_retry_transport, retry_transport
+from notte_ext._limits import AsyncLimitedTransport, LimitedTransport, Limits, default_max_response_bytes
+from notte_ext._responses import M, parse_success, reject_foreign_body, status_error
+from notte_ext._retry import RetryPolicy, async_retry_transport, resolve_retry_policy, retry_transport
 from notte_ext._settings import Settings, resolve_settings
 from notte_ext.errors import APIConnectionError, APITimeoutError, NotteError, redact
 from notte_ext.functions import AsyncFunctions, Functions
@@ -28,14 +29,17 @@ log = logging.getLogger("notte_ext")
 class ClientOptions(TypedDict, total=False):
     """Keyword options of NotteClient and AsyncNotteClient.
 
-    base_url: default NOTTE_API_URL, else https://api.notte.cc. timeout: seconds per request
-    (default 30). max_retries: default 3 (or pass a full `retry` policy). headers: extra headers.
-    allow_insecure_http: permit plain http to a non-loopback host (the key would travel in clear).
+    base_url: default NOTTE_API_URL, else https://api.notte.cc. timeout: seconds for one attempt,
+    connect + headers + whole body (default 30). max_response_bytes: the largest decoded body accepted
+    (default: 256 KiB per run of the largest page the spec allows, 25 MiB). max_retries: default 3,
+    or pass a full `retry` policy (not both). headers: extra headers. allow_insecure_http: permit
+    plain http to a non-loopback host (the key would travel in clear).
     """
 
     base_url: str | None
     timeout: float | None
-    max_retries: int
+    max_response_bytes: int | None
+    max_retries: int | None
     retry: RetryPolicy | None
     headers: Mapping[str, str] | None
     allow_insecure_http: bool
@@ -52,7 +56,13 @@ class _BaseClient:
             headers=options.get("headers"),
             allow_insecure_http=options.get("allow_insecure_http", False),
         )
-        self._retry = options.get("retry") or RetryPolicy(max_retries=options.get("max_retries", 3))
+        self._retry = resolve_retry_policy(options.get("retry"), options.get("max_retries"))
+        max_bytes = options.get("max_response_bytes")
+        self._limits = Limits(
+            timeout=self._settings.timeout,
+            max_response_bytes=default_max_response_bytes() if max_bytes is None else max_bytes,
+            max_wait=self._retry.max_wait,
+        )
         self._api = AuthenticatedClient(
             base_url=self._settings.base_url, token=self._settings.api_key, raise_on_unexpected_status=False
         )
@@ -84,6 +94,7 @@ class _BaseClient:
             (time.perf_counter() - started) * 1000,
         )
         if response.is_success:
+            reject_foreign_body(endpoint, response, self._settings.api_key)
             return parse_success(endpoint, response, expected, self._settings.api_key)
         raise status_error(response, self._settings.api_key)
 
@@ -92,7 +103,12 @@ class _BaseClient:
         reason = redact(str(exc) or type(exc).__name__, self._settings.api_key)
         log.debug("%s failed: %s", what, reason)
         if isinstance(exc, httpx.TimeoutException):
-            return APITimeoutError(f"{what} timed out after retries ({type(exc).__name__}): {reason}")
+            limit = f"timeout={self._settings.timeout:g} s (connect + headers + whole body, per attempt)"
+            retries = f"{self._retry.max_retries} retries allowed"
+            kind = type(exc).__name__
+            return APITimeoutError(
+                f"{what} timed out: no complete response within {limit}, {retries}; {kind}: {reason}"
+            )
         return APIConnectionError(f"{what} could not complete against {self.base_url}: {reason}")
 
     def __repr__(self) -> str:
@@ -116,7 +132,8 @@ class NotteClient(_BaseClient):
     ) -> None:
         """`api_key` defaults to NOTTE_API_KEY; `transport` replaces the network (tests); see ClientOptions."""
         super().__init__(api_key, options)
-        self._http = httpx.Client(transport=retry_transport(self._retry, transport), **self._httpx_options())
+        limited = LimitedTransport(transport or httpx.HTTPTransport(), self._limits, self._settings.api_key)
+        self._http = httpx.Client(transport=retry_transport(self._retry, limited), **self._httpx_options())
         self._api.set_httpx_client(self._http)
         self.functions = Functions(self)
 
@@ -152,7 +169,8 @@ class AsyncNotteClient(_BaseClient):
     ) -> None:
         """`api_key` defaults to NOTTE_API_KEY; `transport` replaces the network (tests); see ClientOptions."""
         super().__init__(api_key, options)
-        self._http = httpx.AsyncClient(transport=async_retry_transport(self._retry, transport), **self._httpx_options())
+        limited = AsyncLimitedTransport(transport or httpx.AsyncHTTPTransport(), self._limits, self._settings.api_key)
+        self._http = httpx.AsyncClient(transport=async_retry_transport(self._retry, limited), **self._httpx_options())
         self._api.set_async_httpx_client(self._http)
         self.functions = AsyncFunctions(self)
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+import re
 from collections.abc import Mapping
 from http import HTTPStatus
 from types import ModuleType
@@ -11,11 +13,12 @@ from typing import Any, Protocol, Self, TypeVar
 import httpx
 from notte_api_client.models import HTTPValidationError, ValidationError
 
-from notte_ext._openapi import check_response, mismatch
+from notte_ext._openapi import check_response, mismatch, operation, spec_version
 from notte_ext._retry import retry_after_seconds
 from notte_ext.errors import (
     APIStatusError,
     AuthenticationError,
+    ForeignResponseError,
     NotFoundError,
     RateLimitError,
     RequestValidationError,
@@ -40,6 +43,44 @@ class Model(Protocol):
 
 M = TypeVar("M", bound=Model)
 
+# What a JSON document can start with (after a BOM and whitespace): an HTML page or a plain-text error can't.
+_JSON_FIRST_BYTES = frozenset(b'{["-0123456789tfn')
+_FIRST_SIGNIFICANT_BYTE = re.compile(rb"(?:\xef\xbb\xbf)?[ \t\r\n]*(.)", re.DOTALL)
+
+
+def _is_json_media_type(content_type: str) -> bool:
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media == "application/json" or media.endswith("+json")
+
+
+def reject_foreign_body(endpoint: ModuleType, response: httpx.Response, secret: str) -> None:
+    """Raise `ForeignResponseError` for a 2xx that is plainly not the API's JSON, before any parsing.
+
+    Called ahead of `parse_success`; cheap (headers and the first byte). A missing Content-Type is
+    judged by the body alone.
+    """
+    content_type = response.headers.get("Content-Type", "")
+    first = _FIRST_SIGNIFICANT_BYTE.match(response.content)  # no copy of the body
+    if (not content_type or _is_json_media_type(content_type)) and first and first[1][0] in _JSON_FIRST_BYTES:
+        return
+    raise foreign_body_error(endpoint.__name__.rsplit(".", 1)[-1], response, secret)
+
+
+def foreign_body_error(operation_id: str, response: httpx.Response, secret: str) -> ForeignResponseError:
+    """Say what arrived instead of the API's JSON (status, content type, the start of the body)."""
+    content_type = response.headers.get("Content-Type", "")
+    what = f"Content-Type {content_type}" if content_type else "no Content-Type"
+    excerpt = redact(one_line(response.content[:200].decode("utf-8", "replace"), 80), secret)
+    problem = "body is not valid JSON" if _is_json_media_type(content_type) else "not the JSON the API sends"
+    return ForeignResponseError(
+        f"{operation(operation_id).label}: HTTP {response.status_code} with {what}, {problem}: this is not "
+        f"the Notte API speaking (a proxy, gateway or login page in between?); the body starts {excerpt!r}",
+        operation=operation_id,
+        content_type=content_type,
+        value=excerpt,
+        spec_version=spec_version(),
+    )
+
 
 def parse_success(endpoint: ModuleType, response: httpx.Response, expected: type[M], secret: str) -> M:
     """Validate a 2xx body against the vendored spec, then build the generated model from it.
@@ -50,7 +91,7 @@ def parse_success(endpoint: ModuleType, response: httpx.Response, expected: type
     try:
         body = response.json()
     except (json.JSONDecodeError, UnicodeDecodeError):
-        raise mismatch(operation_id, None, response.text, "body is not valid JSON", secret=secret) from None
+        raise foreign_body_error(operation_id, response, secret) from None
     check_response(operation_id, response.status_code, body, secret=secret)
     try:
         # The body is already decoded and checked: build the model directly rather than through the
@@ -63,9 +104,14 @@ def parse_success(endpoint: ModuleType, response: httpx.Response, expected: type
         raise mismatch(operation_id, None, str(exc), problem, secret=secret) from None
 
 
-def status_error(response: httpx.Response, api_key: str) -> APIStatusError:
-    """The typed error for a non-2xx response; the key is scrubbed from anything the server echoed."""
+def status_error(response: httpx.Response, api_key: str, *, note: str | None = None) -> APIStatusError:
+    """The typed error for a non-2xx response; the key is scrubbed from anything the server echoed.
+
+    A `Retry-After` becomes "retry after 1 h" at the end of the message (the CLI prints it as is);
+    `note` says more (e.g. why it was not retried).
+    """
     status = response.status_code
+    retry_after = retry_after_seconds(response)
     body = redact_json(_body(response), api_key)
     request = response.request
     what = f"{request.method} {request.url.path}"
@@ -77,7 +123,13 @@ def status_error(response: httpx.Response, api_key: str) -> APIStatusError:
     }
     field_errors = _field_errors(body) if status == 422 else []
     detail = "; ".join(map(describe_field_error, field_errors)) or _detail(body)
-    message = redact(one_line(f"{what} failed: HTTP {status} {phrase}" + (f": {detail}" if detail else "")), api_key)
+    advice = [note] if note else []
+    if retry_after is not None:
+        advice.append(f"retry after {describe_wait(retry_after)}")
+    text = (
+        f"{what} failed: HTTP {status} {phrase}" + (f": {detail}" if detail else "") + "".join(f"; {a}" for a in advice)
+    )
+    message = redact(one_line(text, 400), api_key)  # room for a 200-character detail and the advice
     if status in (401, 403):
         return AuthenticationError(message, **common)
     if status == 404:
@@ -85,7 +137,7 @@ def status_error(response: httpx.Response, api_key: str) -> APIStatusError:
     if status == 422:
         return RequestValidationError(message, errors=field_errors, **common)
     if status == 429:
-        return RateLimitError(message, retry_after=retry_after_seconds(response), **common)
+        return RateLimitError(message, retry_after=retry_after, **common)
     if status >= 500:
         return ServerError(message, **common)
     return APIStatusError(message, **common)
@@ -96,6 +148,16 @@ def _body(response: httpx.Response) -> Any:
         return response.json()
     except (json.JSONDecodeError, UnicodeDecodeError):
         return response.text
+
+
+def describe_wait(seconds: float) -> str:
+    """3600 -> '1 h', 5400 -> '1 h 30 min', 90 -> '1 min 30 s', 0.5 -> '1 s' (rounded up: never too early)."""
+    whole = math.ceil(seconds)
+    if whole == 0:
+        return "0 s"
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return " ".join(f"{value} {unit}" for value, unit in ((hours, "h"), (minutes, "min"), (secs, "s")) if value)
 
 
 def _detail(body: Any) -> str:

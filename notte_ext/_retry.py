@@ -1,9 +1,9 @@
 """Retries at the httpx transport level, so every request (generated or ours) gets one policy.
 
 Built on httpx-retries: idempotent methods only; 429/502/503/504 and connection failures;
-`Retry-After` (seconds or HTTP date) honoured up to `max_wait`; otherwise exponential
-backoff with full jitter. The body is read inside the retry loop, so a connection that
-breaks mid-body is retried like one that breaks before the headers.
+`Retry-After` (seconds or HTTP date) honoured up to `max_wait` (a longer one is not retried at
+all: see _limits); otherwise exponential backoff with full jitter. The body is read inside the
+retry loop, so a connection that breaks mid-body is retried like one that breaks before the headers.
 """
 
 from __future__ import annotations
@@ -17,7 +17,11 @@ import httpx
 from attrs import define, field
 from httpx_retries import Retry, RetryTransport
 
+from notte_ext.errors import ConfigurationError
+
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
+DEFAULT_MAX_RETRIES = 3  # the one definition: the clients and the CLI's --max-retries read it
+DEFAULT_MAX_WAIT = 30.0
 
 
 @define(frozen=True)
@@ -28,14 +32,24 @@ class RetryPolicy:
     the policy chose without spending them.
     """
 
-    max_retries: int = 3
+    max_retries: int = DEFAULT_MAX_RETRIES
     backoff_factor: float = 0.5
-    max_wait: float = 30.0
+    max_wait: float = DEFAULT_MAX_WAIT  # also the longest Retry-After worth waiting for: beyond it, no retry
     sleep: Callable[[float], None] | None = field(default=None, repr=False)
 
     def __attrs_post_init__(self) -> None:
         if self.max_retries < 0 or self.backoff_factor < 0 or self.max_wait <= 0:
-            raise ValueError("max_retries and backoff_factor must be >= 0 and max_wait > 0")
+            raise ConfigurationError(
+                f"RetryPolicy needs max_retries >= 0, backoff_factor >= 0 and max_wait > 0; got "
+                f"max_retries={self.max_retries!r}, backoff_factor={self.backoff_factor!r}, max_wait={self.max_wait!r}"
+            )
+
+
+def resolve_retry_policy(retry: RetryPolicy | None, max_retries: int | None) -> RetryPolicy:
+    """The client's policy: a full `retry` policy, or the default one with `max_retries` (never both)."""
+    if retry is not None and max_retries is not None:
+        raise ConfigurationError("pass either max_retries=... or retry=RetryPolicy(...), not both")
+    return retry or RetryPolicy(max_retries=DEFAULT_MAX_RETRIES if max_retries is None else max_retries)
 
 
 class _PolicyRetry(Retry):

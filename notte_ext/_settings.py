@@ -37,6 +37,8 @@ class Settings:
         return {
             "User-Agent": USER_AGENT,
             "x-notte-sdk-version": f"notte-ext/{PACKAGE_VERSION}",
+            # Only the codings the size limit can count as they inflate (see _limits).
+            "Accept-Encoding": "gzip, deflate",
             **self.headers,
             "Authorization": f"Bearer {self.api_key}",
         }

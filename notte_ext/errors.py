@@ -108,6 +108,28 @@ class SchemaMismatchError(NotteError):
         self.spec_version = spec_version
 
 
+class ForeignResponseError(SchemaMismatchError):
+    """A 2xx whose body is not the API's JSON at all (an HTML login page from a proxy, a wrong
+    content type, bytes that don't decode): something between you and the API answered, so the
+    message names what arrived instead of pointing at spec drift. A `SchemaMismatchError` for
+    code that already catches that."""
+
+    def __init__(self, message: str, *, operation: str, content_type: str, value: Any, spec_version: str) -> None:
+        super().__init__(message, operation=operation, field=None, value=value, spec_version=spec_version)
+        self.content_type = content_type
+
+
+class ResponseTooLargeError(NotteError):
+    """A response body (decoded, as it streamed) went past the client's `max_response_bytes`;
+    the connection was closed without buffering the rest. `content_length` is the size the server
+    announced (None if it didn't say)."""
+
+    def __init__(self, message: str, *, limit: int, content_length: int | None) -> None:
+        super().__init__(message)
+        self.limit = limit
+        self.content_length = content_length
+
+
 class PaginationError(NotteError):
     """Paging did not make progress (e.g. `has_next` stays true while nothing new arrives)."""
 

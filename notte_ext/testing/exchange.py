@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -60,6 +60,11 @@ class Reply:
     send_body_bytes: int | None = None  # stop after this many body bytes (Content-Length still announces all)
     reset: bool = False  # abort the connection (TCP reset) after sending what was allowed
     silent: bool = False  # send nothing at all, just drop the connection
+    content_type: str = "application/json"
+    # Write the body as these pieces (made from ``payload()``), one write each, instead of at once
+    # (``send_body_bytes``/``reset`` then don't apply; the pieces may stop early or never end).
+    stream: Callable[[bytes], Iterator[bytes]] | None = None
+    stream_length: int | None = None  # the Content-Length announced for ``stream``; None: chunked encoding
 
     def payload(self) -> bytes:
         if self.raw_body is not None:

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import random
 import threading
-from collections.abc import Callable, Mapping, Sequence
+import time
+import zlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -28,6 +30,7 @@ from notte_ext.testing.exchange import IncomingRequest, Reply
 
 __all__ = [
     "SOAK_EFFECTS",
+    "CompressedOversizedBody",
     "DropConnection",
     "Effect",
     "EndlessPages",
@@ -35,6 +38,7 @@ __all__ = [
     "FaultContext",
     "FaultPlan",
     "FaultRule",
+    "HugeRetryAfter",
     "InsertRuns",
     "Latency",
     "MalformedJSON",
@@ -42,11 +46,16 @@ __all__ = [
     "MissingField",
     "NaiveTimestamps",
     "NoFault",
+    "OversizedBody",
+    "ProxyPage",
     "RandomFaults",
     "Status",
+    "TrickledBody",
     "TruncatedJSON",
     "UnknownEnumValue",
 ]
+
+MiB = 1024 * 1024
 
 
 class FaultContext(Protocol):
@@ -142,6 +151,105 @@ class DropConnection:
         else:
             reply.send_body_bytes = self.after_body_bytes
             reply.reset = True
+
+
+@dataclass(frozen=True)
+class HugeRetryAfter:
+    """Answer ``status`` (429) with a ``Retry-After`` far beyond any sensible retry wait (an hour)."""
+
+    seconds: float = 3600
+    status: int = 429
+
+    def apply(self, reply: Reply, context: FaultContext) -> None:
+        Status(self.status, retry_after=self.seconds).apply(reply, context)
+
+
+@dataclass(frozen=True)
+class TrickledBody:
+    """Send the (valid) body ``chunk_bytes`` at a time, ``interval`` seconds apart.
+
+    Every read brings something, so per-read timeouts never trip: only a total deadline stops it.
+    Combine it after effects that change the body (it announces the body's length when applied).
+    """
+
+    interval: float = 0.5
+    chunk_bytes: int = 1
+
+    def apply(self, reply: Reply, context: FaultContext) -> None:
+        reply.stream_length = len(reply.payload())
+        reply.stream = self._pieces
+
+    def _pieces(self, payload: bytes) -> Iterator[bytes]:
+        for start in range(0, len(payload), self.chunk_bytes):
+            if start:
+                time.sleep(self.interval)
+            yield payload[start : start + self.chunk_bytes]
+
+
+def _padded_json(size: int, piece_bytes: int = 64 * 1024) -> Iterator[bytes]:
+    """``size`` bytes of one JSON object with a huge string, generated as it is written (never held whole)."""
+    head, tail = b'{"items":[],"padding":"', b'"}'
+    yield head
+    left = size - len(head) - len(tail)
+    filler = b"A" * piece_bytes
+    while left > 0:
+        yield filler[: min(left, piece_bytes)]
+        left -= piece_bytes
+    yield tail
+
+
+@dataclass(frozen=True)
+class OversizedBody:
+    """A 200 whose body is ``size`` bytes (200 MiB), written as fast as the client takes it.
+
+    Chunked, so the client learns the size only by reading; ``announce_length`` sends Content-Length.
+    """
+
+    size: int = 200 * MiB
+    announce_length: bool = False
+
+    def apply(self, reply: Reply, context: FaultContext) -> None:
+        reply.stream = lambda payload: _padded_json(self.size)
+        reply.stream_length = self.size if self.announce_length else None
+
+
+@dataclass(frozen=True)
+class CompressedOversizedBody:
+    """A 200 with ``Content-Encoding: gzip`` (or ``deflate``) inflating to ``size`` bytes (300 MiB)
+    from ~1/1000 of that on the wire: a compression bomb. Compressed as it is written, chunked."""
+
+    size: int = 300 * MiB
+    encoding: str = "gzip"
+
+    def __post_init__(self) -> None:
+        if self.encoding not in ("gzip", "deflate"):
+            raise ValueError(f"encoding must be 'gzip' or 'deflate', not {self.encoding!r}")
+
+    def apply(self, reply: Reply, context: FaultContext) -> None:
+        reply.headers["Content-Encoding"] = self.encoding
+        reply.stream = lambda payload: self._compressed()
+        reply.stream_length = None
+
+    def _compressed(self) -> Iterator[bytes]:
+        compressor = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | (16 if self.encoding == "gzip" else 0))
+        for piece in _padded_json(self.size):
+            yield compressor.compress(piece)
+        yield compressor.flush()
+
+
+@dataclass(frozen=True)
+class ProxyPage:
+    """What a corporate proxy or captive portal sends instead of the API: an HTML page, with 200."""
+
+    status: int = 200
+    content_type: str = "text/html; charset=utf-8"
+    body: bytes = (
+        b"<!DOCTYPE html><html><head><title>Sign in - Example Corp web gateway</title></head>"
+        b"<body><form action='/login'>Your session expired. Please sign in.</form></body></html>"
+    )
+
+    def apply(self, reply: Reply, context: FaultContext) -> None:
+        reply.status, reply.content_type, reply.raw_body, reply.headers = self.status, self.content_type, self.body, {}
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import struct
 import sys
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -99,16 +99,31 @@ class _Handler(BaseHTTPRequestHandler):
             return
         payload = reply.payload()
         self.send_response(reply.status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
+        self.send_header("Content-Type", reply.content_type)
+        if reply.stream is not None and reply.stream_length is None:
+            self.send_header("Transfer-Encoding", "chunked")
+        else:
+            self.send_header("Content-Length", str(len(payload) if reply.stream is None else reply.stream_length))
         for name, value in reply.headers.items():
             self.send_header(name, value)
         self.end_headers()
+        if reply.stream is not None:
+            self._write_stream(reply.stream(payload), chunked=reply.stream_length is None)
+            return
         self.wfile.write(payload if reply.send_body_bytes is None else payload[: reply.send_body_bytes])
         if reply.send_body_bytes is not None:
             self.close_connection = True  # the framing is broken: this connection is done
             if reply.reset:
                 self._reset()
+
+    def _write_stream(self, pieces: Iterator[bytes], *, chunked: bool) -> None:
+        """One write per piece (a trickle stays a trickle); stops when the client hangs up."""
+        for piece in pieces:
+            if not piece:  # an empty chunk would end a chunked body
+                continue
+            self.wfile.write(b"%x\r\n%b\r\n" % (len(piece), piece) if chunked else piece)
+        if chunked:
+            self.wfile.write(b"0\r\n\r\n")
 
     def _reset(self) -> None:
         """Close with a TCP reset (SO_LINGER 0), as a crashed proxy or server does."""

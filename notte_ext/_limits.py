@@ -1,0 +1,283 @@
+"""What a broken or hostile server meets on every request: bounded time, bounded memory, no absurd waits.
+
+An httpx transport placed *inside* the retry transport, so each attempt (generated calls through
+`client.api` included) gets its own:
+
+* **deadline**: `timeout` seconds for connect + headers + the whole body. httpx's own timeouts are
+  per socket operation, so a server trickling a byte every half second never trips them; here each
+  phase gets at most what is left of the budget and the body is checked between chunks. Running out
+  raises `ResponseDeadlineExceeded`, an `httpx.ReadTimeout`: retried like any timeout.
+* **size limit**: `max_response_bytes` of *decoded* body. gzip/deflate are inflated here in bounded
+  steps just to count (httpx decodes again for the caller), so a compression bomb stops at the
+  limit; a chunk that would cross it is never handed on, and the connection is closed.
+* **Retry-After cap**: a retryable status whose `Retry-After` exceeds the policy's `max_wait` is
+  not worth retrying; its typed error (`RateLimitError` with `retry_after`) is raised at once.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import zlib
+from collections.abc import AsyncIterator, Iterator
+from functools import cache
+
+import httpx
+from attrs import define, field
+
+from notte_ext._openapi import document
+from notte_ext._responses import status_error
+from notte_ext._retry import RETRY_STATUSES, retry_after_seconds
+from notte_ext.errors import APIStatusError, ConfigurationError, ResponseTooLargeError
+
+# Room for one run in a page: a sample run is ~400 bytes of JSON; logs/variables/result can grow it.
+RUN_ALLOWANCE_BYTES = 256 * 1024
+_INFLATE_STEP = 64 * 1024  # how much decoded output the counter materializes at a time
+
+
+@cache
+def default_max_response_bytes() -> int:
+    """`RUN_ALLOWANCE_BYTES` for each run of the largest page the vendored spec allows (25 MiB at page_size <= 100)."""
+    maxima = [
+        parameter["schema"]["maximum"]
+        for item in document()["paths"].values()
+        for operation in item.values()
+        if isinstance(operation, dict)
+        for parameter in operation.get("parameters", [])
+        if parameter.get("name") == "page_size" and "maximum" in parameter.get("schema", {})
+    ]
+    return int(max(maxima, default=100)) * RUN_ALLOWANCE_BYTES
+
+
+@define(frozen=True)
+class Limits:
+    timeout: float  # seconds per attempt: connect + headers + whole body
+    max_response_bytes: int
+    max_wait: float  # the retry policy's cap on one wait: a longer Retry-After is not waited for
+
+    def __attrs_post_init__(self) -> None:
+        if self.max_response_bytes <= 0:
+            raise ConfigurationError(
+                f"max_response_bytes must be a positive byte count, got {self.max_response_bytes!r}"
+            )
+
+
+class ResponseDeadlineExceeded(httpx.ReadTimeout):
+    """The attempt's total deadline passed (a trickling server); retried like other timeouts."""
+
+
+def describe_bytes(count: float) -> str:
+    for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if count >= size:
+            return f"{count / size:.3g} {unit}"
+    return f"{count:g} bytes"
+
+
+class _Inflater:
+    """Counts what one content-coding decodes to, materializing at most `_INFLATE_STEP` bytes at a time.
+
+    Mirrors httpx's decoders (gzip; deflate with or without the zlib header): if the data does not
+    decode, counting stops here and httpx reports the `DecodingError` when it decodes.
+    """
+
+    def __init__(self, coding: str) -> None:
+        self._may_fall_back_to_raw = coding == "deflate"  # as httpx: only on the first chunk
+        self._object = zlib.decompressobj(zlib.MAX_WBITS | (0 if coding == "deflate" else 16))
+        self.broken = False
+
+    def pieces(self, data: bytes) -> Iterator[bytes]:
+        while not self.broken:
+            try:
+                out = self._object.decompress(data, _INFLATE_STEP)
+            except zlib.error:
+                if self._may_fall_back_to_raw:  # "deflate" sent without the zlib header
+                    self._may_fall_back_to_raw = False
+                    self._object = zlib.decompressobj(-zlib.MAX_WBITS)
+                    continue
+                self.broken = True
+                return
+            self._may_fall_back_to_raw = False
+            if out:
+                yield out
+            data = self._object.unconsumed_tail
+            if not data and len(out) < _INFLATE_STEP:
+                return
+
+
+_COUNTABLE_CODINGS = {"gzip": "gzip", "x-gzip": "gzip", "deflate": "deflate"}
+
+
+class _DecodedSize:
+    """The decoded size of a body fed raw chunk by chunk, for the codings httpx will decode."""
+
+    def __init__(self, content_encoding: str) -> None:
+        codings = [coding.strip().lower() for coding in content_encoding.split(",") if coding.strip()]
+        # Applied in order, so decoded last-first. Codings we can't count (br/zstd: the client never
+        # asks for them) count raw, which is what httpx delivers when it can't decode them either.
+        self._inflaters = [_Inflater(_COUNTABLE_CODINGS[c]) for c in reversed(codings) if c in _COUNTABLE_CODINGS]
+        self.total = 0
+
+    def add(self, chunk: bytes, budget: int) -> bool:
+        """Count `chunk`; False as soon as the total passes `budget` (the rest is not inflated)."""
+        for size in self._sizes(chunk, 0):
+            self.total += size
+            if self.total > budget:
+                return False
+        return True
+
+    def _sizes(self, data: bytes, depth: int) -> Iterator[int]:
+        if depth == len(self._inflaters) or self._inflaters[depth].broken:
+            yield len(data)
+            return
+        for piece in self._inflaters[depth].pieces(data):
+            yield from self._sizes(piece, depth + 1)
+
+
+@define
+class _Attempt:
+    """One attempt's budget; no I/O, shared by the sync and async transports and streams."""
+
+    request: httpx.Request
+    limits: Limits
+    secret: str = field(repr=False)
+    deadline: float
+    content_length: int | None = None
+    size: _DecodedSize = field(factory=lambda: _DecodedSize(""))
+
+    @classmethod
+    def start(cls, request: httpx.Request, limits: Limits, secret: str) -> _Attempt:
+        attempt = cls(request, limits, secret, time.monotonic() + limits.timeout)
+        # httpcore reads these per phase (connect, headers, body): none may outlast the whole budget.
+        phases = dict(request.extensions.get("timeout") or {})
+        for phase in ("connect", "read", "write", "pool"):
+            phases[phase] = min(phases.get(phase) or math.inf, limits.timeout)
+        request.extensions["timeout"] = phases
+        return attempt
+
+    def body_starts(self, response_headers: httpx.Headers) -> None:
+        """Before the first body byte is read: the deadline, the announced length, the read budget."""
+        self.check_deadline()
+        length = response_headers.get("Content-Length", "")
+        self.content_length = int(length) if length.isdigit() else None
+        if self.content_length is not None and self.content_length > self.limits.max_response_bytes:
+            raise self._too_large(f"Content-Length announces {self.content_length:,} bytes")
+        self.size = _DecodedSize(response_headers.get("Content-Encoding", ""))
+        # httpcore takes the body's per-read timeout when the body is first iterated: what is left.
+        self.request.extensions["timeout"]["read"] = max(self.deadline - time.monotonic(), 0.001)
+
+    def check(self, chunk: bytes) -> None:
+        self.check_deadline()
+        if not self.size.add(chunk, self.limits.max_response_bytes):
+            announced = "no" if self.content_length is None else f"{self.content_length:,} bytes in"
+            raise self._too_large(
+                f"{self.size.total:,} bytes decoded when reading stopped ({announced} Content-Length)"
+            )
+
+    def check_deadline(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise ResponseDeadlineExceeded(
+                f"the {self.limits.timeout:g} s deadline passed while the body streamed", request=self.request
+            )
+
+    def retry_after_beyond_cap(self, response: httpx.Response) -> float | None:
+        """A retryable status's Retry-After longer than the retry cap: not worth waiting for."""
+        if response.status_code not in RETRY_STATUSES:
+            return None
+        hint = retry_after_seconds(response)
+        return hint if hint is not None and hint > self.limits.max_wait else None
+
+    def give_up(self, response: httpx.Response, hint: float) -> APIStatusError:
+        """The typed error for a (read) response whose Retry-After is beyond the cap."""
+        note = f"Retry-After {hint:g} s exceeds the {self.limits.max_wait:g} s retry cap: not retried"
+        return status_error(response, self.secret, note=note)
+
+    def _too_large(self, seen: str) -> ResponseTooLargeError:
+        limit = self.limits.max_response_bytes
+        return ResponseTooLargeError(
+            f"{self.request.method} {self.request.url.path}: the response body exceeds the "
+            f"{describe_bytes(limit)} limit (max_response_bytes={limit:,}): {seen}; the connection was closed",
+            limit=limit,
+            content_length=self.content_length,
+        )
+
+
+class _GuardedStream(httpx.SyncByteStream):
+    def __init__(self, inner: httpx.SyncByteStream, attempt: _Attempt, headers: httpx.Headers) -> None:
+        self._inner, self._attempt, self._headers = inner, attempt, headers
+
+    def __iter__(self) -> Iterator[bytes]:
+        try:
+            self._attempt.body_starts(self._headers)
+        except BaseException:
+            self._inner.close()
+            raise
+        for chunk in self._inner:
+            try:
+                self._attempt.check(chunk)
+            except BaseException:
+                self._inner.close()  # drop the connection: the rest of this body is never read
+                raise
+            yield chunk
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+class _AsyncGuardedStream(httpx.AsyncByteStream):
+    def __init__(self, inner: httpx.AsyncByteStream, attempt: _Attempt, headers: httpx.Headers) -> None:
+        self._inner, self._attempt, self._headers = inner, attempt, headers
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        try:
+            self._attempt.body_starts(self._headers)
+        except BaseException:
+            await self._inner.aclose()
+            raise
+        async for chunk in self._inner:
+            try:
+                self._attempt.check(chunk)
+            except BaseException:
+                await self._inner.aclose()
+                raise
+            yield chunk
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+class LimitedTransport(httpx.BaseTransport):
+    def __init__(self, inner: httpx.BaseTransport, limits: Limits, secret: str) -> None:
+        self._inner, self._limits, self._secret = inner, limits, secret
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        attempt = _Attempt.start(request, self._limits, self._secret)
+        response = self._inner.handle_request(request)
+        assert isinstance(response.stream, httpx.SyncByteStream)
+        response.stream = _GuardedStream(response.stream, attempt, response.headers)
+        if (hint := attempt.retry_after_beyond_cap(response)) is not None:
+            response.request = request
+            response.read()
+            raise attempt.give_up(response, hint)
+        return response
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+class AsyncLimitedTransport(httpx.AsyncBaseTransport):
+    def __init__(self, inner: httpx.AsyncBaseTransport, limits: Limits, secret: str) -> None:
+        self._inner, self._limits, self._secret = inner, limits, secret
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        attempt = _Attempt.start(request, self._limits, self._secret)
+        response = await self._inner.handle_async_request(request)
+        assert isinstance(response.stream, httpx.AsyncByteStream)
+        response.stream = _AsyncGuardedStream(response.stream, attempt, response.headers)
+        if (hint := attempt.retry_after_beyond_cap(response)) is not None:
+            response.request = request
+            await response.aread()
+            raise attempt.give_up(response, hint)
+        return response
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
