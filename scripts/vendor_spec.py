@@ -18,11 +18,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from notte_ext._oas import HTTP_METHODS, UPSTREAM_URL
 from notte_ext.drift import SpecError, load_document, read_document, slice_document, vendored_keys
 from notte_ext.drift.load import is_url
-from notte_ext.drift.operations import HTTP_METHODS, parse_label
+from notte_ext.drift.operations import parse_label
 
-UPSTREAM_URL = "https://api.notte.cc/openapi.json"
 __all__ = ["dump_document", "load_document", "main"]
 
 
