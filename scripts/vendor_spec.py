@@ -40,7 +40,9 @@ def _operation_keys(args: argparse.Namespace) -> list[tuple[str, str]] | None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("source", help="upstream spec (path or http(s) URL): JSON, YAML or docs page")
+    parser.add_argument(
+        "source", nargs="?", default=UPSTREAM_URL, help="upstream spec (path or http(s) URL): JSON, YAML or docs page"
+    )
     parser.add_argument("--out", type=Path, default=Path("openapi.json"))
     parser.add_argument("--operations-from", type=Path, help="slice to the operations of this spec (e.g. openapi.json)")
     parser.add_argument(
