@@ -17,7 +17,7 @@ from dateutil.parser import isoparse
 
 from notte_ext import _bindings
 from notte_ext._openapi import operation
-from notte_ext._parameters import check_parameters
+from notte_ext._parameters import check_parameters, parameter_schema
 from notte_ext._timestamps import aware_utc
 from notte_ext.errors import InvalidArgumentError
 from notte_ext.pagination import DEFAULT_MAX_PAGES, DEFAULT_PREFETCH, AsyncPaginator, PageRules, Paginator
@@ -39,6 +39,14 @@ _PAGE_SIZE = operation(_OPERATION_ID).parameter_schema("page_size")
 MAX_PAGE_SIZE: int = _PAGE_SIZE["maximum"]
 # The keywords of list_runs that are not query parameters: notte_ext's own.
 CLIENT_SIDE_OPTIONS = ("status", "created_after", "created_before", "limit", "max_pages")
+
+
+def query_parameters() -> dict[str, dict[str, Any]]:
+    """The query parameters a caller may set, by generated name, with their spec schema (refs resolved)."""
+    return {
+        name: parameter_schema(_OPERATION_ID, spec_name)
+        for name, (spec_name, _enum) in _bindings.LIST_FUNCTION_RUNS_BY_FUNCTION_ID_QUERY.items()
+    }
 
 
 def check_function_id(function_id: object) -> str:
