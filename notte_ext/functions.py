@@ -79,16 +79,6 @@ def _instant(value: dt.datetime | str | None, name: str) -> dt.datetime | None:
         raise InvalidArgumentError(f"{name} must be a datetime or an ISO 8601 string, got {value!r}") from None
 
 
-def _query_parameters(parameters: dict[str, Any]) -> dict[str, Any]:
-    checked = check_parameters(
-        _OPERATION_ID,
-        _bindings.LIST_FUNCTION_RUNS_BY_FUNCTION_ID_QUERY,
-        parameters,
-        also_valid=("running_only", *CLIENT_SIDE_OPTIONS),
-    )
-    return {"page_size": MAX_PAGE_SIZE, **checked}
-
-
 # A run older than this can't be followed by one created while a listing's first requests are
 # in flight: generous for clock skew between client and API and for commit delays.
 _SETTLED_AFTER = dt.timedelta(minutes=5)
@@ -104,8 +94,8 @@ class RunQuery:
 
     function_id: str = field(converter=check_function_id)
     running_only: bool = False
-    # Query parameters of the operation, checked against the spec (page_size defaults to the maximum).
-    parameters: dict[str, Any] = field(factory=dict, converter=_query_parameters)
+    # Query parameters of the operation, as checked against the spec by run_query/page_query.
+    parameters: dict[str, Any] = field(factory=lambda: {"page_size": MAX_PAGE_SIZE})
     status: frozenset[RunStatus] | None = None
     created_after: dt.datetime | None = None
     created_before: dt.datetime | None = None
@@ -171,12 +161,14 @@ class PageOptions(RunsQueryParameters, total=False):
     running_only: bool
 
 
-_OWN_OPTIONS = frozenset(ListRunsOptions.__annotations__) - frozenset(RunsQueryParameters.__annotations__)
+def _query_parameters(options: ListRunsOptions | PageOptions, own: type) -> dict[str, Any]:
+    """The query parameters among `options` (the keywords `own` adds left out), checked against the spec.
 
-
-def _split(options: ListRunsOptions | PageOptions) -> dict[str, Any]:
-    """The query parameters among `options` (notte_ext's own keywords left out)."""
-    return {name: value for name, value in options.items() if name not in _OWN_OPTIONS}
+    Unset, `page_size` is the maximum. An unknown keyword lists the valid ones of `own`."""
+    keywords = frozenset(own.__annotations__) - frozenset(RunsQueryParameters.__annotations__)
+    given = {name: value for name, value in options.items() if name not in keywords}
+    table = _bindings.LIST_FUNCTION_RUNS_BY_FUNCTION_ID_QUERY
+    return {"page_size": MAX_PAGE_SIZE, **check_parameters(_OPERATION_ID, table, given, also_valid=keywords)}
 
 
 def run_query(function_id: str, **options: Unpack[ListRunsOptions]) -> RunQuery:
@@ -184,7 +176,7 @@ def run_query(function_id: str, **options: Unpack[ListRunsOptions]) -> RunQuery:
     return RunQuery(
         function_id=function_id,
         running_only=options.get("running_only", False),
-        parameters=_split(options),
+        parameters=_query_parameters(options, ListRunsOptions),
         status=_statuses(options.get("status")),
         created_after=_instant(options.get("created_after"), "created_after"),
         created_before=_instant(options.get("created_before"), "created_before"),
@@ -200,9 +192,8 @@ def page_query(function_id: str, **options: Unpack[PageOptions]) -> RunQuery:
         raise InvalidArgumentError(
             f"list_runs_page does not filter (one page as the API sends it): use list_runs for {', '.join(refused)}"
         )
-    return RunQuery(
-        function_id=function_id, running_only=options.get("running_only", False), parameters=_split(options)
-    )
+    parameters = _query_parameters(options, PageOptions)
+    return RunQuery(function_id=function_id, running_only=options.get("running_only", False), parameters=parameters)
 
 
 class Functions:

@@ -81,17 +81,30 @@ def _schema(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
     return _component(document, branch["$ref"]) if "$ref" in branch else branch
 
 
-def what_is_new(ours: dict[str, Any], revision: dict[str, Any]) -> dict[str, Any]:
-    """The rehearsal's expectations: a new query parameter (and a value to send), new status, new field."""
+def what_is_new(ours: dict[str, Any], revision: dict[str, Any]) -> dict[str, Any] | None:
+    """The rehearsal's expectations: a new query parameter (and a value to send), new status, new field.
+
+    None when the revision adds no query parameter to the vendored one (it is the vendored revision)."""
     known = {p["name"] for p in _list_runs(ours)["parameters"]}
-    parameter = next(p for p in _list_runs(revision)["parameters"] if p["name"] not in known and p["in"] == "query")
+    parameter = next(
+        (p for p in _list_runs(revision)["parameters"] if p["name"] not in known and p["in"] == "query"), None
+    )
+    if parameter is None:
+        return None
     schema = _schema(revision, parameter["schema"])
     value = schema["enum"][0] if "enum" in schema else SAMPLE_VALUES[schema["type"]]
     if schema["type"] == "boolean":
         value = not schema.get("default", False)  # the non-default, so sending it matters
     status = next((s for s in _statuses(revision) if s not in _statuses(ours)), None)
     fields = _item(revision)["properties"]
-    new_field = next((name for name in fields if name not in _item(ours)["properties"]), None)
+    new_field = next(
+        (
+            name
+            for name in fields
+            if name not in _item(ours)["properties"] and _schema(revision, fields[name]).get("type") in SAMPLE_VALUES
+        ),
+        None,
+    )
     field = [new_field, SAMPLE_VALUES[_schema(revision, fields[new_field])["type"]]] if new_field else None
     wire = str(value).lower() if isinstance(value, bool) else str(value)
     return {"parameter": parameter["name"], "value": value, "wire": wire, "status": status, "field": field}
@@ -102,6 +115,8 @@ def test_make_vendor_leaves_a_tree_that_works(revision: Path, tmp_path: Path) ->
     ours = json.loads((ROOT / "openapi.json").read_text(encoding="utf-8"))
     document = json.loads(revision.read_text(encoding="utf-8"))
     expected = what_is_new(ours, document)
+    if expected is None:  # visible in the -ra summary, e.g. after vendoring this very fixture
+        pytest.skip(f"{revision.name} adds no query parameter to the vendored API {ours['info']['version']}")
     copy = project_copy(tmp_path)
     assert _run(copy, "make", "install").returncode == 0
 
