@@ -18,8 +18,8 @@ import pytest
 from jsonschema import Draft202012Validator
 from notte_api_client import AuthenticatedClient
 from notte_api_client.api.functions import list_function_runs_by_function_id as op
-from notte_api_client.models import PaginatedResponseGetFunctionRunResponse
 
+from notte_ext.functions import RunsPage
 from notte_ext.testing import (
     SAMPLE_DAYS,
     SYSTEM_TOKEN,
@@ -52,7 +52,7 @@ def test_the_generated_client_pages_through_every_run_and_every_page_matches_the
             assert response.status_code == 200
             body = json.loads(response.content)
             validate_response(body, 200)
-            assert isinstance(response.parsed, PaginatedResponseGetFunctionRunResponse)
+            assert isinstance(response.parsed, RunsPage)
             assert (response.parsed.page, response.parsed.has_previous) == (page, page > 1)
             run_ids += [item.function_run_id for item in response.parsed.items]
             created += [item.created_at for item in response.parsed.items]
@@ -139,7 +139,7 @@ def test_an_encoded_slash_stays_inside_the_function_id(notte_server: NotteTestSe
     with notte_server.client() as client:
         response = op.sync_detailed("a/b", client=client, only_active=False)
     assert response.status_code == 200
-    assert isinstance(response.parsed, PaginatedResponseGetFunctionRunResponse)
+    assert isinstance(response.parsed, RunsPage)
     assert {item.function_id for item in response.parsed.items} == {"a/b"}
     (record,) = notte_server.requests
     assert (record.raw_path, record.path, record.function_id) == ("/functions/a%2Fb/runs", "/functions/a/b/runs", "a/b")
