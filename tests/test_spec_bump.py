@@ -138,9 +138,23 @@ def test_make_vendor_leaves_a_tree_that_works(revision: Path, tmp_path: Path) ->
         assert result.returncode == 0, f"{' '.join(command)}:\n{result.stdout[-3000:]}{result.stderr[-3000:]}"
 
 
+def test_a_bump_that_fails_after_the_report_puts_the_previous_tree_back(tmp_path: Path) -> None:
+    copy = project_copy(tmp_path)
+    assert _run(copy, "make", "install").returncode == 0  # its own .venv: the script syncs it when it succeeds
+    unlockable = json.loads((ROOT / "openapi.json").read_text(encoding="utf-8"))
+    unlockable["info"]["version"] = "1.5.0-rehearsal"  # not PEP 440: the generated package can't be locked
+    (tmp_path / "unlockable.json").write_text(json.dumps(unlockable), encoding="utf-8")
+    derived = ["openapi.json", "openapi.meta.json", "uv.lock", "notte_ext/_bindings.py", "generated/pyproject.toml"]
+    before = {name: (copy / name).read_bytes() for name in derived}
+    result = _run(copy, "scripts/vendor.sh", str(tmp_path / "unlockable.json"))
+    assert result.returncode != 0
+    assert "put back the previous" in result.stderr
+    assert {name: (copy / name).read_bytes() for name in derived} == before
+
+
 def test_an_unreadable_upstream_writes_nothing_and_says_so_in_one_line(tmp_path: Path) -> None:
     copy = project_copy(tmp_path)
-    (copy / ".venv").symlink_to(ROOT / ".venv")
+    assert _run(copy, "make", "install").returncode == 0  # never the project's own .venv: vendor.sh syncs it
     before = {name: (copy / name).read_bytes() for name in ("openapi.json", "openapi.meta.json", "uv.lock")}
     result = _run(copy, "scripts/vendor.sh", str(tmp_path / "missing.json"))
     assert result.returncode != 0
