@@ -7,12 +7,12 @@ that adds a parameter or an enum value needs no edit here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from enum import Enum
 from functools import cache
 from typing import Any
 
-import fastjsonschema
+import jsonschema_rs
 
 from notte_ext._openapi import document, operation
 from notte_ext.errors import InvalidArgumentError
@@ -52,9 +52,9 @@ def allowed(schema: dict[str, Any]) -> str:
 
 
 @cache
-def _validator(operation_id: str, spec_name: str) -> Callable[[Any], Any]:
+def _validator(operation_id: str, spec_name: str) -> jsonschema_rs.Validator:
     schema = {**operation(operation_id).parameter_schema(spec_name), "components": document().get("components", {})}
-    return fastjsonschema.compile(schema, use_default=False)
+    return jsonschema_rs.validator_for(schema, offline=True)
 
 
 def check_parameters(
@@ -70,10 +70,8 @@ def check_parameters(
             valid = ", ".join(sorted({*table, *also_valid}))
             raise InvalidArgumentError(f"unknown option {name!r}; valid: {valid}")
         spec_name, generated_enum = table[name]
-        try:
-            _validator(operation_id, spec_name)(value.value if isinstance(value, Enum) else value)
-        except fastjsonschema.JsonSchemaValueException:
+        if not _validator(operation_id, spec_name).is_valid(value.value if isinstance(value, Enum) else value):
             schema = parameter_schema(operation_id, spec_name)
-            raise InvalidArgumentError(f"{name} must be {allowed(schema)}, got {value!r}") from None
+            raise InvalidArgumentError(f"{name} must be {allowed(schema)}, got {value!r}")
         checked[name] = generated_enum(value) if generated_enum is not None and value is not None else value
     return checked

@@ -9,7 +9,7 @@ query parameter, the models and the status enum come from the operation's bindin
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Unpack
 
 from attrs import define, field

@@ -140,3 +140,85 @@ def test_check_generated_passes_clean_and_fails_on_any_hand_edit(tmp_path: Path)
     stale = subprocess.run(["scripts/check_generated.sh"], cwd=copy, capture_output=True, text=True)
     assert stale.returncode == 1
     assert "total=True" in stale.stdout
+
+
+def _override_diff(relative: str) -> tuple[list[str], list[str]]:
+    """(lines removed from, lines added to) upstream's template in our override, header comment aside."""
+    upstream = (Path(openapi_python_client.__file__).parent / "templates" / relative).read_text()
+    ours = (ROOT / "codegen/templates" / relative).read_text()
+    header, _, body = ours.partition("-#}\n")
+    assert header.startswith("{#- notte-ext override")
+    diff = list(difflib.unified_diff(upstream.splitlines(), body.splitlines(), n=0, lineterm=""))
+    removed = [line[1:] for line in diff if line.startswith("-") and not line.startswith("---")]
+    added = [line[1:] for line in diff if line.startswith("+") and not line.startswith("+++")]
+    return removed, added
+
+
+def test_datetime_override_only_adds_the_utc_conversion_to_construct() -> None:
+    removed, added = _override_diff("property_templates/datetime_property.py.jinja")
+    assert removed == []
+    assert added == [
+        "{% if property.required %}",
+        "if {{ property.python_name }}.tzinfo is not datetime.UTC:",
+        "{% else %}",
+        "if isinstance({{ property.python_name }}, datetime.datetime) and {{ property.python_name }}.tzinfo is not datetime.UTC:",
+        "{% endif %}",
+        "    {{ property.python_name }} = {{ property.python_name }}.replace(tzinfo=datetime.UTC) if {{ property.python_name }}.tzinfo is None else {{ property.python_name }}.astimezone(datetime.UTC)",
+    ]
+
+
+def test_union_override_only_skips_the_parse_function_when_nothing_is_constructed() -> None:
+    removed, added = _override_diff("property_templates/union_property.py.jinja")
+    assert removed == []
+    assert added == [
+        "{% set constructed = namespace(any=false) %}",
+        "{% for inner_property in property.inner_properties %}",
+        '{% import "property_templates/" + inner_property.template as inner_template %}',
+        "{% if inner_template.construct %}{% set constructed.any = true %}{% endif %}",
+        "{% endfor %}",
+        "{% if not constructed.any %}",
+        "{{ property.python_name }} = {{ source }}",
+        "{% else %}",
+        "{% endif %}",
+    ]
+
+
+def test_generated_from_dict_hands_out_aware_utc() -> None:
+    run = {
+        "function_id": "fn",
+        "function_run_id": "run",
+        "created_at": "2026-01-01T02:00:00+02:00",
+        "updated_at": "2026-01-01T00:00:00",
+        "status": "closed",
+        "workflow_id": "fn",
+        "workflow_run_id": "run",
+        "session_id": None,
+    }
+    parsed = FunctionRun.from_dict(run)
+    assert parsed.created_at.tzinfo is parsed.updated_at.tzinfo is datetime.UTC
+    assert parsed.created_at == parsed.updated_at == datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+    assert parsed.session_id is None
+
+
+def test_model_override_only_moves_from_dict_imports_to_the_module_bottom() -> None:
+    removed, added = _override_diff("model.py.jinja")
+    lazy_import_loop = [
+        "    {% for lazy_import in model.lazy_imports | sort %}",
+        "        {{ lazy_import }} # noqa: PLC0415",
+        "    {% endfor %}",
+    ]
+    assert removed == lazy_import_loop
+    assert added == [
+        "",
+        "{% for lazy_import in model.lazy_imports | sort %}",
+        "{% if loop.first %}",
+        "",
+        "",
+        "# from_dict's imports, at the bottom (no import cycle: this module's class already exists).",
+        "{% endif %}",
+        "{{ lazy_import }}  # noqa: E402",
+        "{% endfor %}",
+    ]
+    ours = (ROOT / "codegen/templates/model.py.jinja").read_text()
+    upstream = (Path(openapi_python_client.__file__).parent / "templates/model.py.jinja").read_text()
+    assert ours.count(lazy_import_loop[1]) == upstream.count(lazy_import_loop[1]) - 1  # only from_dict's moved

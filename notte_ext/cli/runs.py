@@ -13,6 +13,7 @@ from notte_ext.cli._app import AppState, option_group, pass_state
 from notte_ext.cli._output import FORMATS, write_runs
 from notte_ext.cli._summary import RunSummary
 from notte_ext.cli._time import WhenType
+from notte_ext.cli.watch import watch
 from notte_ext.functions import MAX_PAGE_SIZE, FunctionRun, RunStatus, query_parameters
 from notte_ext.pagination import DEFAULT_PREFETCH, Paginator
 
