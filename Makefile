@@ -12,8 +12,9 @@ BIN := .venv/bin
 export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
 export UV_NO_PROGRESS := 1
-# The drift check and vendoring read upstream from here (a URL or a local file).
-UPSTREAM ?= https://api.notte.cc/openapi.json
+# The drift check and vendoring read upstream from UPSTREAM (a URL or a local file); unset, the
+# tools use their default, notte_ext._oas.UPSTREAM_URL.
+UPSTREAM ?=
 DRIFT_FORMAT ?= text
 DRIFT_FAIL_ON ?= breaking
 
@@ -23,7 +24,7 @@ help:
 	@echo "make run    - list function runs from the embedded local Notte server (no key, no network)"
 	@echo "make test   - install, check generated/, lint, typecheck, run the tests"
 	@echo "make drift  - semantic diff of upstream (UPSTREAM=url-or-path) against openapi.json"
-	@echo "make vendor UPSTREAM=url-or-path - re-slice openapi.json from upstream, then regenerate"
+	@echo "make vendor UPSTREAM=url-or-path - bump openapi.json: drift report, regenerate, re-lock (one command)"
 	@echo "make proof  - the proof suite at full size (5,000 examples per property, 10 soak seeds) + benchmarks"
 	@echo "make generate | check-generated | lint | typecheck | pytest | bench | clean"
 
@@ -49,14 +50,14 @@ generate: install
 check-generated: install
 	scripts/check_generated.sh
 
-# Same operations as today, upstream's current version of them; then regenerate.
+# Same operations as today, upstream's current version of them: prints the drift report, then
+# writes openapi.json + meta, regenerates generated/ and the bindings, re-locks (scripts/vendor.sh).
 vendor: install
-	$(BIN)/python scripts/vendor_spec.py "$(UPSTREAM)" --operations-from openapi.json
-	$(MAKE) generate
+	scripts/vendor.sh $(if $(UPSTREAM),"$(UPSTREAM)")
 
 # Exit 0: no change at or above DRIFT_FAIL_ON; 1: drift; 2: upstream unreachable/unreadable.
 drift: install
-	$(BIN)/notte-ext spec drift --upstream "$(UPSTREAM)" --spec openapi.json --format $(DRIFT_FORMAT) --fail-on $(DRIFT_FAIL_ON)
+	$(BIN)/notte-ext spec drift $(if $(UPSTREAM),--upstream "$(UPSTREAM)") --spec openapi.json --format $(DRIFT_FORMAT) --fail-on $(DRIFT_FAIL_ON)
 
 lint: install
 	$(BIN)/ruff check .

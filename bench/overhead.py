@@ -37,15 +37,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench._peers import peer_env, sdk_python
 from bench._server import ServerProcess, sample_server
 from notte_ext import NotteClient
+from notte_ext.pagination import DEFAULT_PREFETCH
 
 TARGETS = {"raw httpx+json": 1.3, "notte-sdk 1.10": 1.0}  # notte_ext / peer, listing wall time
 PAGE_SIZE = 100
 SIDES = ("notte_ext", "notte_ext seq", "raw httpx+json")
 
 
-def notte_ext_listing(server: ServerProcess, **options: int) -> int:
+def notte_ext_listing(server: ServerProcess, prefetch: int = DEFAULT_PREFETCH) -> int:
     with NotteClient(server.api_key, base_url=server.url) as client:
-        return sum(1 for _ in client.functions.list_runs(server.function_id, page_size=PAGE_SIZE, **options))
+        return sum(1 for _ in client.functions.list_runs(server.function_id, page_size=PAGE_SIZE, prefetch=prefetch))
 
 
 def raw_listing(server: ServerProcess) -> int:

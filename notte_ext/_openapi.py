@@ -17,10 +17,9 @@ from typing import Any
 import jsonschema_rs
 from attrs import define
 
+from notte_ext._oas import HTTP_METHODS
 from notte_ext._timestamps import aware_utc
 from notte_ext.errors import DRIFT_HINT, SchemaMismatchError, one_line, redact, redact_json
-
-HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
 
 @cache

@@ -1,7 +1,9 @@
 """Function runs: `client.functions.list_runs(...)` pages through a function's whole history.
 
-The API's `only_active` defaults to true, which hides every finished and failed run. We
-always send it, default false, under a name that says what it does: `running_only`.
+The API's `only_active` defaulted to true (1.4.40), which hides every finished and failed run. We
+always send it, default false, under a name that says what it does: `running_only`. Every other
+query parameter, the models and the status enum come from the operation's bindings
+(notte_ext/_bindings.py, written by `make generate`), never from a component name.
 """
 
 from __future__ import annotations
@@ -12,14 +14,10 @@ from typing import TYPE_CHECKING, Any, Unpack
 
 from attrs import define, field
 from dateutil.parser import isoparse
-from notte_api_client.api.functions import list_function_runs_by_function_id as list_runs_endpoint
-from notte_api_client.models import (
-    GetFunctionRunResponse,
-    GetFunctionRunResponseStatus,
-    PaginatedResponseGetFunctionRunResponse,
-)
 
+from notte_ext import _bindings
 from notte_ext._openapi import operation
+from notte_ext._parameters import check_parameters, parameter_schema
 from notte_ext._timestamps import aware_utc
 from notte_ext.errors import InvalidArgumentError
 from notte_ext.pagination import DEFAULT_MAX_PAGES, DEFAULT_PREFETCH, AsyncPaginator, PageRules, Paginator
@@ -28,13 +26,27 @@ if TYPE_CHECKING:
     from notte_ext._client import AsyncNotteClient, NotteClient
     from notte_ext.watch import WatchEvent, WatchOptions
 
-FunctionRun = GetFunctionRunResponse
-RunStatus = GetFunctionRunResponseStatus
-RunsPage = PaginatedResponseGetFunctionRunResponse
+# Stable names, whatever upstream calls the components: bound by operation (make generate).
+FunctionRun = _bindings.ListFunctionRunsByFunctionIdItem
+RunStatus = _bindings.ListFunctionRunsByFunctionIdItemStatus
+RunsPage = _bindings.ListFunctionRunsByFunctionIdPage
+# The operation's query parameters, under the generated argument names (`page_size`, ...).
+RunsQueryParameters = _bindings.ListFunctionRunsByFunctionIdQuery
+list_runs_endpoint = _bindings.list_function_runs_by_function_id
 
-_LIST_RUNS = operation("list_function_runs_by_function_id")
-_PAGE_SIZE = _LIST_RUNS.parameter_schema("page_size")
+_OPERATION_ID = "list_function_runs_by_function_id"
+_PAGE_SIZE = operation(_OPERATION_ID).parameter_schema("page_size")
 MAX_PAGE_SIZE: int = _PAGE_SIZE["maximum"]
+# The keywords of list_runs that are not query parameters: notte_ext's own.
+CLIENT_SIDE_OPTIONS = ("status", "created_after", "created_before", "limit", "max_pages")
+
+
+def query_parameters() -> dict[str, dict[str, Any]]:
+    """The query parameters a caller may set, by generated name, with their spec schema (refs resolved)."""
+    return {
+        name: parameter_schema(_OPERATION_ID, spec_name)
+        for name, (spec_name, _enum) in _bindings.LIST_FUNCTION_RUNS_BY_FUNCTION_ID_QUERY.items()
+    }
 
 
 def check_function_id(function_id: object) -> str:
@@ -45,13 +57,6 @@ def check_function_id(function_id: object) -> str:
     if function_id.strip() in {"", ".", ".."}:
         raise InvalidArgumentError(f"function_id {function_id!r} is not a valid function id")
     return function_id
-
-
-def _check_page_size(page_size: int) -> int:
-    low, high = _PAGE_SIZE.get("minimum", 1), MAX_PAGE_SIZE
-    if isinstance(page_size, bool) or not isinstance(page_size, int) or not low <= page_size <= high:
-        raise InvalidArgumentError(f"page_size must be an integer from {low} to {high}, got {page_size!r}")
-    return page_size
 
 
 def _statuses(status: str | Iterable[str] | None) -> frozenset[RunStatus] | None:
@@ -89,8 +94,8 @@ class RunQuery:
 
     function_id: str = field(converter=check_function_id)
     running_only: bool = False
-    only_current_token: bool = False
-    page_size: int = field(default=MAX_PAGE_SIZE, converter=_check_page_size)
+    # Query parameters of the operation, as checked against the spec by run_query/page_query.
+    parameters: dict[str, Any] = field(factory=lambda: {"page_size": MAX_PAGE_SIZE})
     status: frozenset[RunStatus] | None = None
     created_after: dt.datetime | None = None
     created_before: dt.datetime | None = None
@@ -98,6 +103,8 @@ class RunQuery:
     max_pages: int = DEFAULT_MAX_PAGES
 
     def __attrs_post_init__(self) -> None:
+        if not isinstance(self.running_only, bool):
+            raise InvalidArgumentError(f"running_only must be True or False, got {self.running_only!r}")
         if self.limit is not None and self.limit < 0:
             raise InvalidArgumentError(f"limit must be >= 0, got {self.limit}")
         if self.max_pages < 1:
@@ -108,9 +115,8 @@ class RunQuery:
         return {
             "function_id": self.function_id,
             "page": page,
-            "page_size": self.page_size,
+            **self.parameters,
             "only_active": self.running_only,
-            "only_current_token": self.only_current_token,
         }
 
     def accepts(self, run: FunctionRun) -> bool:
@@ -133,29 +139,61 @@ class RunQuery:
         )
 
 
-def run_query(
-    function_id: str,
-    *,
-    running_only: bool = False,
-    only_current_token: bool = False,
-    status: str | Iterable[str] | None = None,
-    created_after: dt.datetime | str | None = None,
-    created_before: dt.datetime | str | None = None,
-    page_size: int = MAX_PAGE_SIZE,
-    limit: int | None = None,
-    max_pages: int = DEFAULT_MAX_PAGES,
-) -> RunQuery:
+class ListRunsOptions(RunsQueryParameters, total=False):
+    """The keywords of `list_runs`: the operation's query parameters, plus notte_ext's own.
+
+    `running_only` is the API's `only_active` (always sent, default False: finished and failed runs
+    included); `status` (a status or several), `created_after` (inclusive), `created_before`
+    (exclusive) and `limit` filter client-side; `max_pages` caps the pages fetched.
+    """
+
+    running_only: bool
+    status: str | Iterable[str] | None
+    created_after: dt.datetime | str | None
+    created_before: dt.datetime | str | None
+    limit: int | None
+    max_pages: int
+
+
+class PageOptions(RunsQueryParameters, total=False):
+    """The keywords of `list_runs_page`: the operation's query parameters and `running_only`."""
+
+    running_only: bool
+
+
+def _query_parameters(options: ListRunsOptions | PageOptions, own: type) -> dict[str, Any]:
+    """The query parameters among `options` (the keywords `own` adds left out), checked against the spec.
+
+    Unset, `page_size` is the maximum. An unknown keyword lists the valid ones of `own`."""
+    keywords = frozenset(own.__annotations__) - frozenset(RunsQueryParameters.__annotations__)
+    given = {name: value for name, value in options.items() if name not in keywords}
+    table = _bindings.LIST_FUNCTION_RUNS_BY_FUNCTION_ID_QUERY
+    return {"page_size": MAX_PAGE_SIZE, **check_parameters(_OPERATION_ID, table, given, also_valid=keywords)}
+
+
+def run_query(function_id: str, **options: Unpack[ListRunsOptions]) -> RunQuery:
+    """Validate a listing before any request: query parameters against the spec, then the client-side filters."""
     return RunQuery(
         function_id=function_id,
-        running_only=running_only,
-        only_current_token=only_current_token,
-        page_size=page_size,
-        status=_statuses(status),
-        created_after=_instant(created_after, "created_after"),
-        created_before=_instant(created_before, "created_before"),
-        limit=limit,
-        max_pages=max_pages,
+        running_only=options.get("running_only", False),
+        parameters=_query_parameters(options, ListRunsOptions),
+        status=_statuses(options.get("status")),
+        created_after=_instant(options.get("created_after"), "created_after"),
+        created_before=_instant(options.get("created_before"), "created_before"),
+        limit=options.get("limit"),
+        max_pages=options.get("max_pages", DEFAULT_MAX_PAGES),
     )
+
+
+def page_query(function_id: str, **options: Unpack[PageOptions]) -> RunQuery:
+    """`list_runs_page`: one page as the API returns it, so the client-side filters are refused, not ignored."""
+    refused = sorted(set(options) & set(CLIENT_SIDE_OPTIONS))
+    if refused:
+        raise InvalidArgumentError(
+            f"list_runs_page does not filter (one page as the API sends it): use list_runs for {', '.join(refused)}"
+        )
+    parameters = _query_parameters(options, PageOptions)
+    return RunQuery(function_id=function_id, running_only=options.get("running_only", False), parameters=parameters)
 
 
 class Functions:
@@ -165,14 +203,9 @@ class Functions:
         self._client = client
 
     def list_runs(
-        self, function_id: str, *, prefetch: int = DEFAULT_PREFETCH, **options: Any
+        self, function_id: str, *, prefetch: int = DEFAULT_PREFETCH, **options: Unpack[ListRunsOptions]
     ) -> Paginator[FunctionRun]:
-        """All runs of a function, newest first, across every page (lazy).
-
-        Options: `running_only` (API `only_active`, default False: finished and failed runs
-        included), `only_current_token`, `page_size` (default 100, the maximum), and the
-        client-side filters `status` (a status or several), `created_after` (inclusive),
-        `created_before` (exclusive), `limit`, `max_pages`. See `run_query`.
+        """All runs of a function, newest first, across every page (lazy). Options: `ListRunsOptions`.
 
         `prefetch` (default 4) pages are requested ahead on worker threads, order kept: a
         listing that waits on round trips is 3-4x faster, for at most 4 cheap requests past
@@ -183,9 +216,9 @@ class Functions:
         query = run_query(function_id, **options)
         return Paginator(lambda page: self._page(query, page), query.rules(), prefetch=prefetch)
 
-    def list_runs_page(self, function_id: str, *, page: int = 1, **options: Any) -> RunsPage:
-        """One page, as the API returns it (no dedupe, no client-side filters)."""
-        return self._page(run_query(function_id, **options), page)
+    def list_runs_page(self, function_id: str, *, page: int = 1, **options: Unpack[PageOptions]) -> RunsPage:
+        """One page, as the API returns it (no dedupe; the client-side filters are refused)."""
+        return self._page(page_query(function_id, **options), page)
 
     def _page(self, query: RunQuery, page: int) -> RunsPage:
         return self._client.send(list_runs_endpoint, RunsPage, **query.request(page))
@@ -211,14 +244,14 @@ class AsyncFunctions:
         self._client = client
 
     def list_runs(
-        self, function_id: str, *, prefetch: int = DEFAULT_PREFETCH, **options: Any
+        self, function_id: str, *, prefetch: int = DEFAULT_PREFETCH, **options: Unpack[ListRunsOptions]
     ) -> AsyncPaginator[FunctionRun]:
         """Like `Functions.list_runs`; `prefetch=N` keeps up to N more pages in flight, order kept."""
         query = run_query(function_id, **options)
         return AsyncPaginator(lambda page: self._page(query, page), query.rules(), prefetch=prefetch)
 
-    async def list_runs_page(self, function_id: str, *, page: int = 1, **options: Any) -> RunsPage:
-        return await self._page(run_query(function_id, **options), page)
+    async def list_runs_page(self, function_id: str, *, page: int = 1, **options: Unpack[PageOptions]) -> RunsPage:
+        return await self._page(page_query(function_id, **options), page)
 
     async def _page(self, query: RunQuery, page: int) -> RunsPage:
         return await self._client.send(list_runs_endpoint, RunsPage, **query.request(page))

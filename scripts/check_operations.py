@@ -11,7 +11,7 @@ import re
 import sys
 from pathlib import Path
 
-HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
+from notte_ext._oas import HTTP_METHODS
 
 
 def module_name(operation_id: str) -> str:

@@ -18,11 +18,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from notte_ext._oas import HTTP_METHODS, UPSTREAM_URL
 from notte_ext.drift import SpecError, load_document, read_document, slice_document, vendored_keys
 from notte_ext.drift.load import is_url
-from notte_ext.drift.operations import HTTP_METHODS, parse_label
+from notte_ext.drift.operations import parse_label
 
-UPSTREAM_URL = "https://api.notte.cc/openapi.json"
 __all__ = ["dump_document", "load_document", "main"]
 
 
@@ -40,7 +40,9 @@ def _operation_keys(args: argparse.Namespace) -> list[tuple[str, str]] | None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("source", help="upstream spec (path or http(s) URL): JSON, YAML or docs page")
+    parser.add_argument(
+        "source", nargs="?", default=UPSTREAM_URL, help="upstream spec (path or http(s) URL): JSON, YAML or docs page"
+    )
     parser.add_argument("--out", type=Path, default=Path("openapi.json"))
     parser.add_argument("--operations-from", type=Path, help="slice to the operations of this spec (e.g. openapi.json)")
     parser.add_argument(

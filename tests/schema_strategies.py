@@ -24,7 +24,8 @@ import notte_api_client.api
 import notte_api_client.models
 from hypothesis_jsonschema import from_schema
 
-from notte_ext._openapi import HTTP_METHODS, document
+from notte_ext._oas import HTTP_METHODS
+from notte_ext._openapi import document
 from notte_ext._timestamps import aware_utc
 
 JSON = Any

@@ -36,6 +36,7 @@ from notte_ext.testing import (
     TruncatedJSON,
     UnknownEnumValue,
 )
+from tests.revision import VERSION, listing_query
 
 FUNCTION_ID = "fn-1"
 
@@ -58,7 +59,7 @@ def test_success_returns_generated_models_with_aware_timestamps(client: NotteCli
     assert page.has_next
     assert all(run.created_at.tzinfo is dt.UTC for run in page.items)
     (request,) = server.requests
-    assert request.query == {"page": "1", "page_size": "5", "only_active": "false", "only_current_token": "false"}
+    assert request.query == listing_query(1, page_size=5)
     assert request.headers["user-agent"].startswith("notte-ext/")
 
 
@@ -166,7 +167,7 @@ def test_malformed_json_is_a_schema_mismatch(client: NotteClient, server: NotteT
     server.faults.add(MalformedJSON())
     with pytest.raises(SchemaMismatchError, match="body is not valid JSON") as caught:
         client.functions.list_runs_page(FUNCTION_ID)
-    assert caught.value.spec_version == "1.4.40"
+    assert caught.value.spec_version == VERSION
 
 
 def test_unknown_status_names_the_field_value_and_spec_version(client: NotteClient, server: NotteTestServer) -> None:
@@ -182,7 +183,7 @@ def test_unknown_status_names_the_field_value_and_spec_version(client: NotteClie
     message = str(error)
     assert "'items[0].status'" in message
     assert "'queued'" in message
-    assert "API spec 1.4.40" in message
+    assert f"API spec {VERSION} " in message
     assert "notte-ext spec drift" in message
 
 

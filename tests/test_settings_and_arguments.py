@@ -106,8 +106,7 @@ def test_query_maps_running_only_to_only_active_and_always_sends_it() -> None:
         "page": 1,
         "page_size": 100,
         "only_active": False,
-        "only_current_token": False,
-    }
+    }  # the other query parameters: the generated call's (spec) defaults
     assert run_query("fn", running_only=True, page_size=5).request(3)["only_active"] is True
 
 

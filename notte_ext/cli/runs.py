@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 import click
 from rich.console import Console
@@ -14,8 +14,36 @@ from notte_ext.cli._output import FORMATS, write_runs
 from notte_ext.cli._summary import RunSummary
 from notte_ext.cli._time import WhenType
 from notte_ext.cli.watch import watch
-from notte_ext.functions import MAX_PAGE_SIZE, FunctionRun, RunStatus
+from notte_ext.functions import MAX_PAGE_SIZE, FunctionRun, RunStatus, query_parameters
 from notte_ext.pagination import DEFAULT_PREFETCH, Paginator
+
+
+def _query_option(name: str, schema: dict[str, Any]) -> Callable[[F], F]:
+    """One option for one query parameter of the vendored spec: its type, bounds or choices, its description.
+
+    Unset, the parameter is not sent (the API's default applies), except `--page-size`: the maximum.
+    """
+    flag = "--" + name.replace("_", "-")
+    help_text = str(schema.get("description") or schema.get("title") or name).rstrip(".") + "."
+    if name == "page_size":  # ours is the maximum: fewer requests for a whole history
+        kind = click.IntRange(1, MAX_PAGE_SIZE)
+        return click.option(flag, type=kind, default=MAX_PAGE_SIZE, show_default=True, help=help_text)
+    default = schema.get("default")
+    if default is not None:
+        help_text += f" API default: {str(default).lower() if isinstance(default, bool) else default}."
+    if "enum" in schema:
+        return click.option(flag, type=click.Choice([str(value) for value in schema["enum"]]), help=help_text)
+    if schema.get("type") == "boolean":
+        return click.option(f"{flag}/--no-{flag[2:]}", default=None, help=help_text)
+    if schema.get("type") == "integer":
+        return click.option(flag, type=click.IntRange(schema.get("minimum"), schema.get("maximum")), help=help_text)
+    return click.option(flag, help=help_text)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# The operation's query parameters as options, derived from the vendored spec (generated names).
+QUERY_OPTIONS = query_parameters()
 
 listing_options = option_group(
     click.argument("function_id"),
@@ -29,7 +57,7 @@ listing_options = option_group(
     click.option("--running", is_flag=True, help="Only active runs (the API's only_active=true)."),
     click.option("--since", type=WhenType(), help="Runs created at or after: ISO date/time or age (2h, 3d)."),
     click.option("--until", type=WhenType(), help="Runs created before: ISO date/time or age."),
-    click.option("--page-size", type=click.IntRange(1, MAX_PAGE_SIZE), default=MAX_PAGE_SIZE, show_default=True),
+    *(_query_option(name, schema) for name, schema in QUERY_OPTIONS.items()),
 )
 
 # Separate from listing_options: how to fetch, not what to list.
@@ -50,9 +78,9 @@ def _listing(state: AppState, function_id: str, options: dict[str, Any], limit: 
             running_only=options["running"],
             created_after=options["since"],
             created_before=options["until"],
-            page_size=options["page_size"],
             limit=limit,
             prefetch=options["prefetch"],
+            **{name: options[name] for name in QUERY_OPTIONS if options[name] is not None},
         )
         yield from _with_progress(paginator)
 

@@ -13,12 +13,12 @@ from typing import Any, TypeVar
 
 import click
 
+from notte_ext._oas import UPSTREAM_URL
 from notte_ext.cli._app import option_group
 from notte_ext.drift import Change, Severity, SpecError, diff_documents, drift, load_document, read_document
 from notte_ext.drift.profiles import PROFILES, apply_profile
 from notte_ext.drift.report import FAIL_LEVELS, FORMATS, fails, render, rules_markdown
 
-UPSTREAM_URL = "https://api.notte.cc/openapi.json"
 LOCAL_SPEC = "openapi.json"  # a checkout's vendored spec, when run from its root
 PACKAGED_SPEC = "notte_ext/openapi.json (packaged)"
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from notte_ext._oas import HTTP_METHODS
 from notte_ext.drift.errors import SpecError
 from notte_ext.drift.guard import guarded
-from notte_ext.drift.operations import HTTP_METHODS, operations
+from notte_ext.drift.operations import operations
 from notte_ext.drift.refs import Resolver, unescape
 
 _COMPONENT_REF = "#/components/"

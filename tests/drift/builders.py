@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import copy
-import json
 from pathlib import Path
 from typing import Any
 
+from notte_ext.drift import load_document
+
 ROOT = Path(__file__).resolve().parents[2]
-OURS: dict[str, Any] = json.loads((ROOT / "openapi.json").read_text(encoding="utf-8"))
+# The engine's fixtures edit API 1.4.40 (the seed copy), whatever revision openapi.json holds.
+OURS: dict[str, Any] = load_document(
+    (ROOT / "codegen/upstream/list-function-runs-by-function-id.md").read_text(encoding="utf-8")
+)
 RUNS = "/functions/{function_id}/runs"
 RUNS_LABEL = f"GET {RUNS}"
 

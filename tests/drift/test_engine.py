@@ -25,6 +25,7 @@ from notte_ext.drift.report import fails, render_json, render_markdown, render_t
 from scripts.vendor_spec import dump_document
 from scripts.vendor_spec import main as vendor_main
 from tests.drift.builders import OURS, ROOT, RUNS_LABEL, ours, param, pets, run_props, runs, schema
+from tests.revision import only_on
 
 SEED = ROOT / "codegen/upstream/list-function-runs-by-function-id.md"
 
@@ -128,6 +129,7 @@ def test_change_locations_point_into_the_operation() -> None:
     assert change.message == 'enum value "queued" added'
 
 
+@only_on("1.4.40")  # openapi.json is the seed's slice only while 1.4.40 is vendored
 def test_slicing_the_seed_reproduces_openapi_json_byte_for_byte() -> None:
     seed = load_document(SEED.read_text(encoding="utf-8"))
     assert dump_document(slice_document(seed, vendored_keys(OURS))) == (ROOT / "openapi.json").read_text(
@@ -211,6 +213,7 @@ def test_docs_rule_table_lists_every_rule() -> None:
     assert all(rule.severity in ("breaking", "warning", "info") for rule in RULES.values())
 
 
+@only_on("1.4.40")  # it expects the 1.4.40 slice
 def test_vendor_script_slices_upstream_to_our_operations(tmp_path: Path) -> None:
     upstream = tmp_path / "upstream.json"
     upstream.write_text(json.dumps(superset_upstream()), encoding="utf-8")

@@ -1,0 +1,39 @@
+"""Facts of the vendored API revision, read from openapi.json, so the suite holds on any revision.
+
+A fact true of one revision only is asserted under `only_on(version)`: a visible skip (with the
+vendored version in the reason, shown by `-ra`) on the others, never a silent pass.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from notte_ext._openapi import operation, spec_version
+from notte_ext.functions import MAX_PAGE_SIZE, RunStatus
+
+VERSION = spec_version()
+LIST_RUNS = operation("list_function_runs_by_function_id")
+QUERY_PARAMETERS: dict[str, dict[str, Any]] = {p["name"]: p for p in LIST_RUNS.parameters if p.get("in") == "query"}
+STATUSES = frozenset(status.value for status in RunStatus)
+
+
+def wire(value: object) -> str:
+    """A query value as it travels: booleans in JSON spelling."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def generated_defaults() -> dict[str, str]:
+    """The query the generated call sends when given nothing: every parameter with a non-null spec default."""
+    defaults = {name: p.get("schema", {}).get("default") for name, p in QUERY_PARAMETERS.items()}
+    return {name: wire(value) for name, value in defaults.items() if value is not None}
+
+
+def listing_query(page: int, page_size: int = MAX_PAGE_SIZE, running_only: bool = False) -> dict[str, str]:
+    """What notte_ext sends for one page of a listing: the generated defaults, our page size and only_active."""
+    return {**generated_defaults(), "page": str(page), "page_size": str(page_size), "only_active": wire(running_only)}
+
+
+def only_on(version: str) -> pytest.MarkDecorator:
+    return pytest.mark.skipif(version != VERSION, reason=f"a fact of API {version}; vendored is {VERSION}")

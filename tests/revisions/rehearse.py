@@ -1,0 +1,63 @@
+"""Run inside a project copy after `make vendor UPSTREAM=<fixture>` (tests/test_spec_bump.py does).
+
+Lists runs through the library and the CLI against the local server and checks what the bump
+brought: the new query parameter is sent, the new status is filterable, the new field is an
+attribute. Expectations come as JSON in argv[1]:
+{"parameter": name, "value": v, "wire": "...", "status": s | null, "field": [name, value] | null}
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from notte_ext import NotteClient, RunStatus
+from notte_ext.testing import NotteTestServer
+
+FUNCTION_ID = "fn-rehearsal"
+
+
+def main(expected: dict[str, Any]) -> None:
+    name, value, wire = expected["parameter"], expected["value"], expected["wire"]
+    with NotteTestServer() as server:
+        server.add_function(FUNCTION_ID, runs=30)
+        extra = {expected["field"][0]: expected["field"][1]} if expected["field"] else {}
+        new_status = expected["status"] or next(iter(RunStatus)).value
+        added = server.add_run(FUNCTION_ID, status=new_status, **extra)
+
+        with NotteClient(server.api_key, base_url=server.url) as client:
+            runs = client.functions.list_runs(FUNCTION_ID, status=new_status, **{name: value}).to_list()
+        assert added["function_run_id"] in {run.function_run_id for run in runs}, runs
+        assert {run.status for run in runs} == {RunStatus(new_status)}
+        assert {request.query.get(name) for request in server.requests} == {wire}, server.requests
+        if expected["field"]:
+            (mine,) = [run for run in runs if run.function_run_id == added["function_run_id"]]
+            assert getattr(mine, expected["field"][0]) == expected["field"][1]
+        print(f"library: {len(runs)} {new_status} run(s), {name}={wire} sent")
+
+        server.clear()
+        flag = "--" + name.replace("_", "-")
+        option = [flag if value else f"--no-{flag[2:]}"] if isinstance(value, bool) else [flag, str(value)]
+        cli = Path(sys.executable).with_name("notte-ext")
+        command = [str(cli), "--api-key", server.api_key, "--base-url", server.url, "runs", "list", FUNCTION_ID]
+        result = subprocess.run(
+            [*command, "--status", new_status, *option, "--format", "jsonl"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        listed = [json.loads(line) for line in result.stdout.splitlines()]
+        assert {run["status"] for run in listed} == {new_status}
+        assert added["function_run_id"] in {run["function_run_id"] for run in listed}
+        assert {request.query.get(name) for request in server.requests} == {wire}
+        print(
+            f"CLI: {len(listed)} {new_status} run(s) with --status {new_status} {' '.join(option)}, {name}={wire} sent"
+        )
+
+
+if __name__ == "__main__":
+    main(json.loads(sys.argv[1]))
