@@ -17,10 +17,11 @@ import httpx
 from notte_api_client import AuthenticatedClient
 
 from notte_ext._limits import AsyncLimitedTransport, LimitedTransport, Limits, default_max_response_bytes
+from notte_ext._messages import redact
 from notte_ext._responses import M, parse_success, reject_foreign_body, status_error
 from notte_ext._retry import RetryPolicy, async_retry_transport, resolve_retry_policy, retry_transport
 from notte_ext._settings import Settings, resolve_settings
-from notte_ext.errors import APIConnectionError, APITimeoutError, NotteError, redact
+from notte_ext.errors import APIConnectionError, APITimeoutError, NotteError
 from notte_ext.functions import AsyncFunctions, Functions
 
 log = logging.getLogger("notte_ext")

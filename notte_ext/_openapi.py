@@ -17,9 +17,12 @@ from typing import Any
 import jsonschema_rs
 from attrs import define
 
+from notte_ext._messages import one_line, redact, redact_json
 from notte_ext._oas import HTTP_METHODS
 from notte_ext._timestamps import aware_utc
-from notte_ext.errors import DRIFT_HINT, SchemaMismatchError, one_line, redact, redact_json
+from notte_ext.errors import SchemaMismatchError
+
+DRIFT_HINT = "run `notte-ext spec drift` to compare the vendored spec with upstream"
 
 
 @cache

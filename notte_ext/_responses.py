@@ -13,6 +13,7 @@ from typing import Any, Protocol, Self, TypeVar
 import httpx
 from notte_api_client.models import HTTPValidationError, ValidationError
 
+from notte_ext._messages import one_line, redact, redact_json
 from notte_ext._openapi import check_response, mismatch, operation, spec_version
 from notte_ext._retry import retry_after_seconds
 from notte_ext.errors import (
@@ -23,9 +24,6 @@ from notte_ext.errors import (
     RateLimitError,
     RequestValidationError,
     ServerError,
-    one_line,
-    redact,
-    redact_json,
 )
 
 # What the generated models raise on data they don't expect: a missing key, a bad enum, a malformed

@@ -1,7 +1,8 @@
 """The exceptions notte-ext raises, catchable by meaning.
 
 Every message is one readable line. None of them ever holds the API key: messages are
-built from the operation, status and server detail only, and pass through `redact`.
+built from the operation, status and server detail only, and pass through
+`notte_ext._messages.redact`.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 
 from notte_api_client.models import ValidationError
 
-DRIFT_HINT = "run `notte-ext spec drift` to compare the vendored spec with upstream"
+from notte_ext._messages import one_line
 
 
 class NotteError(Exception):
@@ -132,29 +133,3 @@ class ResponseTooLargeError(NotteError):
 
 class PaginationError(NotteError):
     """Paging did not make progress (e.g. `has_next` stays true while nothing new arrives)."""
-
-
-def one_line(text: str, limit: int = 300) -> str:
-    """Collapse whitespace so a message never spans lines, and keep it readable in a log."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
-def redact(text: str, secret: str | None) -> str:
-    """Remove a secret from text that came from elsewhere (e.g. a server echoing the key)."""
-    if not secret:
-        return text
-    return text.replace(secret, "***")
-
-
-def redact_json(value: Any, secret: str | None) -> Any:
-    """`redact` applied to every string of a decoded JSON value (keys too); other values as they are."""
-    if not secret:
-        return value
-    if isinstance(value, str):
-        return redact(value, secret)
-    if isinstance(value, list):
-        return [redact_json(item, secret) for item in value]
-    if isinstance(value, dict):
-        return {redact(str(key), secret): redact_json(item, secret) for key, item in value.items()}
-    return value

@@ -31,8 +31,8 @@ from notte_ext import (
     RetryPolicy,
     SchemaMismatchError,
 )
+from notte_ext._openapi import DRIFT_HINT
 from notte_ext._responses import describe_wait
-from notte_ext.errors import DRIFT_HINT
 from notte_ext.testing import (
     CompressedOversizedBody,
     Effect,
