@@ -5,8 +5,10 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import re
 import shutil
 import subprocess
+import tomllib
 from pathlib import Path
 
 import httpx
@@ -15,6 +17,7 @@ import pytest
 from notte_api_client import AuthenticatedClient, Client
 from notte_api_client.api.functions import list_function_runs_by_function_id as list_runs
 from notte_api_client.models import PaginatedResponseGetFunctionRunResponse
+from packaging.specifiers import SpecifierSet
 
 from scripts.check_operations import missing_operations
 from scripts.vendor_spec import dump_document, load_document
@@ -97,17 +100,36 @@ def test_openapi_json_is_the_seed_slice_verbatim() -> None:
     assert meta["api_version"] == seed["info"]["version"] == "1.4.40"
 
 
-def test_template_override_is_upstream_plus_repr_edits_only() -> None:
-    upstream = (Path(openapi_python_client.__file__).parent / "templates/client.py.jinja").read_text()
-    ours = (ROOT / "codegen/templates/client.py.jinja").read_text()
+def _override_edits(template: str) -> tuple[list[str], list[str]]:
+    """(upstream lines removed, lines added) by our override of a generator template."""
+    upstream = (Path(openapi_python_client.__file__).parent / "templates" / template).read_text()
+    ours = (ROOT / "codegen/templates" / template).read_text()
     header, _, body = ours.partition("-#}\n")
     assert header.startswith("{#- notte-ext override")
     diff = list(difflib.unified_diff(upstream.splitlines(), body.splitlines(), n=0, lineterm=""))
     removed = [line[1:] for line in diff if line.startswith("-") and not line.startswith("---")]
     added = [line[1:] for line in diff if line.startswith("+") and not line.startswith("+++")]
+    return removed, added
+
+
+def test_template_override_is_upstream_plus_repr_edits_only() -> None:
+    removed, added = _override_edits("client.py.jinja")
     assert len(removed) == len(added) == 4
     for before, after in zip(removed, added, strict=True):
         assert after.replace(", repr=False)", ")").replace('"field(repr=False)"', '""') == before
+
+
+def test_pyproject_override_only_moves_uv_build_to_the_pinned_uv() -> None:
+    """Upstream's uv_build range excludes the uv `make install` pins, so every install warned."""
+    removed, added = _override_edits("pyproject_uv.toml.jinja")
+    assert removed == ['requires = ["uv_build>=0.12.0,<0.13.0"]']
+    root = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert added == [f"requires = {json.dumps(root['build-system']['requires'])}"]
+    generated = tomllib.loads((ROOT / "generated/pyproject.toml").read_text())
+    assert generated["build-system"]["requires"] == root["build-system"]["requires"]
+    pinned = re.search(r"^UV_VERSION := (\S+)$", (ROOT / "Makefile").read_text(), re.MULTILINE)
+    assert pinned is not None
+    assert SpecifierSet(root["build-system"]["requires"][0].removeprefix("uv_build")).contains(pinned[1])
 
 
 def test_check_operations_reports_a_dropped_endpoint(tmp_path: Path) -> None:
