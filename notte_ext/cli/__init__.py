@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from notte_ext.cli._app import AppState, NotteGroup, global_options
+from notte_ext.cli._app import AppState, NotteGroup, global_options, version_option
 from notte_ext.cli.demo import demo
 from notte_ext.cli.runs import runs
 from notte_ext.cli.serve import serve
@@ -15,12 +15,15 @@ from notte_ext.cli.spec import spec
 
 @click.group(cls=NotteGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @global_options
+@version_option
 @click.pass_context
 def main(ctx: click.Context, /, **options: Any) -> None:
     """notte-ext: list and summarize Notte function runs, check spec drift, serve a local Notte API.
 
-    Exit codes: 0 ok, 1 the API refused or answered unexpectedly, 2 usage or configuration
-    error, 3 the API could not be reached.
+    Client options (--api-key, --base-url, ...) go before or after the command.
+
+    Exit codes: 0 ok (also when the reader of a pipe stops early), 1 the API refused or answered
+    unexpectedly, 2 usage or configuration error, 3 the API could not be reached, 130 interrupted.
     """
     ctx.obj = AppState(**options)
 

@@ -1,37 +1,70 @@
-"""What every sub-command shares: the client options, and errors as one line with an exit code.
+"""What every sub-command shares: the client options, and how a run of the program ends.
 
-Exit codes: 0 success, 1 the API refused or answered unexpectedly, 2 usage or configuration
-error (click's own usage errors too), 3 the API could not be reached.
+Exit codes: 0 success (a closed output pipe too: `notte-ext runs list fn | head -1` is a success),
+1 the API refused or answered unexpectedly, 2 usage or configuration error (one line on stderr,
+click's own usage errors too), 3 the API could not be reached, 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn, TypeVar
 
 import click
+import httpx
 from attrs import define, field
 
 from notte_ext import NotteClient
-from notte_ext._settings import API_KEY_ENV, BASE_URL_ENV
-from notte_ext.errors import APIConnectionError, ConfigurationError, InvalidArgumentError, NotteError
+from notte_ext._client import ClientOptions
+from notte_ext._retry import RetryPolicy
+from notte_ext._settings import API_KEY_ENV, BASE_URL_ENV, is_loopback
+from notte_ext.errors import (
+    APIConnectionError,
+    ConfigurationError,
+    InvalidArgumentError,
+    NotteError,
+    one_line,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
-EXIT_API, EXIT_USAGE, EXIT_CONNECTION = 1, 2, 3
+EXIT_OK, EXIT_API, EXIT_USAGE, EXIT_CONNECTION, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+# TODO(hostile): use notte_ext._retry.DEFAULT_MAX_RETRIES once it lands; until then the policy's own default.
+DEFAULT_MAX_RETRIES = RetryPolicy().max_retries
 
 
 @define
 class AppState:
     """The global options, resolved into a client only when a command needs one."""
 
-    api_key: str | None = field(repr=False)
-    base_url: str | None
+    api_key: str | None = field(default=None, repr=False)
+    base_url: str | None = None
     timeout: float | None = None
-    max_retries: int = 3
+    max_retries: int = DEFAULT_MAX_RETRIES
     debug: bool = False
+    allow_insecure_http: bool = False
 
     def client(self) -> NotteClient:
-        return NotteClient(self.api_key, base_url=self.base_url, timeout=self.timeout, max_retries=self.max_retries)
+        self._refuse_plain_http()
+        options: ClientOptions = {
+            "base_url": self.base_url,
+            "timeout": self.timeout,
+            "max_retries": self.max_retries,
+            "allow_insecure_http": self.allow_insecure_http,
+        }
+        return NotteClient(self.api_key, **options)
+
+    def _refuse_plain_http(self) -> None:
+        """The library refuses too, but names its Python argument; a CLI user needs the flag."""
+        if self.allow_insecure_http or not self.base_url:
+            return
+        try:
+            url = httpx.URL(self.base_url)
+        except httpx.InvalidURL:
+            return  # the client reports an unusable URL in its own words
+        if url.scheme == "http" and url.host and not is_loopback(url.host):
+            raise ConfigurationError(f"refusing plain http to {url.host}: use https, or pass --allow-insecure-http")
 
 
 def exit_code_for(error: NotteError) -> int:
@@ -43,7 +76,33 @@ def exit_code_for(error: NotteError) -> int:
 
 
 class NotteGroup(click.Group):
-    """Turns NotteError into a one-line message; `--debug` keeps the traceback."""
+    """The top-level group: every way a run ends is one line on stderr (or none) and a documented code."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.exceptions.NoArgsIsHelpError as error:
+            error.show()  # a bare `notte-ext` or `notte-ext runs`: the help itself is the answer
+            sys.exit(error.exit_code)
+        except click.UsageError as error:
+            where = error.ctx.command_path if error.ctx else self.name
+            message = error.format_message()
+            stop = "" if message.endswith((".", "?", "!")) else "."
+            _fail(f"{message}{stop} See '{where} --help'.", error.exit_code)
+        except click.ClickException as error:
+            _fail(error.format_message(), error.exit_code)
+        except click.Abort:  # Ctrl-C while parsing or prompting
+            _interrupted()
+        sys.exit(code if isinstance(code, int) else EXIT_OK)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -52,8 +111,25 @@ class NotteGroup(click.Group):
             state = ctx.find_object(AppState)
             if state is not None and state.debug:
                 raise
-            click.echo(f"Error: {error.message}", err=True)
-            ctx.exit(exit_code_for(error))
+            _fail(error.message, exit_code_for(error))
+        except BrokenPipeError:
+            # The reader has all it wanted (`| head -1`): stop quietly. Point stdout at devnull so
+            # the interpreter's final flush of what is still buffered cannot fail again on stderr.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(EXIT_OK)
+        except KeyboardInterrupt:
+            _interrupted()
+
+
+def _fail(message: str, exit_code: int) -> NoReturn:
+    click.echo(f"Error: {one_line(message)}", err=True)
+    sys.exit(exit_code)
+
+
+def _interrupted() -> NoReturn:
+    # On a terminal, start a new line after the `^C` it echoed.
+    click.echo(("\n" if sys.stderr.isatty() else "") + "Interrupted.", err=True)
+    sys.exit(EXIT_INTERRUPTED)
 
 
 def option_group(*decorators: Callable[[F], F]) -> Callable[[F], F]:
@@ -67,15 +143,80 @@ def option_group(*decorators: Callable[[F], F]) -> Callable[[F], F]:
     return apply
 
 
-global_options = option_group(
-    click.option("--api-key", envvar=API_KEY_ENV, help=f"API key (default: ${API_KEY_ENV})."),
-    click.option("--base-url", envvar=BASE_URL_ENV, help=f"API URL (default: ${BASE_URL_ENV} or the Notte API)."),
-    click.option("--timeout", type=click.FloatRange(min=0, min_open=True), help="Per-request timeout, seconds."),
-    click.option(
-        "--max-retries", type=click.IntRange(min=0), default=3, show_default=True, help="Retries per request."
-    ),
-    click.option("--debug", is_flag=True, help="Show tracebacks on errors."),
+def _client_options(*, on_group: bool) -> Callable[[F], F]:
+    """The client options, declared once for two places.
+
+    On the top-level group they carry the environment fallbacks and defaults and build the
+    AppState. On each command that talks to the API (see `pass_state`) the same names are
+    accepted again, so they work anywhere on the line (`runs list fn --api-key K`); there a
+    given value overrides the state and an absent one leaves it alone.
+    """
+
+    def option(*decls: str, help: str, envvar: str | None = None, default: Any = None, **kwargs: Any) -> Any:
+        if on_group:
+            return click.option(*decls, envvar=envvar, default=default, help=help, **kwargs)
+        return click.option(*decls, expose_value=False, callback=_override_state, help=help, **kwargs)
+
+    return option_group(
+        option("--api-key", envvar=API_KEY_ENV, metavar="KEY", help=f"API key (default: ${API_KEY_ENV})."),
+        option(
+            "--base-url",
+            envvar=BASE_URL_ENV,
+            metavar="URL",
+            help=f"API URL (default: ${BASE_URL_ENV} or the Notte API).",
+        ),
+        option("--timeout", type=click.FloatRange(min=0, min_open=True), help="Per-request timeout, seconds."),
+        option(
+            "--max-retries",
+            type=click.IntRange(min=0),
+            default=DEFAULT_MAX_RETRIES,
+            help=f"Retries per request on 429/502/503/504 and connection failures (default: {DEFAULT_MAX_RETRIES}).",
+        ),
+        option(
+            "--allow-insecure-http",
+            is_flag=True,
+            default=False,
+            help="Allow plain http:// to a host other than this machine (the key travels in clear text).",
+        ),
+        option("--debug", is_flag=True, default=False, help="Show tracebacks on errors."),
+    )
+
+
+def _override_state(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    if value is None or value is False or param.name is None:
+        return  # not given on this command: what the group resolved stands
+    state = ctx.find_object(AppState)
+    if state is None:  # the command was run without the group (tests calling it directly)
+        state = ctx.ensure_object(AppState)
+    setattr(state, param.name, value)
+
+
+def _print_versions(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from importlib.metadata import version  # only when asked: start-up stays lean
+
+    from notte_ext._openapi import spec_version
+
+    client = "notte-api-client"
+    click.echo(f"notte-ext {version('notte-ext')} ({client} {version(client)}, Notte API spec {spec_version()})")
+    ctx.exit(EXIT_OK)
+
+
+version_option = click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_versions,
+    help="Print the versions of notte-ext, the generated client and the vendored API spec, then exit.",
 )
+global_options = _client_options(on_group=True)
+_command_client_options = _client_options(on_group=False)
+_pass_state = click.make_pass_decorator(AppState, ensure=True)
 
 
-pass_state = click.make_pass_decorator(AppState)
+def pass_state(command: Callable[..., Any]) -> Callable[..., Any]:
+    """For a command that talks to the API: pass it the AppState, and accept the client options
+    after the command name too."""
+    return _command_client_options(_pass_state(command))

@@ -10,9 +10,9 @@ import click
 from rich.console import Console
 
 from notte_ext.cli._app import AppState, option_group, pass_state
-from notte_ext.cli._output import FORMATS, write_runs
+from notte_ext.cli._output import FORMATS, columns_option, write_runs
 from notte_ext.cli._summary import RunSummary
-from notte_ext.cli._time import WhenType
+from notte_ext.cli._time import WhenType, check_time_range
 from notte_ext.functions import MAX_PAGE_SIZE, FunctionRun, RunStatus
 from notte_ext.pagination import Paginator
 
@@ -26,9 +26,22 @@ listing_options = option_group(
         help="Only runs with this status (repeatable; filtered client-side).",
     ),
     click.option("--running", is_flag=True, help="Only active runs (the API's only_active=true)."),
-    click.option("--since", type=WhenType(), help="Runs created at or after: ISO date/time or age (2h, 3d)."),
-    click.option("--until", type=WhenType(), help="Runs created before: ISO date/time or age."),
-    click.option("--page-size", type=click.IntRange(1, MAX_PAGE_SIZE), default=MAX_PAGE_SIZE, show_default=True),
+    click.option(
+        "--since",
+        type=WhenType(),
+        callback=check_time_range,
+        help="Runs created at or after: ISO date/time or age (2h, 3d).",
+    ),
+    click.option(
+        "--until", type=WhenType(), callback=check_time_range, help="Runs created before: ISO date/time or age."
+    ),
+    click.option(
+        "--page-size",
+        type=click.IntRange(1, MAX_PAGE_SIZE),
+        default=MAX_PAGE_SIZE,
+        show_default=True,
+        help="Runs per request (the API's maximum is the fastest way through a long history).",
+    ),
 )
 
 
@@ -75,13 +88,20 @@ def runs() -> None:
     type=click.Choice(FORMATS),
     help="Output format (default: table on a terminal, jsonl when piped).",
 )
+@columns_option
 @pass_state
 def list_runs(
-    state: AppState, /, function_id: str, limit: int | None, output_format: str | None, **options: Any
+    state: AppState,
+    /,
+    function_id: str,
+    limit: int | None,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    **options: Any,
 ) -> None:
     """List runs of FUNCTION_ID, newest first."""
     chosen = output_format or ("table" if sys.stdout.isatty() else "jsonl")
-    write_runs(_listing(state, function_id, options, limit), chosen, sys.stdout)
+    write_runs(_listing(state, function_id, options, limit), chosen, sys.stdout, columns)
 
 
 @runs.command("summary")
