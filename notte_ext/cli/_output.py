@@ -27,6 +27,18 @@ _UNLIMITED = 1_000_000
 _UTC_TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT[\d:.]+\+00:00$")
 
 
+class OutputConsole(Console):
+    """A rich console for stdout whose closed pipe ends the program like any other write's does.
+
+    rich's own reaction is `SystemExit(1)`; the CLI treats a reader that stopped early
+    (`| head -1`) as success, in one place (NotteGroup.invoke).
+    """
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError
+
+
 def run_record(run: FunctionRun) -> dict[str, Any]:
     """A run with the spec's field names (and any field the API added since)."""
     return run.to_dict()
@@ -117,7 +129,7 @@ def _table_cell(value: Any) -> str:
 
 
 def _table(runs: Iterator[FunctionRun], out: TextIO, columns: Sequence[str] | None) -> None:
-    console = Console(file=out, highlight=False)
+    console = OutputConsole(file=out, highlight=False)
     rows = [run_record(run) for run in runs]
     if rows and console.is_terminal:
         shown = _fitting_columns(console, rows, columns)

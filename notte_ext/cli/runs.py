@@ -10,7 +10,7 @@ import click
 from rich.console import Console
 
 from notte_ext.cli._app import AppState, option_group, pass_state
-from notte_ext.cli._output import FORMATS, columns_option, write_runs
+from notte_ext.cli._output import FORMATS, OutputConsole, columns_option, write_runs
 from notte_ext.cli._summary import RunSummary
 from notte_ext.cli._time import WhenType, check_time_range
 from notte_ext.functions import MAX_PAGE_SIZE, FunctionRun, RunStatus
@@ -110,4 +110,4 @@ def list_runs(
 def summarize_runs(state: AppState, /, function_id: str, **options: Any) -> None:
     """Counts by status, failure rate, first/last run and runs per day for FUNCTION_ID."""
     summary = RunSummary.of(_listing(state, function_id, options, limit=None))
-    summary.render(Console(highlight=False), function_id)
+    summary.render(OutputConsole(highlight=False), function_id)
