@@ -25,8 +25,9 @@ def parse_when(text: str, now: dt.datetime | None = None) -> dt.datetime:
         raise ValueError(f"{text!r} is neither an ISO date/time nor an age like 30m, 2h, 3d, 1w") from None
 
 
-def _show(moment: dt.datetime) -> str:
-    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
+def show_time(moment: dt.datetime) -> str:
+    """An aware UTC time as the command line prints it: ISO 8601 with a Z."""
+    return moment.isoformat().replace("+00:00", "Z")
 
 
 class WhenType(click.ParamType):  # type: ignore[type-arg]  # generic only in click's stubs
@@ -49,5 +50,5 @@ def check_time_range(ctx: click.Context, param: click.Parameter, value: dt.datet
     since = value if param.name == "since" else ctx.params.get("since")
     until = value if param.name == "until" else ctx.params.get("until")
     if since is not None and until is not None and until <= since:
-        raise click.UsageError(f"--until {_show(until)} is not after --since {_show(since)}: no run could match", ctx)
+        raise click.UsageError(f"--until {show_time(until)} is not after --since {show_time(since)}: no run could match", ctx)
     return value
