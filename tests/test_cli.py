@@ -152,6 +152,15 @@ def test_client_options_work_after_the_command(server: NotteTestServer) -> None:
     )
     assert summary.returncode == 0, summary.stderr  # the later one wins
     assert f"Function {FUNCTION_ID}: 250 run(s)" in summary.stdout
+    between = subprocess.run(
+        [CLI, "runs", "--api-key", server.api_key, "--base-url", server.url, "list", FUNCTION_ID, "--limit", "1"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": ""},
+    )
+    assert between.returncode == 0, between.stderr
+    assert len(between.stdout.splitlines()) == 1
 
 
 def test_debug_after_the_command_shows_the_traceback(server: NotteTestServer) -> None:

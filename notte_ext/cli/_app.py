@@ -212,11 +212,12 @@ version_option = click.option(
     help="Print the versions of notte-ext, the generated client and the vendored API spec, then exit.",
 )
 global_options = _client_options(on_group=True)
-_command_client_options = _client_options(on_group=False)
+#: The client options again, for a sub-group or command after the program name (see `pass_state`).
+client_options = _client_options(on_group=False)
 _pass_state = click.make_pass_decorator(AppState, ensure=True)
 
 
 def pass_state(command: Callable[..., Any]) -> Callable[..., Any]:
     """For a command that talks to the API: pass it the AppState, and accept the client options
     after the command name too."""
-    return _command_client_options(_pass_state(command))
+    return client_options(_pass_state(command))

@@ -50,5 +50,7 @@ def check_time_range(ctx: click.Context, param: click.Parameter, value: dt.datet
     since = value if param.name == "since" else ctx.params.get("since")
     until = value if param.name == "until" else ctx.params.get("until")
     if since is not None and until is not None and until <= since:
-        raise click.UsageError(f"--until {show_time(until)} is not after --since {show_time(since)}: no run could match", ctx)
+        raise click.UsageError(
+            f"--until {show_time(until)} is not after --since {show_time(since)}: no run could match", ctx
+        )
     return value

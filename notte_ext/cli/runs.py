@@ -9,7 +9,7 @@ from typing import Any
 import click
 from rich.console import Console
 
-from notte_ext.cli._app import AppState, option_group, pass_state
+from notte_ext.cli._app import AppState, client_options, option_group, pass_state
 from notte_ext.cli._output import FORMATS, OutputConsole, columns_option, write_runs
 from notte_ext.cli._summary import RunSummary
 from notte_ext.cli._time import WhenType, check_time_range
@@ -75,6 +75,7 @@ def _with_progress(paginator: Paginator[FunctionRun]) -> Iterator[FunctionRun]:
 
 
 @click.group()
+@client_options
 def runs() -> None:
     """List and summarize a function's runs (all pages, finished runs included)."""
 
