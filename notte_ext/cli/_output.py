@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any, TextIO, TypeVar
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, TextIO
 
 import attrs
 import click
@@ -17,7 +17,6 @@ from rich.table import Table
 
 from notte_ext.functions import FunctionRun
 
-F = TypeVar("F", bound=Callable[..., Any])
 FORMATS = ("table", "json", "jsonl", "csv")
 # The table's columns when none are chosen, most wanted first: on a narrow terminal the table
 # drops them from the end, down to the first MIN_TABLE_COLUMNS. Values are never cut.
