@@ -13,7 +13,8 @@ from notte_ext.cli.serve import serve
 from notte_ext.cli.spec import spec
 
 
-@click.group(cls=NotteGroup, context_settings={"help_option_names": ["-h", "--help"]})
+# Help uses the terminal's width up to 120 columns (click stops at 80).
+@click.group(cls=NotteGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 120})
 @global_options
 @version_option
 @click.pass_context

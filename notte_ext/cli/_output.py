@@ -67,8 +67,8 @@ columns_option = click.option(
     "--columns",
     type=ColumnsType(),
     help=(
-        "Fields to show in table/csv output, comma-separated (default for the table: "
-        f"{','.join(TABLE_COLUMNS)}, as many as fit the terminal)."
+        "Run fields for table/csv output, comma-separated, e.g. function_run_id,status,local "
+        f"(table default: as many of {', '.join(TABLE_COLUMNS)} as fit the terminal)."
     ),
 )
 
