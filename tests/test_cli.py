@@ -248,6 +248,9 @@ def test_missing_key_is_a_usage_error() -> None:
         (["runs", "summary", FUNCTION_ID, "--since", "2d", "--until", "3d"], "is not after --since"),
         (["runs", "list", FUNCTION_ID, "--until", "2026-01-01", "--since", "2026-01-01"], "is not after --since"),
         (["--timeout", "soon", "runs", "list", FUNCTION_ID], "'soon' is not a valid float range"),
+        (["runs", "lst", FUNCTION_ID], "No such command 'lst'. Did you mean 'list'?"),
+        (["serve", "--port", "abc"], "'abc' is not a valid integer"),
+        (["demo", "--runs", "-1"], "-1 is not in the range x>=0"),
         (["runs", "list", ".."], "function_id '..' is not a valid function id"),
     ],
 )
@@ -258,7 +261,9 @@ def test_bad_arguments_are_one_line_and_exit_2(args: list[str], message: str, se
     assert result.stderr.startswith("Error: ")
     assert result.stderr.count("\n") == 1, result.stderr
     if "function id" not in message:  # a usage error points to the help of the command it is about
-        assert re.search(r"See 'notte-ext( runs (list|summary))? --help'\.$", result.stderr.strip())
+        assert re.search(
+            r"See 'notte-ext( runs| runs list| runs summary| serve| demo)? --help'\.$", result.stderr.strip()
+        )
     assert server.requests == []
 
 
