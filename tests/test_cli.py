@@ -276,8 +276,7 @@ def test_every_option_has_help() -> None:
                 yield path, param
         if isinstance(command, click.Group):
             for name, sub in command.commands.items():
-                if name != "spec":  # owned by the drift engine's CLI
-                    yield from options(sub, f"{path} {name}")
+                yield from options(sub, f"{path} {name}")
 
     missing = [f"{path} {param.opts[0]}" for path, param in options(main, "notte-ext") if not param.help]
     assert missing == []
