@@ -26,7 +26,7 @@ from pathlib import Path
 from bench._server import ServerProcess, lean_server, sample_server
 from bench.overhead import measure
 from notte_ext import AsyncNotteClient, NotteClient
-from notte_ext._settings import API_KEY_ENV, BASE_URL_ENV
+from notte_ext._defaults import API_KEY_ENV, BASE_URL_ENV
 
 Listing = Callable[[], int]
 

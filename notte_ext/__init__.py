@@ -14,9 +14,9 @@ import notte_ext._imports  # noqa: F401  (first: keeps httpx from importing its 
 
 if TYPE_CHECKING:
     from notte_ext._client import AsyncNotteClient, ClientOptions, NotteClient
+    from notte_ext._defaults import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL
     from notte_ext._openapi import spec_version
     from notte_ext._retry import RetryPolicy
-    from notte_ext._settings import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL
     from notte_ext._timestamps import aware_utc
     from notte_ext.errors import (
         APIConnectionError,
@@ -44,15 +44,15 @@ _HOME: dict[str, str] = {
     "APIConnectionError": "notte_ext.errors",
     "APIStatusError": "notte_ext.errors",
     "APITimeoutError": "notte_ext.errors",
-    "API_KEY_ENV": "notte_ext._settings",
+    "API_KEY_ENV": "notte_ext._defaults",
     "AsyncFunctions": "notte_ext.functions",
     "AsyncNotteClient": "notte_ext._client",
     "AsyncPaginator": "notte_ext.pagination",
     "AuthenticationError": "notte_ext.errors",
-    "BASE_URL_ENV": "notte_ext._settings",
+    "BASE_URL_ENV": "notte_ext._defaults",
     "ClientOptions": "notte_ext._client",
     "ConfigurationError": "notte_ext.errors",
-    "DEFAULT_BASE_URL": "notte_ext._settings",
+    "DEFAULT_BASE_URL": "notte_ext._defaults",
     "ForeignResponseError": "notte_ext.errors",
     "FunctionRun": "notte_ext.functions",
     "Functions": "notte_ext.functions",

@@ -112,7 +112,7 @@ def status_error(response: httpx.Response, api_key: str, *, note: str | None = N
     retry_after = retry_after_seconds(response)
     body = redact_json(_body(response), api_key)
     request = response.request
-    what = f"{request.method} {request.url.path}"
+    what = f"{request.method} {request.url.raw_path.decode('ascii').partition('?')[0]}"  # as sent: a/b stays a%2Fb
     phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "error"
     common: dict[str, Any] = {
         "status_code": status,

@@ -17,11 +17,10 @@ import httpx
 from attrs import define, field
 from httpx_retries import Retry, RetryTransport
 
+from notte_ext._defaults import DEFAULT_MAX_RETRIES, DEFAULT_MAX_WAIT
 from notte_ext.errors import ConfigurationError
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
-DEFAULT_MAX_RETRIES = 3  # the one definition: the clients and the CLI's --max-retries read it
-DEFAULT_MAX_WAIT = 30.0
 
 
 @define(frozen=True)

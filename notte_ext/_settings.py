@@ -11,13 +11,8 @@ from importlib.metadata import version
 import httpx
 from attrs import define, field
 
+from notte_ext._defaults import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, DEFAULT_TIMEOUT
 from notte_ext.errors import ConfigurationError
-
-DEFAULT_BASE_URL = "https://api.notte.cc"
-API_KEY_ENV = "NOTTE_API_KEY"
-BASE_URL_ENV = "NOTTE_API_URL"
-DEFAULT_TIMEOUT = 30.0
-
 
 PACKAGE_VERSION = version("notte-ext")  # read once: a metadata lookup per client would be wasted work
 USER_AGENT = f"notte-ext/{PACKAGE_VERSION} (python {platform.python_version()}; httpx {httpx.__version__})"
@@ -77,7 +72,9 @@ def _check_base_url(url: str, *, allow_insecure_http: bool) -> None:
         raise ConfigurationError(f"base URL {url!r} must be an http(s) URL with a host")
     if parsed.scheme == "http" and not allow_insecure_http and not is_loopback(parsed.host):
         # The key would travel in clear text to another machine.
-        raise ConfigurationError(f"refusing plain http to {parsed.host}: use https, or pass allow_insecure_http=True")
+        raise ConfigurationError(
+            f"refusing plain http to {parsed.host}: use https, or pass allow_insecure_http=True (CLI: --allow-insecure-http)"
+        )
 
 
 def is_loopback(host: str) -> bool:

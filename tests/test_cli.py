@@ -5,12 +5,19 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
+from collections.abc import Iterator
+from importlib.metadata import version
 from pathlib import Path
 
+import click
 import pytest
 
+from notte_ext import spec_version
+from notte_ext.cli._app import AppState
+from notte_ext.errors import ConfigurationError
 from notte_ext.testing import NotteTestServer
 
 CLI = str(Path(sys.executable).with_name("notte-ext"))
@@ -50,6 +57,8 @@ def test_jsonl_and_csv_and_table_hold_the_same_runs(server: NotteTestServer) -> 
     )
     assert [row["function_run_id"] for row in rows] == [run["function_run_id"] for run in jsonl]
     assert rows[0]["status"] == jsonl[0]["status"]
+    assert [row["local"] for row in rows] == [json.dumps(run["local"]) for run in jsonl]  # true/false, as in JSON
+    assert {row["local"] for row in rows} == {"true", "false"}
     table = notte_ext("runs", "list", FUNCTION_ID, "--format", "table", "--limit", "3", server=server)
     assert table.returncode == 0
     for run in jsonl[:3]:
@@ -117,6 +126,103 @@ def test_unreachable_base_url_is_exit_3() -> None:
     assert result.stderr.startswith("Error: GET /functions/fn-1/runs could not complete against http://127.0.0.1:9")
 
 
+def test_client_options_work_after_the_command(server: NotteTestServer) -> None:
+    wrong_key_in_env = {"PATH": "", "NOTTE_API_KEY": "sk-wrong", "NOTTE_API_URL": "http://127.0.0.1:9"}
+    args = ["runs", "list", FUNCTION_ID, "--limit", "2", "--api-key", server.api_key, "--base-url", server.url]
+    result = subprocess.run([CLI, *args], capture_output=True, text=True, timeout=60, env=wrong_key_in_env)
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 2
+    summary = subprocess.run(
+        [
+            CLI,
+            "--api-key",
+            "sk-wrong",
+            "runs",
+            "summary",
+            FUNCTION_ID,
+            "--api-key",
+            server.api_key,
+            "--base-url",
+            server.url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": ""},
+    )
+    assert summary.returncode == 0, summary.stderr  # the later one wins
+    assert f"Function {FUNCTION_ID}: 250 run(s)" in summary.stdout
+    between = subprocess.run(
+        [CLI, "runs", "--api-key", server.api_key, "--base-url", server.url, "list", FUNCTION_ID, "--limit", "1"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": ""},
+    )
+    assert between.returncode == 0, between.stderr
+    assert len(between.stdout.splitlines()) == 1
+
+
+def test_debug_after_the_command_shows_the_traceback(server: NotteTestServer) -> None:
+    result = notte_ext("runs", "list", FUNCTION_ID, "--debug", server=server, key="sk-definitely-wrong-key")
+    assert result.returncode == 1
+    assert "Traceback" in result.stderr
+    assert "sk-definitely-wrong-key" not in result.stdout + result.stderr
+
+
+def test_plain_http_refusal_names_the_cli_flag() -> None:
+    result = notte_ext("runs", "list", FUNCTION_ID, "--api-key", "k", "--base-url", "http://api.example.com")
+    assert result.returncode == 2
+    assert result.stderr == (
+        "Error: refusing plain http to api.example.com: use https, or pass allow_insecure_http=True"
+        " (CLI: --allow-insecure-http)\n"
+    )
+
+
+def test_allow_insecure_http_reaches_the_client() -> None:
+    # Through the entry point this would open a connection to a non-loopback host: check the wiring instead.
+    state = AppState(api_key="k", base_url="http://api.example.com", allow_insecure_http=True)
+    with state.client() as client:  # constructing touches no socket
+        assert client.api.get_httpx_client().base_url == "http://api.example.com"
+    with pytest.raises(ConfigurationError, match="--allow-insecure-http"):
+        AppState(api_key="k", base_url="http://api.example.com").client()
+
+
+def test_status_error_shows_the_path_as_sent(server: NotteTestServer) -> None:
+    result = notte_ext("runs", "list", "a/b", server=server)
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: GET /functions/a%2Fb/runs failed: HTTP 404")
+    assert server.requests[-1].raw_path.startswith("/functions/a%2Fb/runs")
+
+
+def test_version_names_the_three_versions() -> None:
+    result = notte_ext("--version")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (
+        f"notte-ext {version('notte-ext')} (notte-api-client {version('notte-api-client')}, "
+        f"Notte API spec {spec_version()})\n"
+    )
+
+
+def test_without_the_cli_extra_one_line_says_what_to_install(tmp_path: Path) -> None:
+    # Stand in for an install without click: an import of it fails the way a missing module does.
+    (tmp_path / "click").mkdir()
+    (tmp_path / "click/__init__.py").write_text(
+        "raise ModuleNotFoundError(\"No module named 'click'\", name='click')\n"
+    )
+    result = subprocess.run(
+        [CLI, "runs", "list", FUNCTION_ID],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": "", "PYTHONPATH": str(tmp_path)},
+    )
+    assert result.returncode == 2
+    assert result.stderr == (
+        "notte-ext: the command line needs the cli extra (click is not installed): pip install 'notte-ext[cli]'\n"
+    )
+
+
 def test_missing_key_is_a_usage_error() -> None:
     result = notte_ext("runs", "list", FUNCTION_ID)
     assert result.returncode == 2
@@ -131,14 +237,50 @@ def test_missing_key_is_a_usage_error() -> None:
         (["runs", "list", FUNCTION_ID, "--since", "someday"], "is neither an ISO date/time nor an age"),
         (["runs", "list", FUNCTION_ID, "--status", "paused"], "'paused' is not one of"),
         (["runs", "list", FUNCTION_ID, "--format", "xml"], "'xml' is not one of"),
+        (["runs", "list", FUNCTION_ID, "--limit", "-1"], "-1 is not in the range x>=0"),
+        (["runs", "list", FUNCTION_ID, "--timeout", "0"], "0.0 is not in the range x>0"),
+        (["runs", "list", FUNCTION_ID, "--max-retries", "-1"], "-1 is not in the range x>=0"),
+        (["runs", "list", FUNCTION_ID, "--columns", "id"], "id is not a run field; choose from function_id,"),
+        (
+            ["runs", "list", FUNCTION_ID, "--columns", "status", "--format", "json"],
+            "--columns applies to table and csv",
+        ),
+        (["runs", "list", FUNCTION_ID, "--colour"], "No such option '--colour'"),
+        (["runs", "summary", FUNCTION_ID, "--since", "2d", "--until", "3d"], "is not after --since"),
+        (["runs", "list", FUNCTION_ID, "--until", "2026-01-01", "--since", "2026-01-01"], "is not after --since"),
+        (["--timeout", "soon", "runs", "list", FUNCTION_ID], "'soon' is not a valid float range"),
+        (["runs", "lst", FUNCTION_ID], "No such command 'lst'. Did you mean 'list'?"),
+        (["serve", "--port", "abc"], "'abc' is not a valid integer"),
+        (["demo", "--runs", "-1"], "-1 is not in the range x>=0"),
         (["runs", "list", ".."], "function_id '..' is not a valid function id"),
     ],
 )
-def test_bad_arguments_are_exit_2(args: list[str], message: str, server: NotteTestServer) -> None:
+def test_bad_arguments_are_one_line_and_exit_2(args: list[str], message: str, server: NotteTestServer) -> None:
     result = notte_ext(*args, server=server)
     assert result.returncode == 2
     assert message in result.stderr
+    assert result.stderr.startswith("Error: ")
+    assert result.stderr.count("\n") == 1, result.stderr
+    if "function id" not in message:  # a usage error points to the help of the command it is about
+        assert re.search(
+            r"See 'notte-ext( runs| runs list| runs summary| serve| demo)? --help'\.$", result.stderr.strip()
+        )
     assert server.requests == []
+
+
+def test_every_option_has_help() -> None:
+    from notte_ext.cli import main
+
+    def options(command: click.Command, path: str) -> Iterator[tuple[str, click.Option]]:
+        for param in command.params:
+            if isinstance(param, click.Option):
+                yield path, param
+        if isinstance(command, click.Group):
+            for name, sub in command.commands.items():
+                yield from options(sub, f"{path} {name}")
+
+    missing = [f"{path} {param.opts[0]}" for path, param in options(main, "notte-ext") if not param.help]
+    assert missing == []
 
 
 def test_demo_is_the_readme_main_job() -> None:

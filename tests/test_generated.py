@@ -7,8 +7,10 @@ import difflib
 import hashlib
 import inspect
 import json
+import re
 import shutil
 import subprocess
+import tomllib
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -17,6 +19,7 @@ import openapi_python_client
 import pytest
 from notte_api_client import AuthenticatedClient, Client
 from notte_api_client.api.functions import list_function_runs_by_function_id as list_runs
+from packaging.specifiers import SpecifierSet
 
 from notte_ext.functions import FunctionRun, RunsPage
 from scripts.check_operations import missing_operations
@@ -99,6 +102,19 @@ def test_template_override_is_upstream_plus_repr_edits_only() -> None:
     assert len(removed) == len(added) == 4
     for before, after in zip(removed, added, strict=True):
         assert after.replace(", repr=False)", ")").replace('"field(repr=False)"', '""') == before
+
+
+def test_pyproject_override_only_moves_uv_build_to_the_pinned_uv() -> None:
+    """Upstream's uv_build range excludes the uv `make install` pins, so every install warned."""
+    removed, added = _override_diff("pyproject_uv.toml.jinja")
+    assert removed == ['requires = ["uv_build>=0.12.0,<0.13.0"]']
+    root = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert added == [f"requires = {json.dumps(root['build-system']['requires'])}"]
+    generated = tomllib.loads((ROOT / "generated/pyproject.toml").read_text())
+    assert generated["build-system"]["requires"] == root["build-system"]["requires"]
+    pinned = re.search(r"^UV_VERSION := (\S+)$", (ROOT / "Makefile").read_text(), re.MULTILINE)
+    assert pinned is not None
+    assert SpecifierSet(root["build-system"]["requires"][0].removeprefix("uv_build")).contains(pinned[1])
 
 
 def test_check_operations_reports_a_dropped_endpoint(tmp_path: Path) -> None:

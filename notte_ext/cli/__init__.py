@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from notte_ext.cli._app import AppState, NotteGroup, global_options
+from notte_ext.cli._app import AppState, NotteGroup, global_options, version_option
 
 
 class LazyGroup(NotteGroup):
@@ -57,14 +57,22 @@ COMMANDS = {
 }
 
 
-@click.group(cls=LazyGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
+# Help uses the terminal's width up to 120 columns (click stops at 80).
+@click.group(
+    cls=LazyGroup,
+    lazy=COMMANDS,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 120},
+)
 @global_options
+@version_option
 @click.pass_context
 def main(ctx: click.Context, /, **options: Any) -> None:
     """notte-ext: list and summarize Notte function runs, check spec drift, serve a local Notte API.
 
-    Exit codes: 0 ok, 1 the API refused or answered unexpectedly, 2 usage or configuration
-    error, 3 the API could not be reached, 4 `runs watch --timeout` passed (and 1 when a run
-    reached a `runs watch --exit-on` status).
+    Client options (--api-key, --base-url, ...) go before or after the command.
+
+    Exit codes: 0 ok (also when the reader of a pipe stops early), 1 the API refused or answered
+    unexpectedly, 2 usage or configuration error, 3 the API could not be reached, 4 `runs watch --timeout` passed
+    (and 1 when a run reached a `runs watch --exit-on` status), 130 interrupted.
     """
     ctx.obj = AppState(**options)

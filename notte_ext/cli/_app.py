@@ -1,41 +1,54 @@
-"""What every sub-command shares: the client options, and errors as one line with an exit code.
+"""What every sub-command shares: the client options, and how a run of the program ends.
 
-Exit codes: 0 success, 1 the API refused or answered unexpectedly, 2 usage or configuration
-error (click's own usage errors too), 3 the API could not be reached.
+Exit codes: 0 success (a closed output pipe too: `notte-ext runs list fn | head -1` is a success),
+1 the API refused or answered unexpectedly, 2 usage or configuration error (one line on stderr,
+click's own usage errors too), 3 the API could not be reached, 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+import os
+import sys
+from collections.abc import Callable, Collection, Sequence
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 from attrs import define, field
 
-from notte_ext._settings import API_KEY_ENV, BASE_URL_ENV
+# Only what `--help` needs is imported here: the client (httpx, the generated models) loads
+# when a command asks AppState for one.
+from notte_ext._defaults import API_KEY_ENV, BASE_URL_ENV, DEFAULT_MAX_RETRIES
+from notte_ext._messages import one_line
 from notte_ext.errors import APIConnectionError, ConfigurationError, InvalidArgumentError, NotteError
 
 if TYPE_CHECKING:
     from notte_ext import NotteClient
 
 F = TypeVar("F", bound=Callable[..., Any])
-EXIT_API, EXIT_USAGE, EXIT_CONNECTION = 1, 2, 3
+EXIT_OK, EXIT_API, EXIT_USAGE, EXIT_CONNECTION, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
 @define
 class AppState:
     """The global options, resolved into a client only when a command needs one."""
 
-    api_key: str | None = field(repr=False)
-    base_url: str | None
+    api_key: str | None = field(default=None, repr=False)
+    base_url: str | None = None
     timeout: float | None = None
-    max_retries: int = 3
+    max_retries: int = DEFAULT_MAX_RETRIES
     debug: bool = False
+    allow_insecure_http: bool = False
 
     def client(self) -> NotteClient:
         from notte_ext import NotteClient
 
-        return NotteClient(self.api_key, base_url=self.base_url, timeout=self.timeout, max_retries=self.max_retries)
+        return NotteClient(
+            self.api_key,
+            base_url=self.base_url,
+            timeout=self.timeout,
+            max_retries=self.max_retries,
+            allow_insecure_http=self.allow_insecure_http,
+        )
 
 
 def exit_code_for(error: NotteError) -> int:
@@ -47,7 +60,33 @@ def exit_code_for(error: NotteError) -> int:
 
 
 class NotteGroup(click.Group):
-    """Turns NotteError into a one-line message; `--debug` keeps the traceback."""
+    """The top-level group: every way a run ends is one line on stderr (or none) and a documented code."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.exceptions.NoArgsIsHelpError as error:
+            error.show()  # a bare `notte-ext` or `notte-ext runs`: the help itself is the answer
+            sys.exit(error.exit_code)
+        except click.UsageError as error:
+            where = error.ctx.command_path if error.ctx else self.name
+            message = error.format_message()
+            stop = "" if message.endswith((".", "?", "!")) else "."
+            _fail(f"{message}{stop} See '{where} --help'.", error.exit_code)
+        except click.ClickException as error:
+            _fail(error.format_message(), error.exit_code)
+        except click.Abort:  # Ctrl-C while parsing or prompting
+            _interrupted()
+        sys.exit(code if isinstance(code, int) else EXIT_OK)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -56,8 +95,25 @@ class NotteGroup(click.Group):
             state = ctx.find_object(AppState)
             if state is not None and state.debug:
                 raise
-            click.echo(f"Error: {error.message}", err=True)
-            ctx.exit(exit_code_for(error))
+            _fail(error.message, exit_code_for(error))
+        except BrokenPipeError:
+            # The reader has all it wanted (`| head -1`): stop quietly. Point stdout at devnull so
+            # the interpreter's final flush of what is still buffered cannot fail again on stderr.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(EXIT_OK)
+        except KeyboardInterrupt:
+            _interrupted()
+
+
+def _fail(message: str, exit_code: int) -> NoReturn:
+    click.echo(f"Error: {one_line(message)}", err=True)
+    sys.exit(exit_code)
+
+
+def _interrupted() -> NoReturn:
+    # On a terminal, start a new line after the `^C` it echoed.
+    click.echo(("\n" if sys.stderr.isatty() else "") + "Interrupted.", err=True)
+    sys.exit(EXIT_INTERRUPTED)
 
 
 def option_group(*decorators: Callable[[F], F]) -> Callable[[F], F]:
@@ -71,15 +127,91 @@ def option_group(*decorators: Callable[[F], F]) -> Callable[[F], F]:
     return apply
 
 
-global_options = option_group(
-    click.option("--api-key", envvar=API_KEY_ENV, help=f"API key (default: ${API_KEY_ENV})."),
-    click.option("--base-url", envvar=BASE_URL_ENV, help=f"API URL (default: ${BASE_URL_ENV} or the Notte API)."),
-    click.option("--timeout", type=click.FloatRange(min=0, min_open=True), help="Per-request timeout, seconds."),
-    click.option(
-        "--max-retries", type=click.IntRange(min=0), default=3, show_default=True, help="Retries per request."
-    ),
-    click.option("--debug", is_flag=True, help="Show tracebacks on errors."),
+def _client_options(*, on_group: bool, leave_out: Collection[str] = ()) -> Callable[[F], F]:
+    """The client options, declared once for two places.
+
+    On the top-level group they carry the environment fallbacks and defaults and build the
+    AppState. On each command that talks to the API (see `pass_state`) the same names are
+    accepted again, so they work anywhere on the line (`runs list fn --api-key K`); there a
+    given value overrides the state and an absent one leaves it alone. `leave_out` names flags
+    a command declares itself with another meaning (`runs watch --timeout`).
+    """
+
+    def option(*decls: str, help: str, envvar: str | None = None, default: Any = None, **kwargs: Any) -> Any:
+        if decls[0] in leave_out:
+            return lambda command: command
+        if on_group:
+            return click.option(*decls, envvar=envvar, default=default, help=help, **kwargs)
+        return click.option(*decls, expose_value=False, callback=_override_state, help=help, **kwargs)
+
+    return option_group(
+        option("--api-key", envvar=API_KEY_ENV, metavar="KEY", help=f"API key (default: ${API_KEY_ENV})."),
+        option(
+            "--base-url",
+            envvar=BASE_URL_ENV,
+            metavar="URL",
+            help=f"API URL (default: ${BASE_URL_ENV} or the Notte API).",
+        ),
+        option("--timeout", type=click.FloatRange(min=0, min_open=True), help="Per-request timeout, seconds."),
+        option(
+            "--max-retries",
+            type=click.IntRange(min=0),
+            default=DEFAULT_MAX_RETRIES,
+            help=f"Retries per request on 429/502/503/504 and connection failures (default: {DEFAULT_MAX_RETRIES}).",
+        ),
+        option(
+            "--allow-insecure-http",
+            is_flag=True,
+            default=False,
+            help="Allow plain http:// to a host other than this machine (the key travels in clear text).",
+        ),
+        option("--debug", is_flag=True, default=False, help="Show tracebacks on errors."),
+    )
+
+
+def _override_state(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    if value is None or value is False or param.name is None:
+        return  # not given on this command: what the group resolved stands
+    state = ctx.find_object(AppState)
+    if state is None:  # the command was run without the group (tests calling it directly)
+        state = ctx.ensure_object(AppState)
+    setattr(state, param.name, value)
+
+
+def _print_versions(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from importlib.metadata import version  # only when asked: start-up stays lean
+
+    from notte_ext._openapi import spec_version
+
+    client = "notte-api-client"
+    click.echo(f"notte-ext {version('notte-ext')} ({client} {version(client)}, Notte API spec {spec_version()})")
+    ctx.exit(EXIT_OK)
+
+
+version_option = click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_versions,
+    help="Print the versions of notte-ext, the generated client and the vendored API spec, then exit.",
 )
+global_options = _client_options(on_group=True)
+#: The client options again, for a sub-group or command after the program name (see `pass_state`).
+client_options = _client_options(on_group=False)
+_pass_state = click.make_pass_decorator(AppState, ensure=True)
 
 
-pass_state = click.make_pass_decorator(AppState)
+def pass_state(command: Callable[..., Any]) -> Callable[..., Any]:
+    """For a command that talks to the API: pass it the AppState, and accept the client options
+    after the command name too."""
+    return client_options(_pass_state(command))
+
+
+def pass_state_with_own(*flags: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """`pass_state` for a command that gives some client flags its own meaning: those stay the
+    command's after its name (before it, the client's)."""
+    options = _client_options(on_group=False, leave_out=flags)
+    return lambda command: options(_pass_state(command))

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from attrs import define, field
 from rich.console import Console
 
+from notte_ext.cli._time import show_time
 from notte_ext.functions import FunctionRun, RunStatus
 
 BAR_WIDTH = 40
@@ -52,8 +53,8 @@ class RunSummary:
         for other in sorted(set(self.by_status) - {status.value for status in RunStatus}):
             console.print(f"  {other:<8} {self.by_status[other]:>7}")
         console.print(f"  failure rate {self.failure_rate:.1%}")
-        console.print(f"  first run    {self.first.isoformat() if self.first else '-'}")
-        console.print(f"  last run     {self.last.isoformat() if self.last else '-'}")
+        console.print(f"  first run    {show_time(self.first) if self.first else '-'}")
+        console.print(f"  last run     {show_time(self.last) if self.last else '-'}")
         days = sorted(self.by_day)[-MAX_DAYS:]
         console.print(f"Runs per day (UTC, last {len(days)} day(s) with runs):")
         peak = max(self.by_day[day] for day in days)

@@ -25,6 +25,11 @@ def parse_when(text: str, now: dt.datetime | None = None) -> dt.datetime:
         raise ValueError(f"{text!r} is neither an ISO date/time nor an age like 30m, 2h, 3d, 1w") from None
 
 
+def show_time(moment: dt.datetime) -> str:
+    """An aware UTC time as the command line prints it: ISO 8601 with a Z."""
+    return moment.isoformat().replace("+00:00", "Z")
+
+
 class WhenType(click.ParamType):  # type: ignore[type-arg]  # generic only in click's stubs
     name = "WHEN"
 
@@ -35,3 +40,17 @@ class WhenType(click.ParamType):  # type: ignore[type-arg]  # generic only in cl
             return parse_when(str(value))
         except ValueError as exc:
             self.fail(str(exc), param, ctx)
+
+
+def check_time_range(ctx: click.Context, param: click.Parameter, value: dt.datetime | None) -> dt.datetime | None:
+    """Callback of --since and --until: an empty range is a usage error, not a silent `0 run(s)`.
+
+    Whichever of the two click parses second sees the other in ``ctx.params``.
+    """
+    since = value if param.name == "since" else ctx.params.get("since")
+    until = value if param.name == "until" else ctx.params.get("until")
+    if since is not None and until is not None and until <= since:
+        raise click.UsageError(
+            f"--until {show_time(until)} is not after --since {show_time(since)}: no run could match", ctx
+        )
+    return value

@@ -11,12 +11,20 @@ import click
 from notte_ext.cli._app import AppState
 from notte_ext.cli.runs import list_runs, summarize_runs
 from notte_ext.testing import NotteTestServer
+from notte_ext.testing.sample import DEFAULT_SAMPLE_RUNS
 
 DEMO_FUNCTION = "fn-demo"
 
 
 @click.command()
-@click.option("--runs", "run_count", type=click.IntRange(min=0), default=250, show_default=True)
+@click.option(
+    "--runs",
+    "run_count",
+    type=click.IntRange(min=0),
+    default=DEFAULT_SAMPLE_RUNS,
+    show_default=True,
+    help="Sample runs the embedded API holds.",
+)
 @click.option("--limit", type=click.IntRange(min=0), default=10, show_default=True, help="Runs to list.")
 @click.pass_context
 def demo(ctx: click.Context, run_count: int, limit: int) -> None:
@@ -26,9 +34,6 @@ def demo(ctx: click.Context, run_count: int, limit: int) -> None:
         ctx.obj = AppState(api_key=server.api_key, base_url=server.url)
         click.echo(f"Embedded Notte API at {server.url}, function {DEMO_FUNCTION!r} with {run_count} runs\n", err=True)
         click.echo(f"$ notte-ext runs list {DEMO_FUNCTION} --limit {limit} --format table")
-        ctx.invoke(list_runs, function_id=DEMO_FUNCTION, limit=limit, output_format="table", **_DEFAULTS)
+        ctx.invoke(list_runs, function_id=DEMO_FUNCTION, limit=limit, output_format="table")
         click.echo(f"\n$ notte-ext runs summary {DEMO_FUNCTION}")
-        ctx.invoke(summarize_runs, function_id=DEMO_FUNCTION, **_DEFAULTS)
-
-
-_DEFAULTS = {"statuses": (), "running": False, "since": None, "until": None, "page_size": 100}
+        ctx.invoke(summarize_runs, function_id=DEMO_FUNCTION)

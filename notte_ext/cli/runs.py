@@ -9,10 +9,10 @@ from typing import Any, TypeVar
 import click
 from rich.console import Console
 
-from notte_ext.cli._app import AppState, option_group, pass_state
-from notte_ext.cli._output import FORMATS, write_runs
+from notte_ext.cli._app import AppState, client_options, option_group, pass_state
+from notte_ext.cli._output import FORMATS, OutputConsole, columns_option, write_runs
 from notte_ext.cli._summary import RunSummary
-from notte_ext.cli._time import WhenType
+from notte_ext.cli._time import WhenType, check_time_range
 from notte_ext.cli.watch import watch
 from notte_ext.functions import MAX_PAGE_SIZE, FunctionRun, RunStatus, query_parameters
 from notte_ext.pagination import DEFAULT_PREFETCH, Paginator
@@ -27,6 +27,7 @@ def _query_option(name: str, schema: dict[str, Any]) -> Callable[[F], F]:
     help_text = str(schema.get("description") or schema.get("title") or name).rstrip(".") + "."
     if name == "page_size":  # ours is the maximum: fewer requests for a whole history
         kind = click.IntRange(1, MAX_PAGE_SIZE)
+        help_text = "Runs per request (the API's maximum is the fastest way through a long history)."
         return click.option(flag, type=kind, default=MAX_PAGE_SIZE, show_default=True, help=help_text)
     default = schema.get("default")
     if default is not None:
@@ -55,8 +56,15 @@ listing_options = option_group(
         help="Only runs with this status (repeatable; filtered client-side).",
     ),
     click.option("--running", is_flag=True, help="Only active runs (the API's only_active=true)."),
-    click.option("--since", type=WhenType(), help="Runs created at or after: ISO date/time or age (2h, 3d)."),
-    click.option("--until", type=WhenType(), help="Runs created before: ISO date/time or age."),
+    click.option(
+        "--since",
+        type=WhenType(),
+        callback=check_time_range,
+        help="Runs created at or after: ISO date/time or age (2h, 3d).",
+    ),
+    click.option(
+        "--until", type=WhenType(), callback=check_time_range, help="Runs created before: ISO date/time or age."
+    ),
     *(_query_option(name, schema) for name, schema in QUERY_OPTIONS.items()),
 )
 
@@ -101,6 +109,7 @@ def _with_progress(paginator: Paginator[FunctionRun]) -> Iterator[FunctionRun]:
 
 
 @click.group()
+@client_options
 def runs() -> None:
     """List and summarize a function's runs (all pages, finished runs included)."""
 
@@ -115,13 +124,20 @@ def runs() -> None:
     type=click.Choice(FORMATS),
     help="Output format (default: table on a terminal, jsonl when piped).",
 )
+@columns_option
 @pass_state
 def list_runs(
-    state: AppState, /, function_id: str, limit: int | None, output_format: str | None, **options: Any
+    state: AppState,
+    /,
+    function_id: str,
+    limit: int | None,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    **options: Any,
 ) -> None:
     """List runs of FUNCTION_ID, newest first."""
     chosen = output_format or ("table" if sys.stdout.isatty() else "jsonl")
-    write_runs(_listing(state, function_id, options, limit), chosen, sys.stdout)
+    write_runs(_listing(state, function_id, options, limit), chosen, sys.stdout, columns)
 
 
 @runs.command("summary")
@@ -131,7 +147,7 @@ def list_runs(
 def summarize_runs(state: AppState, /, function_id: str, **options: Any) -> None:
     """Counts by status, failure rate, first/last run and runs per day for FUNCTION_ID."""
     summary = RunSummary.of(_listing(state, function_id, options, limit=None))
-    summary.render(Console(highlight=False), function_id)
+    summary.render(OutputConsole(highlight=False), function_id)
 
 
 runs.add_command(watch)  # `runs watch` lives in its own module: it streams events, not a listing

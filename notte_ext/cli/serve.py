@@ -4,14 +4,16 @@ import functools
 
 import click
 
-from notte_ext.testing.sample import serve_sample
+from notte_ext.testing.sample import DEFAULT_SAMPLE_RUNS, serve_sample
 from notte_ext.testing.server import DEFAULT_API_KEY
 
 
 @click.command()
 @click.option("--port", type=int, default=0, show_default=True, help="Port on 127.0.0.1 (0: a free one).")
 @click.option("--api-key", default=DEFAULT_API_KEY, show_default=True, help="The bearer key to accept.")
-@click.option("--runs", type=click.IntRange(min=0), default=250, show_default=True, help="Sample runs to serve.")
+@click.option(
+    "--runs", type=click.IntRange(min=0), default=DEFAULT_SAMPLE_RUNS, show_default=True, help="Sample runs to serve."
+)
 @click.option(
     "--latency", type=click.FloatRange(min=0), default=0.0, show_default=True, help="Seconds added to each response."
 )

@@ -14,7 +14,7 @@ from typing import Any, TextIO
 import click
 from rich.console import Console
 
-from notte_ext.cli._app import AppState, pass_state
+from notte_ext.cli._app import AppState, pass_state_with_own
 from notte_ext.functions import RunStatus
 from notte_ext.watch import RunAppeared, RunStatusChanged, WatchEvent, WatchTimeoutError
 
@@ -53,11 +53,16 @@ def _write(event: WatchEvent, output_format: str, out: TextIO) -> None:
     type=click.Choice([status.value for status in RunStatus]),
     help="Exit 1 as soon as a run reaches this status (repeatable).",
 )
-@click.option("--timeout", "watch_timeout", type=click.FloatRange(min=0, min_open=True), help="Exit 4 after this.")
+@click.option(
+    "--timeout",
+    "watch_timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Exit 4 if runs are still active after this many seconds (the request timeout goes before `runs`).",
+)
 @click.option(
     "--format", "output_format", type=click.Choice(("table", "jsonl")), help="Default: table on a terminal, else jsonl."
 )
-@pass_state
+@pass_state_with_own("--timeout")
 def watch(
     state: AppState,
     /,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import functools
 
-from notte_ext.testing.sample import serve_sample
+from notte_ext.testing.sample import DEFAULT_SAMPLE_RUNS, serve_sample
 from notte_ext.testing.server import DEFAULT_API_KEY
 
 
@@ -13,7 +13,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m notte_ext.testing", description=serve_sample.__doc__)
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
     parser.add_argument("--api-key", default=DEFAULT_API_KEY, help="the bearer key to accept")
-    parser.add_argument("--runs", type=int, default=250, help="how many sample runs to serve")
+    parser.add_argument("--runs", type=int, default=DEFAULT_SAMPLE_RUNS, help="how many sample runs to serve")
     parser.add_argument("--latency", type=float, default=0.0, help="seconds added to every response")
     parser.add_argument("--no-validate", action="store_true", help="don't check responses against openapi.json")
     args = parser.parse_args(argv)

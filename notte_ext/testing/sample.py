@@ -9,16 +9,18 @@ from datetime import datetime
 from notte_ext.testing.faults import Latency
 from notte_ext.testing.server import DEFAULT_API_KEY, NotteTestServer
 
-__all__ = ["SAMPLE_FUNCTION_ID", "serve_sample"]
+__all__ = ["DEFAULT_SAMPLE_RUNS", "SAMPLE_FUNCTION_ID", "serve_sample"]
 
 SAMPLE_FUNCTION_ID = "fn-sample"
+#: How many runs `notte-ext serve`, `notte-ext demo` and `python -m notte_ext.testing` serve by default.
+DEFAULT_SAMPLE_RUNS = 250
 
 
 def serve_sample(
     *,
     port: int = 0,
     api_key: str = DEFAULT_API_KEY,
-    runs: int = 250,
+    runs: int = DEFAULT_SAMPLE_RUNS,
     latency: float = 0.0,
     validate: bool = True,
     echo: Callable[[str], None] = print,

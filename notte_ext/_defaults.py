@@ -1,0 +1,14 @@
+"""The client's defaults and environment variable names: one definition each.
+
+A leaf module (it imports nothing), so the CLI can show these in `--help` without importing
+httpx or the client.
+"""
+
+from __future__ import annotations
+
+DEFAULT_BASE_URL = "https://api.notte.cc"
+API_KEY_ENV = "NOTTE_API_KEY"
+BASE_URL_ENV = "NOTTE_API_URL"
+DEFAULT_TIMEOUT = 30.0  # seconds per attempt: connect + headers + whole body
+DEFAULT_MAX_RETRIES = 3
+DEFAULT_MAX_WAIT = 30.0  # the longest wait between retries; a longer Retry-After is not waited for

@@ -1,0 +1,211 @@
+"""The command line as a person meets it: on a terminal (a pseudo-terminal of a given width), in a
+shell pipeline that stops reading early, and interrupted with Ctrl-C. Always the real entry point."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import pty
+import re
+import select
+import signal
+import struct
+import subprocess
+import sys
+import termios
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from attrs import define
+
+from notte_ext.testing import Latency, NotteTestServer
+
+CLI = str(Path(sys.executable).with_name("notte-ext"))
+FUNCTION_ID = "fn-1"
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+_TABLE_LINE = re.compile(r"^[╭│├╰]")
+ALL_COLUMNS = ("function_run_id", "status", "created_at", "updated_at", "session_id")
+
+
+@define
+class Terminal:
+    """A process whose stdin, stdout and stderr are one pseudo-terminal, as in an interactive shell."""
+
+    process: subprocess.Popen[bytes]
+    master: int
+    screen: bytearray
+
+    @classmethod
+    def start(cls, args: list[str], width: int, env: dict[str, str] | None = None) -> Terminal:
+        master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, width, 0, 0))
+        process = subprocess.Popen(
+            [CLI, *args],
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env={"PATH": "", "TERM": "xterm-256color", **(env or {})},
+        )
+        os.close(slave)
+        return cls(process, master, bytearray())
+
+    def read_until(self, done: Callable[[str], bool], timeout: float = 60) -> str:
+        deadline = time.monotonic() + timeout
+        while not done(self.text) and time.monotonic() < deadline:
+            ready, _, _ = select.select([self.master], [], [], 0.2)
+            if ready:
+                try:
+                    chunk = os.read(self.master, 65536)
+                except OSError:  # EIO: the process closed the terminal
+                    break
+                if not chunk:
+                    break
+                self.screen += chunk
+        return self.text
+
+    def finish(self) -> tuple[int, list[str]]:
+        """Exit code and the lines shown, without colours, cursor moves or the progress line."""
+        self.read_until(lambda _: False)
+        code = self.process.wait(timeout=60)
+        os.close(self.master)
+        # A carriage return alone moves back to the line's start: what follows it is what shows.
+        lines = [_ANSI.sub("", line).split("\r")[-1].rstrip() for line in self.text.split("\r\n")]
+        return code, [line for line in lines if line and "fetch" not in line]
+
+    @property
+    def text(self) -> str:
+        return self.screen.decode("utf-8", errors="replace")
+
+
+def listing(server: NotteTestServer) -> list[dict[str, object]]:
+    result = subprocess.run(
+        [CLI, "runs", "list", FUNCTION_ID, "--format", "jsonl", "--api-key", server.api_key, "--base-url", server.url],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": ""},
+    )
+    assert result.returncode == 0, result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def on_terminal(server: NotteTestServer, width: int, *args: str) -> tuple[int, list[str]]:
+    command = ["runs", "list", FUNCTION_ID, "--api-key", server.api_key, "--base-url", server.url, *args]
+    return Terminal.start(command, width).finish()
+
+
+def as_shown(timestamp: object) -> str:
+    return str(timestamp).replace("+00:00", "Z")
+
+
+def header(lines: list[str]) -> list[str]:
+    return [cell.strip() for cell in lines[1].strip("│").split("│")]
+
+
+@pytest.mark.parametrize(
+    ("width", "columns"),
+    [(80, ALL_COLUMNS[:3]), (100, ALL_COLUMNS[:4]), (120, ALL_COLUMNS), (200, ALL_COLUMNS)],
+)
+def test_the_table_fits_the_terminal_and_cuts_no_id_or_timestamp(
+    server: NotteTestServer, width: int, columns: tuple[str, ...]
+) -> None:
+    expected = listing(server)[:12]
+    code, lines = on_terminal(server, width, "--limit", "12")
+    assert code == 0
+    table = [line for line in lines if _TABLE_LINE.match(line)]
+    assert max(len(line) for line in table) <= width
+    assert header(table) == list(columns)  # as many columns as fit, most wanted first
+    rows = table[3:-1]
+    assert len(rows) == 12
+    for row, run in zip(rows, expected, strict=True):
+        cells = [cell.strip() for cell in row.strip("│").split("│")]
+        assert cells == [as_shown(run[column]) for column in columns]
+    assert lines[-1] == "12 run(s)"
+
+
+def test_columns_picks_the_fields_in_the_order_given(server: NotteTestServer) -> None:
+    expected = listing(server)[:3]
+    code, lines = on_terminal(server, 80, "--limit", "3", "--columns", "local,function_run_id")
+    assert code == 0
+    table = [line for line in lines if _TABLE_LINE.match(line)]
+    assert header(table) == ["local", "function_run_id"]
+    assert [[cell.strip() for cell in row.strip("│").split("│")] for row in table[3:-1]] == [
+        [json.dumps(run["local"]), str(run["function_run_id"])] for run in expected
+    ]
+
+
+def test_too_narrow_for_a_table_shows_each_run_as_whole_field_lines(server: NotteTestServer) -> None:
+    expected = listing(server)[:2]
+    code, lines = on_terminal(server, 50, "--limit", "2")
+    assert code == 0
+    assert not any(_TABLE_LINE.match(line) for line in lines)
+    shown = [
+        f"{column:<15}  {as_shown(run[column]) if run[column] is not None else ''}".rstrip()
+        for run in expected
+        for column in ALL_COLUMNS
+    ]
+    assert lines == [*shown, "2 run(s)"]
+
+
+def test_columns_env_var_sets_the_width_as_on_a_terminal(server: NotteTestServer) -> None:
+    command = ["runs", "list", FUNCTION_ID, "--api-key", server.api_key, "--base-url", server.url, "--limit", "5"]
+    code, lines = Terminal.start(command, width=200, env={"COLUMNS": "80"}).finish()
+    assert code == 0
+    table = [line for line in lines if _TABLE_LINE.match(line)]
+    assert header(table) == list(ALL_COLUMNS[:3])
+    assert max(len(line) for line in table) <= 80
+    expected = listing(server)[:5]
+    assert all(str(run["function_run_id"]) in "\n".join(table) for run in expected)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "runs list fn-many --format jsonl",
+        "runs list fn-many --format json",
+        "runs list fn-many --format csv",
+        "runs list fn-many --format table",
+        "runs summary fn-many",
+    ],
+)
+def test_a_reader_that_stops_early_is_a_quiet_success(server: NotteTestServer, command: str) -> None:
+    server.add_function("fn-many", runs=3_000)  # more than any pipe buffer holds
+    pipeline = f"set -o pipefail; '{CLI}' {command} --api-key {server.api_key} --base-url {server.url} | head -1"
+    result = subprocess.run(
+        ["bash", "-c", pipeline], capture_output=True, text=True, timeout=60, env={"PATH": "/usr/bin:/bin"}
+    )
+    assert result.returncode == 0
+    assert result.stderr == ""
+    assert len(result.stdout.splitlines()) == 1
+
+
+def test_ctrl_c_is_one_line_and_exit_130(server: NotteTestServer) -> None:
+    server.faults.add(Latency(2.0), times=None)  # the listing is still waiting when Ctrl-C comes
+    command = ["runs", "list", FUNCTION_ID, "--api-key", server.api_key, "--base-url", server.url]
+    terminal = Terminal.start(command, width=100)
+    terminal.read_until(lambda text: "fetching runs" in text)  # the progress line: the request is under way
+    terminal.process.send_signal(signal.SIGINT)
+    code, lines = terminal.finish()
+    assert code == 130
+    assert lines == ["Interrupted."]
+
+
+def test_ctrl_c_when_piped_is_one_line_on_stderr(server: NotteTestServer) -> None:
+    server.faults.add(Latency(2.0), times=None)
+    process = subprocess.Popen(
+        [CLI, "runs", "summary", FUNCTION_ID, "--api-key", server.api_key, "--base-url", server.url],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={"PATH": ""},
+    )
+    deadline = time.monotonic() + 30
+    while not server.requests and time.monotonic() < deadline:  # wait for the request to be under way
+        time.sleep(0.05)
+    time.sleep(0.2)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 130
+    assert (out, err) == (b"", b"Interrupted.\n")
