@@ -21,9 +21,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._server import sample_server
+from notte_ext.testing.sample import DEFAULT_SAMPLE_RUNS
 
 CLI = Path(__file__).resolve().parent.parent / ".venv/bin/notte-ext"
-RUNS = 250
+RUNS = DEFAULT_SAMPLE_RUNS
 TARGETS = {"notte-ext --help": 0.30, f"notte-ext runs list ({RUNS} runs)": 0.45}
 
 

@@ -3,6 +3,9 @@
 >>> from notte_ext import NotteClient
 >>> with NotteClient() as client:  # NOTTE_API_KEY, NOTTE_API_URL
 ...     failed = client.functions.list_runs("fn-id", status="failed").to_list()
+
+What users need is here; helpers for tests and tools stay in their modules (``notte_ext.functions.run_query``,
+``notte_ext.pagination.PageRules``, ``notte_ext._timestamps.aware_utc``, ``notte_ext.testing``, ``notte_ext.drift``).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ if TYPE_CHECKING:
     from notte_ext._defaults import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL
     from notte_ext._openapi import spec_version
     from notte_ext._retry import RetryPolicy
-    from notte_ext._timestamps import aware_utc
+    from notte_ext._version import __version__
     from notte_ext.errors import (
         APIConnectionError,
         APIStatusError,
@@ -35,47 +38,51 @@ if TYPE_CHECKING:
         SchemaMismatchError,
         ServerError,
     )
-    from notte_ext.functions import AsyncFunctions, FunctionRun, Functions, RunQuery, RunsPage, RunStatus, run_query
-    from notte_ext.pagination import AsyncPaginator, Page, PageRules, Paginator
+    from notte_ext.functions import AsyncFunctions, FunctionRun, Functions, ListRunsOptions, RunsPage, RunStatus
+    from notte_ext.pagination import AsyncPaginator, Page, Paginator
+    from notte_ext.watch import RunAppeared, RunStatusChanged, RunVanished, WatchEvent, WatchTimeoutError
 
 # Each public name is imported from its module on first use (PEP 562), so `notte-ext --help` and
 # `import notte_ext.errors` don't pay for httpx and the generated client.
 _HOME: dict[str, str] = {
+    "AsyncNotteClient": "notte_ext._client",
+    "ClientOptions": "notte_ext._client",
+    "NotteClient": "notte_ext._client",
+    "API_KEY_ENV": "notte_ext._defaults",
+    "BASE_URL_ENV": "notte_ext._defaults",
+    "DEFAULT_BASE_URL": "notte_ext._defaults",
+    "spec_version": "notte_ext._openapi",
+    "RetryPolicy": "notte_ext._retry",
+    "__version__": "notte_ext._version",
     "APIConnectionError": "notte_ext.errors",
     "APIStatusError": "notte_ext.errors",
     "APITimeoutError": "notte_ext.errors",
-    "API_KEY_ENV": "notte_ext._defaults",
-    "AsyncFunctions": "notte_ext.functions",
-    "AsyncNotteClient": "notte_ext._client",
-    "AsyncPaginator": "notte_ext.pagination",
     "AuthenticationError": "notte_ext.errors",
-    "BASE_URL_ENV": "notte_ext._defaults",
-    "ClientOptions": "notte_ext._client",
     "ConfigurationError": "notte_ext.errors",
-    "DEFAULT_BASE_URL": "notte_ext._defaults",
     "ForeignResponseError": "notte_ext.errors",
-    "FunctionRun": "notte_ext.functions",
-    "Functions": "notte_ext.functions",
     "InvalidArgumentError": "notte_ext.errors",
     "NotFoundError": "notte_ext.errors",
-    "NotteClient": "notte_ext._client",
     "NotteError": "notte_ext.errors",
-    "Page": "notte_ext.pagination",
-    "PageRules": "notte_ext.pagination",
     "PaginationError": "notte_ext.errors",
-    "Paginator": "notte_ext.pagination",
     "RateLimitError": "notte_ext.errors",
     "RequestValidationError": "notte_ext.errors",
     "ResponseTooLargeError": "notte_ext.errors",
-    "RetryPolicy": "notte_ext._retry",
-    "RunQuery": "notte_ext.functions",
-    "RunStatus": "notte_ext.functions",
-    "RunsPage": "notte_ext.functions",
     "SchemaMismatchError": "notte_ext.errors",
     "ServerError": "notte_ext.errors",
-    "aware_utc": "notte_ext._timestamps",
-    "run_query": "notte_ext.functions",
-    "spec_version": "notte_ext._openapi",
+    "AsyncFunctions": "notte_ext.functions",
+    "FunctionRun": "notte_ext.functions",
+    "Functions": "notte_ext.functions",
+    "ListRunsOptions": "notte_ext.functions",
+    "RunStatus": "notte_ext.functions",
+    "RunsPage": "notte_ext.functions",
+    "AsyncPaginator": "notte_ext.pagination",
+    "Page": "notte_ext.pagination",
+    "Paginator": "notte_ext.pagination",
+    "RunAppeared": "notte_ext.watch",
+    "RunStatusChanged": "notte_ext.watch",
+    "RunVanished": "notte_ext.watch",
+    "WatchEvent": "notte_ext.watch",
+    "WatchTimeoutError": "notte_ext.watch",
 }
 
 
@@ -109,23 +116,26 @@ __all__ = [
     "FunctionRun",
     "Functions",
     "InvalidArgumentError",
+    "ListRunsOptions",
     "NotFoundError",
     "NotteClient",
     "NotteError",
     "Page",
-    "PageRules",
     "PaginationError",
     "Paginator",
     "RateLimitError",
     "RequestValidationError",
     "ResponseTooLargeError",
     "RetryPolicy",
-    "RunQuery",
+    "RunAppeared",
     "RunStatus",
+    "RunStatusChanged",
+    "RunVanished",
     "RunsPage",
     "SchemaMismatchError",
     "ServerError",
-    "aware_utc",
-    "run_query",
+    "WatchEvent",
+    "WatchTimeoutError",
+    "__version__",
     "spec_version",
 ]

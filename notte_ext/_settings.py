@@ -6,15 +6,14 @@ import ipaddress
 import os
 import platform
 from collections.abc import Mapping
-from importlib.metadata import version
 
 import httpx
 from attrs import define, field
 
 from notte_ext._defaults import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, DEFAULT_TIMEOUT
+from notte_ext._version import __version__ as PACKAGE_VERSION
 from notte_ext.errors import ConfigurationError
 
-PACKAGE_VERSION = version("notte-ext")  # read once: a metadata lookup per client would be wasted work
 USER_AGENT = f"notte-ext/{PACKAGE_VERSION} (python {platform.python_version()}; httpx {httpx.__version__})"
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncIterator, Iterable, Iterator
-from typing import TYPE_CHECKING, Any, Unpack
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Protocol, Unpack
 
 from attrs import define, field
 from dateutil.parser import isoparse
@@ -18,12 +19,12 @@ from dateutil.parser import isoparse
 from notte_ext import _bindings
 from notte_ext._openapi import operation
 from notte_ext._parameters import check_parameters, parameter_schema
+from notte_ext._responses import M
 from notte_ext._timestamps import aware_utc
 from notte_ext.errors import InvalidArgumentError
 from notte_ext.pagination import DEFAULT_MAX_PAGES, DEFAULT_PREFETCH, AsyncPaginator, PageRules, Paginator
 
 if TYPE_CHECKING:
-    from notte_ext._client import AsyncNotteClient, NotteClient
     from notte_ext.watch import WatchEvent, WatchOptions
 
 # Stable names, whatever upstream calls the components: bound by operation (make generate).
@@ -196,10 +197,22 @@ def page_query(function_id: str, **options: Unpack[PageOptions]) -> RunQuery:
     return RunQuery(function_id=function_id, running_only=options.get("running_only", False), parameters=parameters)
 
 
+class Sender(Protocol):
+    """What `Functions` needs of its client (NotteClient): send one generated-endpoint call."""
+
+    def send(self, endpoint: ModuleType, expected: type[M], *args: Any, **kwargs: Any) -> M: ...
+
+
+class AsyncSender(Protocol):
+    """What `AsyncFunctions` needs of its client (AsyncNotteClient)."""
+
+    async def send(self, endpoint: ModuleType, expected: type[M], *args: Any, **kwargs: Any) -> M: ...
+
+
 class Functions:
     """`client.functions`: serverless function operations."""
 
-    def __init__(self, client: NotteClient) -> None:
+    def __init__(self, client: Sender) -> None:
         self._client = client
 
     def list_runs(
@@ -240,7 +253,7 @@ class Functions:
 class AsyncFunctions:
     """`client.functions` of AsyncNotteClient: the same surface, awaited."""
 
-    def __init__(self, client: AsyncNotteClient) -> None:
+    def __init__(self, client: AsyncSender) -> None:
         self._client = client
 
     def list_runs(

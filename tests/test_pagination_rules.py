@@ -10,7 +10,8 @@ from collections.abc import Callable
 import pytest
 from attrs import define
 
-from notte_ext import AsyncPaginator, InvalidArgumentError, PageRules, PaginationError, Paginator
+from notte_ext import AsyncPaginator, InvalidArgumentError, PaginationError, Paginator
+from notte_ext.pagination import PageRules
 
 
 @define

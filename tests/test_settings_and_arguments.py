@@ -7,15 +7,10 @@ import re
 
 import pytest
 
-from notte_ext import (
-    ConfigurationError,
-    InvalidArgumentError,
-    NotteClient,
-    RunStatus,
-    aware_utc,
-    run_query,
-)
+from notte_ext import ConfigurationError, InvalidArgumentError, NotteClient, RunStatus
 from notte_ext._settings import resolve_settings
+from notte_ext._timestamps import aware_utc
+from notte_ext.functions import run_query
 
 KEY = "sk-test-settings-0123456789"
 

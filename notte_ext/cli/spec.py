@@ -16,6 +16,7 @@ import click
 from notte_ext._oas import UPSTREAM_URL
 from notte_ext.cli._app import option_group
 from notte_ext.drift import Change, Severity, SpecError, diff_documents, drift, load_document, read_document
+from notte_ext.drift.load import FETCH_TIMEOUT
 from notte_ext.drift.profiles import PROFILES, apply_profile
 from notte_ext.drift.report import FAIL_LEVELS, FORMATS, fails, render, rules_markdown
 
@@ -85,7 +86,7 @@ def diff_command(base: str, revision: str, fmt: str, fail_on: str, include_docs:
     "vendored",
     help="Our vendored spec (default: ./openapi.json when present, else the one packaged with notte_ext).",
 )
-@click.option("--timeout", default=30.0, show_default=True, help="Seconds to wait for the upstream URL.")
+@click.option("--timeout", default=FETCH_TIMEOUT, show_default=True, help="Seconds to wait for the upstream URL.")
 @_report_options
 def drift_command(
     upstream: str, vendored: str | None, timeout: float, fmt: str, fail_on: str, include_docs: bool, profile: str

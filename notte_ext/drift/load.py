@@ -13,6 +13,7 @@ import yaml
 from notte_ext.drift.errors import SpecError
 from notte_ext.drift.guard import guarded
 
+FETCH_TIMEOUT = 30.0  # seconds to wait for an upstream URL
 # docs.notte.cc publishes per-operation pages that embed the spec in a ````yaml fence.
 _FENCE = re.compile(r"^````yaml[^\n]*\n(.*?)\n````", re.S | re.M)
 # libyaml is ~10x faster on large documents; fall back to the pure-Python loader.
@@ -67,7 +68,7 @@ def is_url(location: str) -> bool:
     return location.startswith(("http://", "https://"))
 
 
-def read_text(location: str, *, timeout: float = 30.0) -> str:
+def read_text(location: str, *, timeout: float = FETCH_TIMEOUT) -> str:
     """The text at a path or http(s) URL; any failure becomes one-line ``SpecError``."""
     if is_url(location):
         try:
@@ -83,7 +84,7 @@ def read_text(location: str, *, timeout: float = 30.0) -> str:
         raise SpecError(f"cannot read {location}: {reason}") from None
 
 
-def read_document(location: str, *, timeout: float = 30.0) -> dict[str, Any]:
+def read_document(location: str, *, timeout: float = FETCH_TIMEOUT) -> dict[str, Any]:
     """Load the OpenAPI document at a path or URL."""
     text = read_text(location, timeout=timeout)
     try:
