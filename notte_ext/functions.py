@@ -80,15 +80,6 @@ def _instant(value: dt.datetime | str | None, name: str) -> dt.datetime | None:
         raise InvalidArgumentError(f"{name} must be a datetime or an ISO 8601 string, got {value!r}") from None
 
 
-# A run older than this can't be followed by one created while a listing's first requests are
-# in flight: generous for clock skew between client and API and for commit delays.
-_SETTLED_AFTER = dt.timedelta(minutes=5)
-
-
-def _settled(run: FunctionRun) -> bool:
-    return bool(run.created_at < dt.datetime.now(dt.UTC) - _SETTLED_AFTER)
-
-
 @define(frozen=True)
 class RunQuery:
     """One validated `list_runs` call: what to send, and what to keep of the answers. No I/O."""
@@ -132,7 +123,6 @@ class RunQuery:
         return PageRules(
             key=lambda run: run.function_run_id,
             newest_first_by=lambda run: run.created_at,  # the API lists runs newest first
-            settled=_settled,
             accept=self.accepts,
             limit=self.limit,
             max_pages=self.max_pages,

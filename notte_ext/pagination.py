@@ -17,10 +17,10 @@ ones onto later pages. The bookkeeping here, in constant memory:
 Page-ahead (`prefetch=N`: threads for `Paginator`, tasks for `AsyncPaginator`) keeps the next
 N pages in flight and hands pages out in number order. So that no item can fall between two
 pages answered out of order while items are being created, every page in flight when a page
-shows the listing shifted is dropped and requested again (computed after that page); the pages
-sent together with page 1 are kept only if page 1's newest item is settled (`PageRules`),
-otherwise page 1 goes alone. Requests sent past the last page are
-dropped without surfacing their errors.
+shows the listing shifted is dropped and requested again (computed after that page). Page 1
+always goes alone: it defines the history the listing gives, and a page sent with it may be
+answered before it, with items created in between then on page 1 though they came after the
+listing began. Requests sent past the last page are dropped without surfacing their errors.
 
 `Paginator` and `AsyncPaginator` share `_Bookkeeping`, which does no I/O.
 """
@@ -81,9 +81,7 @@ class PageRules(Generic[T]):
     """How to page one listing: dedupe key, client-side filter, limit, page cap, label for errors.
 
     `newest_first_by`: the sort key of the server's order (newest first), if it has one; it
-    lets dedupe stay exact for any burst of new items, however large. `settled(item)`: true if
-    no item newer than this one can still appear (e.g. created over a minute ago); with it,
-    page-ahead sends the first pages together when page 1's newest item is settled.
+    lets dedupe stay exact for any burst of new items, however large.
     """
 
     key: Callable[[T], Hashable]
@@ -93,7 +91,6 @@ class PageRules(Generic[T]):
     max_pages: int = DEFAULT_MAX_PAGES
     newest_first_by: Callable[[T], Any] | None = None
     dedupe_window: int = DEFAULT_DEDUPE_WINDOW
-    settled: Callable[[T], bool] | None = None
 
 
 @define
@@ -119,20 +116,17 @@ class _Bookkeeping(Generic[T]):
 
     def wanted(self, number: int, prefetch: int) -> range:
         """The pages to have in flight when page `number` is next: it and `prefetch` after it.
-        Page 1 goes alone without `PageRules.settled` (see `take`), and under a `limit` (a
-        limited listing is often one page: don't guess before it says there is more)."""
-        alone = not self.pages and (self.rules.settled is None or self.rules.limit is not None)
+        Page 1 goes alone: a page sent with it can be answered first (threads and connections
+        race), and items created in between would be on page 1, indistinguishable from those
+        that existed when the listing began. Alone, nothing the listing does precedes page 1,
+        and a one-page listing costs one request."""
+        alone = not self.pages
         return range(number, number + (0 if alone else prefetch) + 1)
 
     def take(self, number: int, model: PageModel[T]) -> Page[T]:
         """Record a fetched page and return what of it to yield."""
         self.pages += 1
         self.shifted = False
-        if self.pages == 1 and model.items and self.rules.settled is not None:
-            # Pages sent with page 1 may have been computed before it: if an item was created in
-            # between, one could fall between two of them. Only a listing whose newest item is
-            # recent can be racing with new items: then ask for them again, as after a shift.
-            self.shifted = not self.rules.settled(model.items[0])
         fresh = [item for item in model.items if self._is_new(item)]
         matching = [item for item in fresh if self.rules.accept(item)]
         if self.rules.limit is not None:

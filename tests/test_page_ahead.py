@@ -58,18 +58,15 @@ def test_page_ahead_gives_exactly_the_sequential_listing(server: NotteTestServer
     assert LISTINGS[listing](server, 4, "fn-big") == expected
     pages = [int(request.query["page"]) for request in server.requests]
     assert pages.count(1) == 1
-    assert set(range(1, 14)) <= set(pages)  # (2..5 twice: sample runs are recent, see test_pagination_rules)
+    assert set(range(1, 14)) <= set(pages)
     assert max(pages) <= 13 + 4  # speculative pages past the end: at most prefetch
 
 
-def test_pages_sent_with_page_one_are_kept_only_if_its_newest_run_is_settled(
-    client: NotteClient, server: NotteTestServer
-) -> None:
+def test_page_one_goes_alone(client: NotteClient, server: NotteTestServer) -> None:
     server.add_function("fn-small", runs=40)
     assert len(client.functions.list_runs("fn-small").to_list()) == 40
     pages = [request.query["page"] for request in server.requests]
-    assert pages.count("1") == 1
-    assert set(pages) <= {"1", "2", "3", "4", "5"}  # sent with page 1 (unless cancelled before they left)
+    assert pages == ["1"]  # one page: nothing sent ahead of it
     server.clear()
     assert len(client.functions.list_runs("fn-small", limit=10).to_list()) == 10
     assert [request.query["page"] for request in server.requests] == ["1"]  # under a limit, page 1 alone
@@ -78,7 +75,7 @@ def test_pages_sent_with_page_one_are_kept_only_if_its_newest_run_is_settled(
     server.clear()
     listed = ids(client.functions.list_runs(FUNCTION_ID).to_list())
     assert listed[3:] == before  # the 3 new ones first (they existed when page 1 was read), then the rest
-    # (that the pages sent with page 1 are asked for again: test_pagination_rules.py, deterministic)
+    assert server.requests[0].query["page"] == "1"  # answered before any other page was asked for
 
 
 @pytest.mark.parametrize("listing", LISTINGS)
@@ -88,7 +85,7 @@ def test_errors_of_speculative_pages_past_the_end_never_surface(server: NotteTes
     server.faults.add(Status(401), times=None, match=Match(page=5))
     server.clear()
     assert LISTINGS[listing](server, 4, FUNCTION_ID) == expected
-    assert {"4", "5"} & {request.query["page"] for request in server.requests}  # sent with page 1
+    assert {"4", "5"} & {request.query["page"] for request in server.requests}  # sent ahead after page 1
 
 
 @pytest.mark.parametrize("listing", LISTINGS)
@@ -149,7 +146,7 @@ def test_the_cli_pages_ahead_by_default_and_prefetch_0_reads_one_page_at_a_time(
     assert ahead == one_at_a_time
     assert len(ahead) == 250
     assert [request.query["page"] for request in server.requests] == ["1", "2", "3"]
-    assert len(pages_ahead) > 3  # pages past the end (and, runs being recent, 2..5 again)
+    assert len(pages_ahead) > 3  # pages past the end
     summary = notte_ext("runs", "summary", FUNCTION_ID, "--prefetch", "2", server=server)
     assert summary.returncode == 0, summary.stderr
     refused = notte_ext("runs", "list", FUNCTION_ID, "--prefetch", "-1", server=server)

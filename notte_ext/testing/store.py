@@ -61,22 +61,33 @@ class RunStore:
 
     def add(self, function_id: str, runs: Iterable[Mapping[str, Any]], token: str) -> list[dict[str, Any]]:
         """Store copies of ``runs`` (registering the function); return the stored bodies."""
-        stored = [StoredRun(copy.deepcopy(dict(run)), token, parse_timestamp(str(run["created_at"]))) for run in runs]
         with self._lock:
-            kept = self._runs.setdefault(function_id, [])
-            kept.extend(stored)
-            # Kept newest first (ties broken by id, so pages are stable): listing a page must not sort.
-            kept.sort(key=lambda run: (run.created, str(run.body.get("function_run_id"))), reverse=True)
+            return self._add_locked(function_id, runs, token)
+
+    def _add_locked(self, function_id: str, runs: Iterable[Mapping[str, Any]], token: str) -> list[dict[str, Any]]:
+        stored = [StoredRun(copy.deepcopy(dict(run)), token, parse_timestamp(str(run["created_at"]))) for run in runs]
+        kept = self._runs.setdefault(function_id, [])
+        kept.extend(stored)
+        # Kept newest first (ties broken by id, so pages are stable): listing a page must not sort.
+        kept.sort(key=lambda run: (run.created, str(run.body.get("function_run_id"))), reverse=True)
         return [copy.deepcopy(dict(run.body)) for run in stored]
 
     def add_newest(self, function_id: str, count: int, token: str, status: str) -> list[dict[str, Any]]:
-        """Add ``count`` runs created after every existing one (what a busy function does mid-pagination)."""
+        """Add ``count`` runs created after every existing one (what a busy function does mid-pagination).
+
+        Reading the newest run and adding after it is one step under the lock: as on the API,
+        a run created later is newer. Otherwise two concurrent calls both start after the same
+        newest run, and runs added second can be older than runs added first (a listing that
+        already read those would see an older run appear above its place, inside the history).
+        """
         with self._lock:
             newest = max((run.created for run in self._runs.get(function_id, [])), default=None)
-        now = datetime.now().astimezone()
-        start = max(newest, now) if newest is not None else now  # created now, as on the API
-        runs = [make_run(function_id, status=status, created_at=start + timedelta(seconds=i + 1)) for i in range(count)]
-        return self.add(function_id, runs, token)
+            now = datetime.now().astimezone()
+            start = max(newest, now) if newest is not None else now  # created now, as on the API
+            runs = [
+                make_run(function_id, status=status, created_at=start + timedelta(seconds=i + 1)) for i in range(count)
+            ]
+            return self._add_locked(function_id, runs, token)
 
     def update(self, function_id: str, run_id: str, status: str, *, at: datetime | None = None) -> dict[str, Any]:
         """Set a run's status now (or as of ``at``); ``updated_at`` follows when the status changes."""
