@@ -7,7 +7,11 @@ Requests are built by the generated endpoint modules (`_get_kwargs`) and parsed 
 
 from __future__ import annotations
 
+import functools
 import logging
+import os
+import ssl
+import threading
 import time
 from collections.abc import Mapping
 from types import ModuleType, TracebackType
@@ -21,7 +25,7 @@ from notte_ext._messages import redact
 from notte_ext._responses import M, parse_success, reject_foreign_body, status_error
 from notte_ext._retry import RetryPolicy, async_retry_transport, resolve_retry_policy, retry_transport
 from notte_ext._settings import Settings, resolve_settings
-from notte_ext.errors import APIConnectionError, APITimeoutError, NotteError
+from notte_ext.errors import APIConnectionError, APITimeoutError, ClientClosedError, NotteError
 from notte_ext.functions import AsyncFunctions, Functions
 
 log = logging.getLogger("notte_ext")
@@ -44,6 +48,19 @@ class ClientOptions(TypedDict, total=False):
     retry: RetryPolicy | None
     headers: Mapping[str, str] | None
     allow_insecure_http: bool
+
+
+def default_ssl_context() -> ssl.SSLContext:
+    """httpx's own default context (certifi, or SSL_CERT_FILE / SSL_CERT_DIR), built once per
+    process: parsing the CA bundle costs ~35 ms, which httpx pays for every client it constructs
+    (encode/httpx#3627). A context is safe to share across clients and threads; requests does the
+    same (psf/requests#6667)."""
+    return _ssl_context(os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+
+
+@functools.cache
+def _ssl_context(cert_file: str | None, cert_dir: str | None) -> ssl.SSLContext:
+    return httpx.create_ssl_context()  # reads the same two variables: the cache key
 
 
 class _BaseClient:
@@ -112,6 +129,10 @@ class _BaseClient:
             )
         return APIConnectionError(f"{what} could not complete against {self.base_url}: {reason}")
 
+    @staticmethod
+    def _closed_error(request: dict[str, Any]) -> ClientClosedError:
+        return ClientClosedError(f"{request['method'].upper()} {request['url']} not sent: the client is closed")
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r}, timeout={self._settings.timeout!r})"
 
@@ -133,23 +154,49 @@ class NotteClient(_BaseClient):
     ) -> None:
         """`api_key` defaults to NOTTE_API_KEY; `transport` replaces the network (tests); see ClientOptions."""
         super().__init__(api_key, options)
-        limited = LimitedTransport(transport or httpx.HTTPTransport(), self._limits, self._settings.api_key)
+        limited = LimitedTransport(
+            transport or httpx.HTTPTransport(verify=default_ssl_context()), self._limits, self._settings.api_key
+        )
         self._http = httpx.Client(transport=retry_transport(self._retry, limited), **self._httpx_options())
         self._api.set_httpx_client(self._http)
         self.functions = Functions(self)
+        self._state = threading.Lock()
+        self._in_flight = 0
+        self._closing = False
 
     def send(self, endpoint: ModuleType, expected: type[M], *args: Any, **kwargs: Any) -> M:
         """Call a generated endpoint module with retries, typed errors and spec validation."""
         request = endpoint._get_kwargs(*args, **kwargs)
+        with self._state:
+            if self._closing:
+                raise self._closed_error(request)
+            self._in_flight += 1
         started = time.perf_counter()
         try:
             response = self._http.request(**request)
         except httpx.HTTPError as exc:
             raise self._connection_error(exc, request) from exc
+        finally:
+            self._left()
         return self._result(endpoint, response, expected, started)
 
     def close(self) -> None:
-        self._http.close()
+        """No more requests; the connections close now, or once the requests still on the wire in
+        other threads are answered (e.g. pages a listing asked for ahead): closing them under a
+        request in flight would break it mid-read, and waiting would make every listing's end wait."""
+        with self._state:
+            self._closing = True
+            idle = not self._in_flight
+        if idle:
+            self._http.close()
+
+    def _left(self) -> None:
+        """A request ended: the last one out after close() closes the connections."""
+        with self._state:
+            self._in_flight -= 1
+            last = self._closing and not self._in_flight
+        if last:
+            self._http.close()
 
     def __enter__(self) -> Self:
         return self
@@ -170,7 +217,9 @@ class AsyncNotteClient(_BaseClient):
     ) -> None:
         """`api_key` defaults to NOTTE_API_KEY; `transport` replaces the network (tests); see ClientOptions."""
         super().__init__(api_key, options)
-        limited = AsyncLimitedTransport(transport or httpx.AsyncHTTPTransport(), self._limits, self._settings.api_key)
+        limited = AsyncLimitedTransport(
+            transport or httpx.AsyncHTTPTransport(verify=default_ssl_context()), self._limits, self._settings.api_key
+        )
         self._http = httpx.AsyncClient(transport=async_retry_transport(self._retry, limited), **self._httpx_options())
         self._api.set_async_httpx_client(self._http)
         self.functions = AsyncFunctions(self)
@@ -178,6 +227,8 @@ class AsyncNotteClient(_BaseClient):
     async def send(self, endpoint: ModuleType, expected: type[M], *args: Any, **kwargs: Any) -> M:
         """Call a generated endpoint module with retries, typed errors and spec validation."""
         request = endpoint._get_kwargs(*args, **kwargs)
+        if self._http.is_closed:
+            raise self._closed_error(request)
         started = time.perf_counter()
         try:
             response = await self._http.request(**request)

@@ -133,3 +133,7 @@ class ResponseTooLargeError(NotteError):
 
 class PaginationError(NotteError):
     """Paging did not make progress (e.g. `has_next` stays true while nothing new arrives)."""
+
+
+class ClientClosedError(NotteError, RuntimeError):
+    """A request on a client after `close()`; nothing was sent (a RuntimeError, as httpx's own)."""

@@ -30,12 +30,13 @@ from __future__ import annotations
 import asyncio
 from collections import OrderedDict
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Hashable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from contextlib import aclosing
 from typing import Any, Generic, Protocol, TypeVar
 
 from attrs import define, field
 
+from notte_ext._workers import Workers
 from notte_ext.errors import InvalidArgumentError, PaginationError
 
 T = TypeVar("T")
@@ -209,9 +210,10 @@ class Paginator(Generic[T]):
     """Lazy: nothing is fetched until you iterate. Iterate for items, `.pages()` for pages.
 
     `prefetch=N` keeps up to N more pages in flight on worker threads (the client's httpx
-    connection pool is thread-safe), handing pages out in order. Stopping early (break,
-    `first()`, `limit`, closing or dropping the iterator) cancels the pages not yet sent and
-    returns once those already on the wire are answered; no thread outlives the iteration.
+    connection pool is thread-safe), handing pages out in order. Stopping (the last page,
+    break, `first()`, `limit`, closing or dropping the iterator) cancels the pages not yet
+    sent and returns at once: those already on the wire are answered to daemon threads that
+    then end, unread (see `notte_ext._workers`).
     """
 
     def __init__(self, fetch: Callable[[int], PageModel[T]], rules: PageRules[T], prefetch: int = 0) -> None:
@@ -222,13 +224,13 @@ class Paginator(Generic[T]):
     def pages(self) -> Iterator[Page[T]]:
         book = _Bookkeeping(self._rules)
         window: dict[int, Future[PageModel[T]]] = {}
-        pool = ThreadPoolExecutor(self._prefetch + 1, "notte-prefetch") if self._prefetch else None
+        pool = Workers(self._fetch, self._prefetch + 1, "notte-prefetch") if self._prefetch else None
         number = 1
         try:
             while not book.satisfied:
                 for ahead in book.wanted(number, self._prefetch):
                     if ahead not in window:
-                        window[ahead] = pool.submit(self._fetch, ahead) if pool else _fetched_now(self._fetch, ahead)
+                        window[ahead] = pool.submit(ahead) if pool else _fetched_now(self._fetch, ahead)
                 page = book.take(number, window.pop(number).result())
                 if book.shifted:  # pages in flight may predate the shift: ask for them again
                     _drop(window)
@@ -239,7 +241,7 @@ class Paginator(Generic[T]):
         finally:
             _drop(window)  # their results and errors are never looked at
             if pool is not None:
-                pool.shutdown(wait=True, cancel_futures=True)
+                pool.stop()
 
     def __iter__(self) -> Generator[T, None, None]:
         for page in self.pages():

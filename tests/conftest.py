@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from notte_ext.testing import NotteTestServer
+from tests.settle import settle_page_ahead
 
 pytest_plugins = ["pytester"]
 
@@ -29,6 +30,14 @@ RUN_COUNT = 250
 # The fixture's sample data ends at this fixed instant (not the wall clock), so tests may rely on
 # its runs being in the past: `--since 1h` finds none of them.
 SAMPLE_NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _page_ahead_settled() -> Iterator[None]:
+    """Each test ends once the page-ahead requests it left on the wire have ended, so none
+    reaches the next test or runs (and draws random numbers) during it."""
+    yield
+    settle_page_ahead()
 
 
 @pytest.fixture

@@ -1,18 +1,19 @@
 """Page-ahead over real HTTP (the local test server): sync threads and async tasks give exactly
 the sequential listing, runs created mid-listing (bursts larger than a page too) are neither
-repeated nor lost, speculative pages past the end never surface, stopping early leaves no thread."""
+repeated nor lost, speculative pages past the end never surface, stopping never waits for them and leaves no thread."""
 
 from __future__ import annotations
 
 import asyncio
 import gc
-import threading
+import time
 from collections.abc import Callable, Iterator
 
 import pytest
 
-from notte_ext import AsyncNotteClient, NotteClient
-from notte_ext.testing import InsertRuns, Match, NotteTestServer, Status
+from notte_ext import AsyncNotteClient, ClientClosedError, NotteClient
+from notte_ext.testing import InsertRuns, Latency, Match, NotteTestServer, Status
+from tests.settle import prefetch_threads, settle_page_ahead
 from tests.test_cli import notte_ext, records
 from tests.test_list_runs import NO_SLEEP, ids
 
@@ -45,10 +46,6 @@ def async_listing(server: NotteTestServer, prefetch: int, function_id: str = FUN
 LISTINGS: dict[str, Callable[[NotteTestServer, int, str], list[str]]] = {"sync": sync_listing, "async": async_listing}
 
 
-def prefetch_threads() -> list[threading.Thread]:
-    return [thread for thread in threading.enumerate() if thread.name.startswith("notte-prefetch")]
-
-
 @pytest.mark.parametrize("listing", LISTINGS)
 def test_page_ahead_gives_exactly_the_sequential_listing(server: NotteTestServer, listing: str) -> None:
     server.add_function("fn-big", runs=1234)  # 13 pages, the last one short
@@ -56,6 +53,7 @@ def test_page_ahead_gives_exactly_the_sequential_listing(server: NotteTestServer
     assert len(expected) == len(set(expected)) == 1234
     server.clear()
     assert LISTINGS[listing](server, 4, "fn-big") == expected
+    settle_page_ahead()  # sync: requests past the end end after the listing returned
     pages = [int(request.query["page"]) for request in server.requests]
     assert pages.count(1) == 1
     assert set(range(1, 14)) <= set(pages)
@@ -85,6 +83,7 @@ def test_errors_of_speculative_pages_past_the_end_never_surface(server: NotteTes
     server.faults.add(Status(401), times=None, match=Match(page=5))
     server.clear()
     assert LISTINGS[listing](server, 4, FUNCTION_ID) == expected
+    settle_page_ahead()  # sync: they end after the listing returned
     assert {"4", "5"} & {request.query["page"] for request in server.requests}  # sent ahead after page 1
 
 
@@ -112,21 +111,44 @@ def test_runs_created_while_paging_are_neither_repeated_nor_lost(
     assert len(sync_listing(server, 0)) > len(before)  # the runs really were created meanwhile
 
 
-def test_stopping_early_stops_the_page_ahead_threads(client: NotteClient, server: NotteTestServer) -> None:
+def test_stopping_early_leaves_no_page_ahead_thread_behind(client: NotteClient, server: NotteTestServer) -> None:
     server.add_function("fn-big", runs=1234)
     paginator = client.functions.list_runs("fn-big", prefetch=4)
     assert paginator.first() is not None
-    assert prefetch_threads() == []
+    settle_page_ahead(within=5)
     for _ in paginator:
         break  # the for loop drops the iterator: closed by reference counting
     gc.collect()
-    assert prefetch_threads() == []
+    settle_page_ahead(within=5)
     pages = paginator.pages()
     next(pages)
+    next(pages)  # page 2 read: pages 3-6 were sent ahead
     del pages
     gc.collect()
-    assert prefetch_threads() == []
-    assert max(int(request.query["page"]) for request in server.requests) <= 1 + 4
+    settle_page_ahead(within=5)  # then every request sent is in the server's log
+    assert max(int(request.query["page"]) for request in server.requests) <= 2 + 4
+
+
+def test_stopping_never_waits_for_pages_asked_for_ahead(server: NotteTestServer) -> None:
+    """A limit met on page 2 while pages 3-6, sent ahead, take 2 s: the listing, then close(),
+    return at once; the requests on the wire end on daemon threads, and only then do the
+    client's connections close (not under them)."""
+    server.add_function("fn-big", runs=1234)
+    for page in range(3, 7):
+        server.faults.add(Latency(2.0), match=Match(function_id="fn-big", page=page))
+    client = _client(server)
+    started = time.monotonic()
+    assert len(client.functions.list_runs("fn-big", limit=150, prefetch=4).to_list()) == 150
+    client.close()
+    assert time.monotonic() - started < 1.5
+    assert prefetch_threads()
+    assert all(thread.daemon for thread in prefetch_threads())
+    assert not client._http.is_closed  # not under the requests still in flight
+    with pytest.raises(ClientClosedError, match="not sent: the client is closed"):
+        client.functions.list_runs_page("fn-big")
+    settle_page_ahead(within=10)
+    assert client._http.is_closed  # the last one out closed the connections
+    assert {3, 4, 5, 6} & {int(request.query["page"]) for request in server.requests}  # (one may be cancelled unsent)
 
 
 def test_limit_fetches_at_most_prefetch_pages_beyond_what_it_needs(
@@ -135,18 +157,21 @@ def test_limit_fetches_at_most_prefetch_pages_beyond_what_it_needs(
     server.add_function("fn-big", runs=1234)
     server.clear()
     assert len(client.functions.list_runs("fn-big", limit=250, prefetch=2).to_list()) == 250  # 3 pages needed
+    settle_page_ahead()  # every request sent is in the server's log
     assert max(int(request.query["page"]) for request in server.requests) <= 3 + 2
 
 
 def test_the_cli_pages_ahead_by_default_and_prefetch_0_reads_one_page_at_a_time(server: NotteTestServer) -> None:
-    ahead = records(server)
-    pages_ahead = [request.query["page"] for request in server.requests]
-    server.clear()
     one_at_a_time = records(server, "--prefetch", "0")
+    assert [request.query["page"] for request in server.requests] == ["1", "2", "3"]
+    server.clear()
+    ahead = records(server)  # pages past the end, sent with pages 2 and 3, may reach the server after it exits
     assert ahead == one_at_a_time
     assert len(ahead) == 250
-    assert [request.query["page"] for request in server.requests] == ["1", "2", "3"]
-    assert len(pages_ahead) > 3  # pages past the end
+    deadline = time.monotonic() + 5
+    while max(int(request.query["page"]) for request in server.requests) <= 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert max(int(request.query["page"]) for request in server.requests) > 3  # it did ask ahead
     summary = notte_ext("runs", "summary", FUNCTION_ID, "--prefetch", "2", server=server)
     assert summary.returncode == 0, summary.stderr
     refused = notte_ext("runs", "list", FUNCTION_ID, "--prefetch", "-1", server=server)
