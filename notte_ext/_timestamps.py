@@ -16,3 +16,13 @@ def aware_utc(value: dt.datetime) -> dt.datetime:
     if value.tzinfo is None:
         return value.replace(tzinfo=dt.UTC)
     return value.astimezone(dt.UTC)
+
+
+def parse_instant(text: str) -> dt.datetime:
+    """An ISO 8601 date or date-time given by a user, as aware UTC (naive means UTC); ValueError if not.
+
+    dateutil's parser takes what people type and `fromisoformat` refuses (e.g. '2024-05-01T12');
+    imported here, on first use, since most listings and commands never parse one (~8 ms)."""
+    from dateutil.parser import isoparse
+
+    return aware_utc(isoparse(text))

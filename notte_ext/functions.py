@@ -14,13 +14,12 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, Protocol, Unpack
 
 from attrs import define, field
-from dateutil.parser import isoparse
 
 from notte_ext import _bindings
 from notte_ext._openapi import operation
 from notte_ext._parameters import check_parameters, parameter_schema
 from notte_ext._responses import M
-from notte_ext._timestamps import aware_utc
+from notte_ext._timestamps import aware_utc, parse_instant
 from notte_ext.errors import InvalidArgumentError
 from notte_ext.pagination import DEFAULT_MAX_PAGES, DEFAULT_PREFETCH, AsyncPaginator, PageRules, Paginator
 
@@ -75,7 +74,7 @@ def _instant(value: dt.datetime | str | None, name: str) -> dt.datetime | None:
     if value is None or isinstance(value, dt.datetime):
         return None if value is None else aware_utc(value)
     try:
-        return aware_utc(isoparse(value))
+        return parse_instant(value)
     except (TypeError, ValueError):
         raise InvalidArgumentError(f"{name} must be a datetime or an ISO 8601 string, got {value!r}") from None
 

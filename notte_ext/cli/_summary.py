@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from attrs import define, field
-from rich.console import Console
 
 from notte_ext.cli._time import show_time
 from notte_ext.functions import FunctionRun, RunStatus
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 BAR_WIDTH = 40
 MAX_DAYS = 14

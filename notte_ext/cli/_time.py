@@ -6,9 +6,8 @@ import datetime as dt
 import re
 
 import click
-from dateutil.parser import isoparse
 
-from notte_ext._timestamps import aware_utc
+from notte_ext._timestamps import parse_instant
 
 _AGE = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
@@ -20,7 +19,7 @@ def parse_when(text: str, now: dt.datetime | None = None) -> dt.datetime:
     if age:
         return (now or dt.datetime.now(dt.UTC)) - dt.timedelta(**{_UNITS[age[2]]: int(age[1])})
     try:
-        return aware_utc(isoparse(text.strip()))
+        return parse_instant(text.strip())
     except ValueError:
         raise ValueError(f"{text!r} is neither an ISO date/time nor an age like 30m, 2h, 3d, 1w") from None
 

@@ -7,10 +7,10 @@ from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 import click
-from rich.console import Console
 
 from notte_ext.cli._app import AppState, client_options, option_group, pass_state
-from notte_ext.cli._output import FORMATS, OutputConsole, columns_option, write_runs
+from notte_ext.cli._output import FORMATS, columns_option, write_runs
+from notte_ext.cli._progress import progress
 from notte_ext.cli._summary import RunSummary
 from notte_ext.cli._time import WhenType, check_time_range
 from notte_ext.cli.watch import watch
@@ -94,17 +94,12 @@ def _listing(state: AppState, function_id: str, options: dict[str, Any], limit: 
 
 
 def _with_progress(paginator: Paginator[FunctionRun]) -> Iterator[FunctionRun]:
-    """Progress goes to stderr, and only when a person is watching it."""
-    stderr = Console(stderr=True)
-    if not stderr.is_terminal:
-        for page in paginator.pages():
-            yield from page.items
-        return
     count = 0
-    with stderr.status("fetching runs…") as status:
+    with progress("fetching runs…") as status:
         for page in paginator.pages():
-            count += len(page.items)
-            status.update(f"fetched {count} run(s), page {page.number}…")
+            if status is not None:
+                count += len(page.items)
+                status.update(f"fetched {count} run(s), page {page.number}…")
             yield from page.items
 
 
@@ -146,6 +141,8 @@ def list_runs(
 @pass_state
 def summarize_runs(state: AppState, /, function_id: str, **options: Any) -> None:
     """Counts by status, failure rate, first/last run and runs per day for FUNCTION_ID."""
+    from notte_ext.cli._table import OutputConsole  # rich: only for the commands that print with it
+
     summary = RunSummary.of(_listing(state, function_id, options, limit=None))
     summary.render(OutputConsole(highlight=False), function_id)
 

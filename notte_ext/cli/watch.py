@@ -6,15 +6,14 @@ Exit codes: 0 idle (with --until-idle), 1 a run reached an --exit-on status (pri
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sys
 from typing import Any, TextIO
 
 import click
-from rich.console import Console
 
 from notte_ext.cli._app import AppState, pass_state_with_own
+from notte_ext.cli._progress import progress
 from notte_ext.functions import RunStatus
 from notte_ext.watch import RunAppeared, RunStatusChanged, WatchEvent, WatchTimeoutError
 
@@ -76,11 +75,8 @@ def watch(
     """Print FUNCTION_ID's runs as they appear and change status (polling)."""
     chosen = output_format or ("table" if sys.stdout.isatty() else "jsonl")
     stop_on = {RunStatus(status) for status in exit_on}
-    stderr = Console(stderr=True)
     active: set[str] = set()
-    # Progress goes to stderr, and only when a person is watching it.
-    progress = stderr.status(f"watching {function_id}…") if stderr.is_terminal else None
-    with state.client() as client, progress or contextlib.nullcontext():
+    with state.client() as client, progress(f"watching {function_id}…") as status:
         events = client.functions.watch_runs(
             function_id, interval=interval, until_idle=until_idle, timeout=watch_timeout
         )
@@ -90,8 +86,8 @@ def watch(
                 if event.status in stop_on:
                     sys.exit(EXIT_STATUS_REACHED)
                 (active.add if event.status == RunStatus("active") else active.discard)(event.run.function_run_id)
-                if progress is not None:
-                    progress.update(f"watching {function_id}: {len(active)} active run(s)…")
+                if status is not None:
+                    status.update(f"watching {function_id}: {len(active)} active run(s)…")
         except WatchTimeoutError as error:
             click.echo(f"Timeout: {error.message}", err=True)
             sys.exit(EXIT_TIMEOUT)

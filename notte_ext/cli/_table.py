@@ -1,0 +1,94 @@
+"""The runs table for people (rich): as many columns as fit the terminal, values never cut."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from typing import Any, TextIO
+
+from rich.box import ROUNDED
+from rich.console import Console
+from rich.measure import Measurement
+from rich.table import Table
+
+from notte_ext.cli._output import TABLE_COLUMNS, csv_cell, run_record
+from notte_ext.functions import FunctionRun
+
+# On a narrow terminal the table drops columns from the end, down to the first MIN_TABLE_COLUMNS.
+MIN_TABLE_COLUMNS = 3
+_UNLIMITED = 1_000_000
+_UTC_TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT[\d:.]+\+00:00$")
+
+
+class OutputConsole(Console):
+    """A rich console for stdout whose closed pipe ends the program like any other write's does.
+
+    rich's own reaction is `SystemExit(1)`; the CLI treats a reader that stopped early
+    (`| head -1`) as success, in one place (NotteGroup.invoke).
+    """
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError
+
+
+def _table_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str) and _UTC_TIMESTAMP.match(value):
+        return value.removesuffix("+00:00") + "Z"  # the same instant, 5 characters narrower
+    return str(csv_cell(value))  # lists and objects spelled as in the CSV
+
+
+def write_table(runs: Iterator[FunctionRun], out: TextIO, columns: Sequence[str] | None) -> None:
+    console = OutputConsole(file=out, highlight=False)
+    rows = [run_record(run) for run in runs]
+    if rows and console.is_terminal:
+        shown = _fitting_columns(console, rows, columns)
+        if shown is None:
+            _records(console, rows, columns or TABLE_COLUMNS)
+        else:
+            console.print(_build_table(rows, shown, boxed=True))
+    elif rows:
+        # Piped (`--format table | less -S`): no box drawing, as wide as the values, so nothing is cut.
+        table = _build_table(rows, columns or TABLE_COLUMNS, boxed=False)
+        console.width = _natural_width(console, table)
+        console.print(table)
+    console.print(f"{len(rows)} run(s)")
+
+
+def _build_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], *, boxed: bool) -> Table:
+    table = Table(box=ROUNDED if boxed else None, header_style="bold")
+    for column in columns:
+        table.add_column(column, no_wrap=True, overflow="ignore")
+    for record in rows:
+        table.add_row(*(_table_cell(record.get(column)) for column in columns))
+    return table
+
+
+def _fitting_columns(
+    console: Console, rows: Sequence[dict[str, Any]], chosen: Sequence[str] | None
+) -> Sequence[str] | None:
+    """The columns whose natural width fits the terminal; None if even the fewest don't fit."""
+    candidates = (
+        [chosen] if chosen else [TABLE_COLUMNS[:n] for n in range(len(TABLE_COLUMNS), MIN_TABLE_COLUMNS - 1, -1)]
+    )
+    for columns in candidates:
+        if _natural_width(console, _build_table(rows, columns, boxed=True)) <= console.width:
+            return columns
+    return None
+
+
+def _natural_width(console: Console, table: Table) -> int:
+    """The table's width with every value whole, whatever the console's width."""
+    return Measurement.get(console, console.options.update_width(_UNLIMITED), table).maximum
+
+
+def _records(console: Console, rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
+    """Too narrow for a table: one `field  value` line per field, a blank line between runs."""
+    label_width = max(map(len, columns))
+    for index, record in enumerate(rows):
+        if index:
+            console.print()
+        for column in columns:
+            console.print(f"{column:<{label_width}}  {_table_cell(record.get(column))}", soft_wrap=True)
