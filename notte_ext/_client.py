@@ -7,10 +7,7 @@ Requests are built by the generated endpoint modules (`_get_kwargs`) and parsed 
 
 from __future__ import annotations
 
-import functools
 import logging
-import os
-import ssl
 import threading
 import time
 from collections.abc import Mapping
@@ -25,6 +22,7 @@ from notte_ext._messages import redact
 from notte_ext._responses import M, parse_success, reject_foreign_body, status_error
 from notte_ext._retry import RetryPolicy, async_retry_transport, resolve_retry_policy, retry_transport
 from notte_ext._settings import Settings, resolve_settings
+from notte_ext._tls import AsyncHTTPTransport, HTTPTransport
 from notte_ext.errors import APIConnectionError, APITimeoutError, ClientClosedError, NotteError
 from notte_ext.functions import AsyncFunctions, Functions
 
@@ -48,19 +46,6 @@ class ClientOptions(TypedDict, total=False):
     retry: RetryPolicy | None
     headers: Mapping[str, str] | None
     allow_insecure_http: bool
-
-
-def default_ssl_context() -> ssl.SSLContext:
-    """httpx's own default context (certifi, or SSL_CERT_FILE / SSL_CERT_DIR), built once per
-    process: parsing the CA bundle costs ~35 ms, which httpx pays for every client it constructs
-    (encode/httpx#3627). A context is safe to share across clients and threads; requests does the
-    same (psf/requests#6667)."""
-    return _ssl_context(os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
-
-
-@functools.cache
-def _ssl_context(cert_file: str | None, cert_dir: str | None) -> ssl.SSLContext:
-    return httpx.create_ssl_context()  # reads the same two variables: the cache key
 
 
 class _BaseClient:
@@ -154,9 +139,7 @@ class NotteClient(_BaseClient):
     ) -> None:
         """`api_key` defaults to NOTTE_API_KEY; `transport` replaces the network (tests); see ClientOptions."""
         super().__init__(api_key, options)
-        limited = LimitedTransport(
-            transport or httpx.HTTPTransport(verify=default_ssl_context()), self._limits, self._settings.api_key
-        )
+        limited = LimitedTransport(transport or HTTPTransport(), self._limits, self._settings.api_key)
         self._http = httpx.Client(transport=retry_transport(self._retry, limited), **self._httpx_options())
         self._api.set_httpx_client(self._http)
         self.functions = Functions(self)
@@ -217,9 +200,7 @@ class AsyncNotteClient(_BaseClient):
     ) -> None:
         """`api_key` defaults to NOTTE_API_KEY; `transport` replaces the network (tests); see ClientOptions."""
         super().__init__(api_key, options)
-        limited = AsyncLimitedTransport(
-            transport or httpx.AsyncHTTPTransport(verify=default_ssl_context()), self._limits, self._settings.api_key
-        )
+        limited = AsyncLimitedTransport(transport or AsyncHTTPTransport(), self._limits, self._settings.api_key)
         self._http = httpx.AsyncClient(transport=async_retry_transport(self._retry, limited), **self._httpx_options())
         self._api.set_async_httpx_client(self._http)
         self.functions = AsyncFunctions(self)

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import ssl
 from collections.abc import Callable, Iterator
 
-import certifi
 import httpx
 import pytest
 from notte_api_client.api.functions import list_function_runs_by_function_id as list_runs_endpoint
@@ -27,7 +25,6 @@ from notte_ext import (
     SchemaMismatchError,
     ServerError,
 )
-from notte_ext._client import default_ssl_context
 from notte_ext._responses import parse_success
 from notte_ext.testing import (
     Latency,
@@ -247,16 +244,3 @@ def test_validation_does_not_write_spec_defaults_into_the_data() -> None:
     response = httpx.Response(200, json=body, request=httpx.Request("GET", "https://api.example/functions/f/runs"))
     page = parse_success(list_runs_endpoint, response, RunsPage, "sk-unused")
     assert "local" not in page.items[0].to_dict()
-
-
-def test_clients_share_one_verifying_tls_context_per_ca_setting(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Built once per process (parsing the CA bundle costs ~35 ms per client otherwise), still
-    httpx's verifying default, and rebuilt when SSL_CERT_FILE names another bundle."""
-    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
-    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
-    shared = default_ssl_context()
-    assert default_ssl_context() is shared
-    assert (shared.verify_mode, shared.check_hostname) == (ssl.CERT_REQUIRED, True)
-    monkeypatch.setenv("SSL_CERT_FILE", certifi.where())
-    assert default_ssl_context() is not shared
-    assert default_ssl_context().verify_mode == ssl.CERT_REQUIRED

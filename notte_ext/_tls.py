@@ -1,0 +1,80 @@
+"""TLS for the clients: httpx's default (verify against certifi's bundle, or SSL_CERT_FILE /
+SSL_CERT_DIR), with the bundle parsed once per process, before the first https request.
+
+httpx parses the bundle (~35 ms) whenever it builds a transport, for every client, https or not
+(encode/httpx#2298, #3627): every CLI run paid it, plain-http listings of the local test server
+included. The context here is configured as httpx's (tests/test_tls.py compares them) but
+starts with no certificate authority. It requires a verified certificate from the start, so a
+handshake before the bundle is loaded fails; it never passes unverified.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import ssl
+import sys
+import threading
+
+import certifi
+import httpx
+
+
+class Authorities:
+    """One verifying context, its CA bundle loaded by the first `load()` (then a no-op)."""
+
+    def __init__(self, cafile: str | None, capath: str | None) -> None:
+        self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # CERT_REQUIRED, hostname checked
+        keylog = os.environ.get("SSLKEYLOGFILE")  # as ssl.create_default_context, which httpx uses
+        if keylog and not sys.flags.ignore_environment:
+            self.context.keylog_filename = keylog
+        self._pending: tuple[str | None, str | None] | None = (cafile, capath)
+        self._lock = threading.Lock()
+
+    def load(self) -> None:
+        if self._pending is None:  # loaded: the common case needs no lock
+            return
+        with self._lock:
+            if self._pending is not None:
+                cafile, capath = self._pending
+                self.context.load_verify_locations(cafile=cafile, capath=capath)
+                self._pending = None
+
+
+def shared_authorities() -> Authorities:
+    """The process's context for the CA setting in the environment (read as httpx reads it)."""
+    return _authorities(os.environ.get("SSL_CERT_FILE") or None, os.environ.get("SSL_CERT_DIR") or None)
+
+
+@functools.cache
+def _authorities(cert_file: str | None, cert_dir: str | None) -> Authorities:
+    if cert_file:
+        return Authorities(cert_file, None)
+    return Authorities(None, cert_dir) if cert_dir else Authorities(certifi.where(), None)
+
+
+class HTTPTransport(httpx.HTTPTransport):
+    """httpx's transport over the shared context, which it loads before its first https request."""
+
+    def __init__(self) -> None:
+        self._authorities = shared_authorities()
+        super().__init__(verify=self._authorities.context)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.scheme == "https":
+            self._authorities.load()
+        return super().handle_request(request)
+
+
+class AsyncHTTPTransport(httpx.AsyncHTTPTransport):
+    """The async twin: the one load blocks the event loop once per process (httpx's own
+    transport does the same parse at every construction)."""
+
+    def __init__(self) -> None:
+        self._authorities = shared_authorities()
+        super().__init__(verify=self._authorities.context)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.scheme == "https":
+            self._authorities.load()
+        return await super().handle_async_request(request)

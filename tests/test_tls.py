@@ -1,0 +1,125 @@
+"""TLS: the clients verify as httpx does by default, and parse the CA bundle only for https.
+
+A local https server with a certificate from a throwaway CA (trustme): trusted through
+SSL_CERT_FILE the listing works; under the default bundle (certifi) it is refused; a handshake
+before the bundle is loaded is refused too (fail-closed)."""
+
+from __future__ import annotations
+
+import json
+import ssl
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import certifi
+import httpx
+import pytest
+import trustme
+
+from notte_ext import APIConnectionError, NotteClient
+from notte_ext._tls import Authorities, HTTPTransport, shared_authorities
+from notte_ext.testing import NotteTestServer
+
+EMPTY_PAGE = json.dumps({"items": [], "page": 1, "page_size": 100, "has_next": False, "has_previous": False}).encode()
+
+
+class _EmptyListing(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(EMPTY_PAGE)))
+        self.end_headers()
+        self.wfile.write(EMPTY_PAGE)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def authority() -> trustme.CA:
+    return trustme.CA()
+
+
+@pytest.fixture(scope="module")
+def https_url(authority: trustme.CA) -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _EmptyListing)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    authority.issue_cert("127.0.0.1").configure_cert(context)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"https://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def trusted(authority: trustme.CA, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    bundle = tmp_path / "ca.pem"
+    authority.cert_pem.write_to_path(str(bundle))
+    monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
+
+
+def test_a_server_trusted_through_ssl_cert_file_serves_the_listing(https_url: str, trusted: None) -> None:
+    with NotteClient("sk-test", base_url=https_url, max_retries=0) as client:
+        assert client.functions.list_runs("fn-1").to_list() == []
+
+
+def test_a_certificate_the_default_bundle_does_not_vouch_for_is_refused(
+    https_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    with (
+        NotteClient("sk-test", base_url=https_url, max_retries=0) as client,
+        pytest.raises(APIConnectionError, match="CERTIFICATE_VERIFY_FAILED"),
+    ):
+        client.functions.list_runs("fn-1").to_list()
+
+
+def test_a_handshake_before_the_bundle_is_loaded_is_refused(
+    https_url: str, authority: trustme.CA, tmp_path: Path
+) -> None:
+    bundle = tmp_path / "ca.pem"
+    authority.cert_pem.write_to_path(str(bundle))
+    unloaded = Authorities(str(bundle), None)
+    with httpx.Client(transport=httpx.HTTPTransport(verify=unloaded.context)) as client:
+        with pytest.raises(httpx.ConnectError, match="CERTIFICATE_VERIFY_FAILED"):
+            client.get(https_url)
+        unloaded.load()
+        assert client.get(https_url).status_code == 200
+
+
+def test_the_context_is_httpx_s_default_once_loaded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    ours, theirs = Authorities(certifi.where(), None), httpx.create_ssl_context()
+    ours.load()
+    for setting in ("protocol", "verify_mode", "check_hostname", "options", "verify_flags", "minimum_version"):
+        assert getattr(ours.context, setting) == getattr(theirs, setting), setting
+    assert ours.context.maximum_version == theirs.maximum_version
+    assert ours.context.cert_store_stats() == theirs.cert_store_stats()
+    assert shared_authorities() is shared_authorities()  # once per process
+
+
+def test_plain_http_clients_never_parse_the_bundle(server: NotteTestServer) -> None:
+    """In a fresh process: a client, a listing over http, and the default context still holds no CA."""
+    url, key = server.url, server.api_key
+    code = (
+        "from notte_ext import NotteClient\nfrom notte_ext._tls import shared_authorities\n"
+        f"with NotteClient({key!r}, base_url={url!r}) as client:\n"
+        "    assert len(client.functions.list_runs('fn-1').to_list()) == 250\n"
+        "print(shared_authorities().context.cert_store_stats()['x509_ca'])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env={})
+    assert out.stdout.strip() == "0"
+
+
+def test_https_transport_loads_the_bundle_on_its_first_https_request(https_url: str, trusted: None) -> None:
+    authorities = shared_authorities()
+    with httpx.Client(transport=HTTPTransport()) as client:
+        assert client.get(https_url).status_code == 200
+    assert authorities.context.cert_store_stats()["x509_ca"] == 1  # the test CA only
