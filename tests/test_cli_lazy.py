@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from notte_ext.cli import COMMANDS, main
+from notte_ext.cli.runs import WATCH
 from notte_ext.testing import NotteTestServer
 
 
@@ -50,13 +51,16 @@ def test_help_imports_no_command_module_nor_the_client() -> None:
     assert not lazy & loaded
 
 
-@pytest.mark.parametrize("name", sorted(COMMANDS))
+LAZY = {**COMMANDS, **{f"runs {name}": entry for name, entry in WATCH.items()}}
+
+
+@pytest.mark.parametrize("name", sorted(LAZY))
 def test_each_listed_help_line_is_the_commands_own(name: str) -> None:
-    module, _, attribute = COMMANDS[name][0].partition(":")
+    module, _, attribute = LAZY[name][0].partition(":")
     command = getattr(importlib.import_module(module), attribute)
     assert isinstance(command, click.Command)
     assert command.help is not None
-    assert COMMANDS[name][1] == command.help.strip().splitlines()[0]
+    assert LAZY[name][1] == command.help.strip().splitlines()[0]
 
 
 def test_lazy_commands_run_and_show_their_help() -> None:
@@ -64,6 +68,7 @@ def test_lazy_commands_run_and_show_their_help() -> None:
     assert result.exit_code == 0, result.output
     assert "summary" in result.output
     assert "list" in result.output
+    assert "watch" in result.output
     unknown = CliRunner().invoke(main, ["nope"])
     assert unknown.exit_code == 2
     assert "No such command 'nope'" in unknown.output
@@ -79,4 +84,4 @@ def test_a_piped_listing_imports_neither_rich_nor_dateutil(server: NotteTestServ
     )
     assert "EXIT=0" in loaded  # the listing ran (its JSON lines are in the output too)
     assert "httpx" in loaded
-    assert not {"rich", "dateutil"} & loaded
+    assert not {"rich", "dateutil", "notte_ext.watch", "importlib.metadata"} & loaded

@@ -10,7 +10,7 @@ import click
 from notte_ext.cli._app import AppState, NotteGroup, global_options, version_option
 
 
-class LazyGroup(NotteGroup):
+class LazyGroup(click.Group):
     """Imports a sub-command's module only when that command runs (or its own help is shown).
 
     `notte-ext --help` lists every command with its one-line help, given here so listing them
@@ -46,6 +46,10 @@ class LazyGroup(NotteGroup):
             formatter.write_dl(rows)
 
 
+class TopGroup(LazyGroup, NotteGroup):
+    """`notte-ext` itself: lazy commands, and every way a run ends as one line and a documented code."""
+
+
 COMMANDS = {
     "runs": ("notte_ext.cli.runs:runs", "List and summarize a function's runs (all pages, finished runs included)."),
     "spec": ("notte_ext.cli.spec:spec", "Compare OpenAPI documents and check upstream drift."),
@@ -59,7 +63,7 @@ COMMANDS = {
 
 # Help uses the terminal's width up to 120 columns (click stops at 80).
 @click.group(
-    cls=LazyGroup,
+    cls=TopGroup,
     lazy=COMMANDS,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 120},
 )

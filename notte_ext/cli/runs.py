@@ -8,12 +8,12 @@ from typing import Any, TypeVar
 
 import click
 
+from notte_ext.cli import LazyGroup
 from notte_ext.cli._app import AppState, client_options, option_group, pass_state
 from notte_ext.cli._output import FORMATS, columns_option, write_runs
 from notte_ext.cli._progress import progress
 from notte_ext.cli._summary import RunSummary
 from notte_ext.cli._time import WhenType, check_time_range
-from notte_ext.cli.watch import watch
 from notte_ext.functions import MAX_PAGE_SIZE, FunctionRun, RunStatus, query_parameters
 from notte_ext.pagination import DEFAULT_PREFETCH, Paginator
 
@@ -103,7 +103,11 @@ def _with_progress(paginator: Paginator[FunctionRun]) -> Iterator[FunctionRun]:
             yield from page.items
 
 
-@click.group()
+# `runs watch` lives in its own module (it streams events, not a listing), loaded when it runs.
+WATCH = {"watch": ("notte_ext.cli.watch:watch", "Print FUNCTION_ID's runs as they appear and change status (polling).")}
+
+
+@click.group(cls=LazyGroup, lazy=WATCH)
 @client_options
 def runs() -> None:
     """List and summarize a function's runs (all pages, finished runs included)."""
@@ -145,6 +149,3 @@ def summarize_runs(state: AppState, /, function_id: str, **options: Any) -> None
 
     summary = RunSummary.of(_listing(state, function_id, options, limit=None))
     summary.render(OutputConsole(highlight=False), function_id)
-
-
-runs.add_command(watch)  # `runs watch` lives in its own module: it streams events, not a listing
