@@ -19,7 +19,7 @@ from notte_api_client import AuthenticatedClient
 
 from notte_ext._limits import AsyncLimitedTransport, LimitedTransport, Limits, default_max_response_bytes
 from notte_ext._messages import redact
-from notte_ext._responses import M, parse_success, reject_foreign_body, status_error
+from notte_ext._responses import Exchange, M, parse_success, reject_foreign_body, status_error
 from notte_ext._retry import RetryPolicy, async_retry_transport, resolve_retry_policy, retry_transport
 from notte_ext._settings import Settings, resolve_settings
 from notte_ext._tls import AsyncHTTPTransport, HTTPTransport
@@ -88,13 +88,15 @@ class _BaseClient:
             "follow_redirects": True,
         }
 
-    def _result(self, endpoint: ModuleType, response: httpx.Response, expected: type[M], started: float) -> M:
+    def result(self, exchange: Exchange, expected: type[M]) -> M:
+        """The typed model of an exchange's 2xx body, checked against the spec; else the typed error."""
+        endpoint, response = exchange.endpoint, exchange.response
         log.debug(
             "%s %s -> %s in %.0f ms",
             response.request.method,
             response.request.url.path,
             response.status_code,
-            (time.perf_counter() - started) * 1000,
+            (time.perf_counter() - exchange.started) * 1000,
         )
         if response.is_success:
             reject_foreign_body(endpoint, response, self._settings.api_key)
@@ -149,6 +151,12 @@ class NotteClient(_BaseClient):
 
     def send(self, endpoint: ModuleType, expected: type[M], *args: Any, **kwargs: Any) -> M:
         """Call a generated endpoint module with retries, typed errors and spec validation."""
+        return self.result(self.exchange(endpoint, *args, **kwargs), expected)
+
+    def exchange(self, endpoint: ModuleType, *args: Any, **kwargs: Any) -> Exchange:
+        """Send a generated endpoint's request (retries included) and read the whole response,
+        without parsing it (`result` does): page-ahead threads wait for responses, and the
+        thread that reads the pages parses them, so the threads don't contend for the GIL."""
         request = endpoint._get_kwargs(*args, **kwargs)
         with self._state:
             if self._closing:
@@ -161,7 +169,7 @@ class NotteClient(_BaseClient):
             raise self._connection_error(exc, request) from exc
         finally:
             self._left()
-        return self._result(endpoint, response, expected, started)
+        return Exchange(endpoint, response, started)
 
     def close(self) -> None:
         """No more requests; the connections close now, or once the requests still on the wire in
@@ -207,6 +215,11 @@ class AsyncNotteClient(_BaseClient):
 
     async def send(self, endpoint: ModuleType, expected: type[M], *args: Any, **kwargs: Any) -> M:
         """Call a generated endpoint module with retries, typed errors and spec validation."""
+        return self.result(await self.exchange(endpoint, *args, **kwargs), expected)
+
+    async def exchange(self, endpoint: ModuleType, *args: Any, **kwargs: Any) -> Exchange:
+        """Send a generated endpoint's request (retries included) and read the whole response,
+        without parsing it (`result` does)."""
         request = endpoint._get_kwargs(*args, **kwargs)
         if self._http.is_closed:
             raise self._closed_error(request)
@@ -215,7 +228,7 @@ class AsyncNotteClient(_BaseClient):
             response = await self._http.request(**request)
         except httpx.HTTPError as exc:
             raise self._connection_error(exc, request) from exc
-        return self._result(endpoint, response, expected, started)
+        return Exchange(endpoint, response, started)
 
     async def aclose(self) -> None:
         await self._http.aclose()

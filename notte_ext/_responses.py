@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping
 from http import HTTPStatus
 from types import ModuleType
-from typing import Any, Protocol, Self, TypeVar
+from typing import Any, NamedTuple, Protocol, Self, TypeVar
 
 import httpx
 from notte_api_client.models import HTTPValidationError, ValidationError
@@ -30,6 +30,14 @@ from notte_ext.errors import (
 # date, an instant out of datetime's range once in UTC (their from_dict hands out aware UTC: the
 # codegen/templates override of the date-time property)...
 _MODEL_ERRORS = (KeyError, ValueError, TypeError, AttributeError, OverflowError)
+
+
+class Exchange(NamedTuple):
+    """A request sent and its whole response read, not yet parsed (`NotteClient.result` parses)."""
+
+    endpoint: ModuleType
+    response: httpx.Response
+    started: float  # time.perf_counter() when sent, for the debug log
 
 
 class Model(Protocol):

@@ -18,7 +18,7 @@ from attrs import define, field
 from notte_ext import _bindings
 from notte_ext._openapi import operation
 from notte_ext._parameters import check_parameters, parameter_schema
-from notte_ext._responses import M
+from notte_ext._responses import Exchange, M
 from notte_ext._timestamps import aware_utc, parse_instant
 from notte_ext.errors import InvalidArgumentError
 from notte_ext.pagination import DEFAULT_MAX_PAGES, DEFAULT_PREFETCH, AsyncPaginator, PageRules, Paginator
@@ -187,9 +187,14 @@ def page_query(function_id: str, **options: Unpack[PageOptions]) -> RunQuery:
 
 
 class Sender(Protocol):
-    """What `Functions` needs of its client (NotteClient): send one generated-endpoint call."""
+    """What `Functions` needs of its client (NotteClient): send one generated-endpoint call, or
+    its two halves (the request and its whole response; then the parse) for page-ahead."""
 
     def send(self, endpoint: ModuleType, expected: type[M], *args: Any, **kwargs: Any) -> M: ...
+
+    def exchange(self, endpoint: ModuleType, *args: Any, **kwargs: Any) -> Exchange: ...
+
+    def result(self, exchange: Exchange, expected: type[M]) -> M: ...
 
 
 class AsyncSender(Protocol):
@@ -216,7 +221,12 @@ class Functions:
         started is missed.
         """
         query = run_query(function_id, **options)
-        return Paginator(lambda page: self._page(query, page), query.rules(), prefetch=prefetch)
+        return Paginator(
+            lambda page: self._client.exchange(list_runs_endpoint, **query.request(page)),
+            query.rules(),
+            prefetch=prefetch,
+            parse=lambda exchange: self._client.result(exchange, RunsPage),
+        )
 
     def list_runs_page(self, function_id: str, *, page: int = 1, **options: Unpack[PageOptions]) -> RunsPage:
         """One page, as the API returns it (no dedupe; the client-side filters are refused)."""
@@ -250,6 +260,8 @@ class AsyncFunctions:
     ) -> AsyncPaginator[FunctionRun]:
         """Like `Functions.list_runs`; `prefetch=N` keeps up to N more pages in flight, order kept."""
         query = run_query(function_id, **options)
+        # Each task parses its page as its response arrives (one thread: nothing to contend for),
+        # so the pages a round brings are ready when read, and the next requests go out sooner.
         return AsyncPaginator(lambda page: self._page(query, page), query.rules(), prefetch=prefetch)
 
     async def list_runs_page(self, function_id: str, *, page: int = 1, **options: Unpack[PageOptions]) -> RunsPage:

@@ -196,9 +196,14 @@ class _Bookkeeping(Generic[T]):
         return page.has_next
 
 
-def _fetched_now(fetch: Callable[[int], PageModel[T]], number: int) -> Future[PageModel[T]]:
+def _as_is(fetched: Any) -> Any:
+    """The default `parse`: `fetch` already returns the page model."""
+    return fetched
+
+
+def _fetched_now(fetch: Callable[[int], Any], number: int) -> Future[Any]:
     """Fetch in this thread (prefetch=0: no pool), as a done Future like the prefetched ones."""
-    future: Future[PageModel[T]] = Future()
+    future: Future[Any] = Future()
     try:
         future.set_result(fetch(number))
     except Exception as exc:  # handed to the caller by .result(), exactly as a pool would
@@ -209,17 +214,26 @@ def _fetched_now(fetch: Callable[[int], PageModel[T]], number: int) -> Future[Pa
 class Paginator(Generic[T]):
     """Lazy: nothing is fetched until you iterate. Iterate for items, `.pages()` for pages.
 
-    `prefetch=N` keeps up to N more pages in flight on worker threads (the client's httpx
-    connection pool is thread-safe), handing pages out in order. Stopping (the last page,
+    `fetch(number)` gets a page (the worker threads run it: the client's httpx connection pool
+    is thread-safe); `parse` (default: none) turns what it got into the page model, in the thread
+    that iterates, in page order: threads that only wait on sockets don't fight it for the GIL.
+    `prefetch=N` keeps up to N more pages in flight, handing pages out in order. Stopping (the last page,
     break, `first()`, `limit`, closing or dropping the iterator) cancels the pages not yet
     sent and returns at once: those already on the wire are answered to daemon threads that
     then end, unread (see `notte_ext._workers`).
     """
 
-    def __init__(self, fetch: Callable[[int], PageModel[T]], rules: PageRules[T], prefetch: int = 0) -> None:
+    def __init__(
+        self,
+        fetch: Callable[[int], Any],
+        rules: PageRules[T],
+        prefetch: int = 0,
+        parse: Callable[[Any], PageModel[T]] = _as_is,
+    ) -> None:
         self._fetch = fetch
         self._rules = rules
         self._prefetch = check_prefetch(prefetch)
+        self._parse = parse
 
     def pages(self) -> Iterator[Page[T]]:
         book = _Bookkeeping(self._rules)
@@ -231,7 +245,7 @@ class Paginator(Generic[T]):
                 for ahead in book.wanted(number, self._prefetch):
                     if ahead not in window:
                         window[ahead] = pool.submit(ahead) if pool else _fetched_now(self._fetch, ahead)
-                page = book.take(number, window.pop(number).result())
+                page = book.take(number, self._parse(window.pop(number).result()))
                 if book.shifted:  # pages in flight may predate the shift: ask for them again
                     _drop(window)
                 yield page
