@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterator
@@ -13,7 +14,9 @@ from notte_api_client.api.functions import list_function_runs_by_function_id as 
 from notte_ext import (
     APIConnectionError,
     APITimeoutError,
+    AsyncNotteClient,
     AuthenticationError,
+    ClientClosedError,
     FunctionRun,
     NotFoundError,
     NotteClient,
@@ -244,3 +247,20 @@ def test_validation_does_not_write_spec_defaults_into_the_data() -> None:
     response = httpx.Response(200, json=body, request=httpx.Request("GET", "https://api.example/functions/f/runs"))
     page = parse_success(list_runs_endpoint, response, RunsPage, "sk-unused")
     assert "local" not in page.items[0].to_dict()
+
+
+def test_a_call_after_close_is_a_typed_error_and_sends_nothing(server: NotteTestServer) -> None:
+    client = NotteClient(server.api_key, base_url=server.url)
+    client.close()
+    with pytest.raises(ClientClosedError, match=r"GET /functions/fn-1/runs not sent: the client is closed"):
+        client.functions.list_runs_page("fn-1")
+
+    async def after_aclose() -> None:
+        async_client = AsyncNotteClient(server.api_key, base_url=server.url)
+        await async_client.aclose()
+        await async_client.functions.list_runs_page("fn-1")
+
+    with pytest.raises(ClientClosedError, match="not sent: the client is closed"):
+        asyncio.run(after_aclose())
+    assert isinstance(ClientClosedError("x"), RuntimeError)  # what httpx raised before: code catching it still does
+    assert server.requests == []
