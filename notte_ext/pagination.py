@@ -217,9 +217,9 @@ class Paginator(Generic[T]):
     `fetch(number)` gets a page (the worker threads run it: the client's httpx connection pool
     is thread-safe); `parse` (default: none) turns what it got into the page model, in the thread
     that iterates, in page order: threads that only wait on sockets don't fight it for the GIL.
-    `prefetch=N` keeps up to N more pages in flight, handing pages out in order. Stopping (the last page,
-    break, `first()`, `limit`, closing or dropping the iterator) cancels the pages not yet
-    sent and returns at once: those already on the wire are answered to daemon threads that
+    `prefetch=N` keeps up to N more pages in flight, handing pages out in order. Stopping (the
+    last page, break, `first()`, `limit`, closing or dropping the iterator) cancels the pages not
+    yet sent and returns at once: those already on the wire are answered to daemon threads that
     then end, unread (see `notte_ext._workers`).
     """
 
