@@ -13,7 +13,7 @@ import pytest
 
 from notte_ext import AsyncNotteClient, ClientClosedError, NotteClient
 from notte_ext.testing import InsertRuns, Latency, Match, NotteTestServer, Status
-from tests.settle import prefetch_threads, settle_page_ahead
+from tests.settle import eventually, prefetch_threads, settle_page_ahead
 from tests.test_cli import notte_ext, records
 from tests.test_list_runs import NO_SLEEP, ids
 
@@ -168,10 +168,9 @@ def test_the_cli_pages_ahead_by_default_and_prefetch_0_reads_one_page_at_a_time(
     ahead = records(server)  # pages past the end, sent with pages 2 and 3, may reach the server after it exits
     assert ahead == one_at_a_time
     assert len(ahead) == 250
-    deadline = time.monotonic() + 5
-    while max(int(request.query["page"]) for request in server.requests) <= 3 and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert max(int(request.query["page"]) for request in server.requests) > 3  # it did ask ahead
+    assert eventually(
+        lambda: max(int(request.query["page"]) for request in server.requests) > 3, within=5
+    )  # it did ask ahead
     summary = notte_ext("runs", "summary", FUNCTION_ID, "--prefetch", "2", server=server)
     assert summary.returncode == 0, summary.stderr
     refused = notte_ext("runs", "list", FUNCTION_ID, "--prefetch", "-1", server=server)

@@ -57,10 +57,16 @@ def https_url(authority: trustme.CA) -> Iterator[str]:
 
 
 @pytest.fixture
-def trusted(authority: trustme.CA, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def ca_bundle(authority: trustme.CA, tmp_path: Path) -> str:
+    """The throwaway CA's certificate as a PEM file."""
     bundle = tmp_path / "ca.pem"
     authority.cert_pem.write_to_path(str(bundle))
-    monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
+    return str(bundle)
+
+
+@pytest.fixture
+def trusted(ca_bundle: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", ca_bundle)
 
 
 def test_a_server_trusted_through_ssl_cert_file_serves_the_listing(https_url: str, trusted: None) -> None:
@@ -80,12 +86,8 @@ def test_a_certificate_the_default_bundle_does_not_vouch_for_is_refused(
         client.functions.list_runs("fn-1").to_list()
 
 
-def test_a_handshake_before_the_bundle_is_loaded_is_refused(
-    https_url: str, authority: trustme.CA, tmp_path: Path
-) -> None:
-    bundle = tmp_path / "ca.pem"
-    authority.cert_pem.write_to_path(str(bundle))
-    unloaded = Authorities(str(bundle), None)
+def test_a_handshake_before_the_bundle_is_loaded_is_refused(https_url: str, ca_bundle: str) -> None:
+    unloaded = Authorities(ca_bundle, None)
     with httpx.Client(transport=httpx.HTTPTransport(verify=unloaded.context)) as client:
         with pytest.raises(httpx.ConnectError, match="CERTIFICATE_VERIFY_FAILED"):
             client.get(https_url)

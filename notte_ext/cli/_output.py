@@ -15,7 +15,7 @@ from notte_ext.functions import FunctionRun
 
 FORMATS = ("table", "json", "jsonl", "csv")
 # The table's columns when none are chosen, most wanted first: on a narrow terminal the table
-# drops them from the end, down to the first MIN_TABLE_COLUMNS. Values are never cut.
+# drops them from the end, down to the first `_table.MIN_TABLE_COLUMNS`. Values are never cut.
 TABLE_COLUMNS = ("function_run_id", "status", "created_at", "updated_at", "session_id")
 
 
