@@ -5,19 +5,17 @@ against the spec: right for tests, but a million stored runs cost it gigabytes a
 Here run i (0 = newest) is computed from i when its page is asked for, so serving 1,000,000
 runs costs nothing up front and a few kilobytes per page. The shape is the spec's
 (make_run's), so the client validates and parses exactly what it would from the API.
-Prints the same banner as `python -m notte_ext.testing` (URL, then a placeholder key).
+Prints the same banner as `python -m notte_ext.testing` (URL, then a placeholder key): bench/_http.py.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import time
 import uuid
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
 
+from bench._http import serve
 from notte_ext.testing.data import RUN_STATUSES, format_timestamp, make_run
 
 FUNCTION_ID = "fn-lean"
@@ -34,40 +32,11 @@ def _run(index: int) -> str:
     return _TEMPLATE.replace("<id>", run_id).replace("<status>", status).replace("<created>", created)
 
 
-def _handler(total: int, latency: float) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"  # keep-alive, as the API
-        disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms delayed-ACK stall
-
-        def do_GET(self) -> None:
-            url = urlsplit(self.path)
-            query = {name: values[-1] for name, values in parse_qs(url.query).items()}
-            page, size = int(query.get("page", 1)), int(query.get("page_size", 10))
-            start = (page - 1) * size
-            items = ",".join(_run(index) for index in range(start, min(start + size, total)))
-            flags = json.dumps(
-                {"page": page, "page_size": size, "has_next": start + size < total, "has_previous": page > 1}
-            )
-            data = f'{{"items": [{items}], {flags[1:]}'.encode()
-            if latency:
-                time.sleep(latency)
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, format: str, *args: object) -> None:  # quiet: no line per request
-            pass
-
-    return Handler
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        """Quiet: a client that cancels a page it asked for ahead hangs up mid-response."""
+def page_body(total: int, page: int, size: int) -> bytes:
+    start = (page - 1) * size
+    items = ",".join(_run(index) for index in range(start, min(start + size, total)))
+    flags = json.dumps({"page": page, "page_size": size, "has_next": start + size < total, "has_previous": page > 1})
+    return f'{{"items": [{items}], {flags[1:]}'.encode()
 
 
 def main() -> None:
@@ -75,10 +44,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1_000_000)
     parser.add_argument("--latency", type=float, default=0.0)
     args = parser.parse_args()
-    server = _Server(("127.0.0.1", 0), _handler(args.runs, args.latency))
-    print(f"Lean Notte server listening on http://127.0.0.1:{server.server_address[1]}", flush=True)
-    print("API key: sk-lean-bench", flush=True)
-    server.serve_forever()
+    serve("Lean Notte server", lambda page, size: page_body(args.runs, page, size), latency=args.latency)
 
 
 if __name__ == "__main__":

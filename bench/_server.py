@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench._lean_server import FUNCTION_ID as LEAN_FUNCTION_ID
+from bench._rich_server import FUNCTION_ID as RICH_FUNCTION_ID
 from notte_ext.testing.sample import SAMPLE_FUNCTION_ID
 
 
@@ -38,6 +39,15 @@ def lean_server(runs: int, latency: float = 0.0) -> Iterator[ServerProcess]:
     """`python -m bench._lean_server`: runs computed per page, nothing stored (for 1,000,000 runs)."""
     command = [sys.executable, "-m", "bench._lean_server", "--runs", str(runs), "--latency", str(latency)]
     with _server_process(command, LEAN_FUNCTION_ID) as server:
+        yield server
+
+
+@contextmanager
+def rich_server(runs: int, latency: float = 0.0) -> Iterator[ServerProcess]:
+    """`python -m bench._rich_server`: runs with variables, logs and results, as the API serves
+    them; each page built when asked for, each connection served by its own process."""
+    command = [sys.executable, "-m", "bench._rich_server", "--runs", str(runs), "--latency", str(latency)]
+    with _server_process(command, RICH_FUNCTION_ID) as server:
         yield server
 
 

@@ -1,14 +1,16 @@
 """list_runs under latency: page-ahead (sync threads, async tasks, the CLI) vs one page at a time.
 
     .venv/bin/python -m bench.list_runs [--runs 2000] [--latency 0.05] [--prefetch 4] [--repeat 3]
+                                        [--servers sample,lean,rich]
 
 Lists `--runs` runs from a local server (its own process) that adds `--latency` seconds to
 each response: with `prefetch` the client overlaps page requests, without it each page waits
 for the one before. Library sides construct their client inside the timed call; the CLI sides
 are whole processes (`notte-ext runs list FN --format jsonl`, start-up included), default
-options vs `--prefetch 0`. All sides run interleaved against one server, medians compared; twice:
-against sample data ending now and against a history ending months ago (page 1 goes alone in
-both, then page-ahead: the two should now measure alike).
+options vs `--prefetch 0`. All sides run interleaved against one server, medians compared; three
+times: against sample data ending now, a lean history ending months ago (page 1 goes alone in
+both, then page-ahead: the two should measure alike), and rich runs (variables, logs, results:
+~3 KB each, 4 ms of server time per page on top of the latency, bench/_rich_server.py).
 Items/s at zero latency against a raw httpx + json loop (the floor) is bench/overhead.py.
 """
 
@@ -23,7 +25,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from bench._server import ServerProcess, lean_server, sample_server
+from bench._rich_server import describe
+from bench._server import ServerProcess, lean_server, rich_server, sample_server
 from bench.overhead import measure
 from notte_ext import AsyncNotteClient, NotteClient
 from notte_ext._defaults import API_KEY_ENV, BASE_URL_ENV
@@ -72,15 +75,22 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=0.05)
     parser.add_argument("--prefetch", type=int, default=4)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--servers", default=",".join(SERVERS), help="which of %(default)s, comma-separated")
     args = parser.parse_args()
 
     print(f"{args.runs} runs, {args.latency * 1000:.0f} ms per response (median of {args.repeat}, interleaved)")
-    with sample_server(args.runs, latency=args.latency) as server:
-        print("history ending now (sample data)")
-        compare(*_sides(server, args.prefetch), args.runs, args.repeat)
-    with lean_server(args.runs, latency=args.latency) as server:
-        print("history ending months ago (bench/_lean_server.py)")
-        compare(*_sides(server, args.prefetch), args.runs, args.repeat)
+    for name in args.servers.split(","):
+        title, server_process = SERVERS[name]
+        with server_process(args.runs, args.latency) as server:
+            print(title if name != "rich" else f"{title}: {describe()}")
+            compare(*_sides(server, args.prefetch), args.runs, args.repeat)
+
+
+SERVERS = {
+    "sample": ("history ending now (sample data)", sample_server),
+    "lean": ("history ending months ago (bench/_lean_server.py)", lean_server),
+    "rich": ("rich runs (bench/_rich_server.py)", rich_server),
+}
 
 
 def _sides(server: ServerProcess, n: int) -> tuple[dict[str, Listing], dict[str, str]]:
