@@ -76,7 +76,9 @@ def foreign_body_error(operation_id: str, response: httpx.Response, secret: str)
     """Say what arrived instead of the API's JSON (status, content type, the start of the body)."""
     content_type = response.headers.get("Content-Type", "")
     what = f"Content-Type {content_type}" if content_type else "no Content-Type"
-    excerpt = redact(one_line(response.content[:200].decode("utf-8", "replace"), 80), secret)
+    # Redacted before it is cut: a key cut in two would no longer match, and half of it would show.
+    head = response.content[: 200 + len(secret)].decode("utf-8", "replace")
+    excerpt = one_line(redact(head, secret), 80)
     problem = "body is not valid JSON" if _is_json_media_type(content_type) else "not the JSON the API sends"
     return ForeignResponseError(
         f"{operation(operation_id).label}: HTTP {response.status_code} with {what}, {problem}: this is not "
@@ -135,7 +137,7 @@ def status_error(response: httpx.Response, api_key: str, *, note: str | None = N
     text = (
         f"{what} failed: HTTP {status} {phrase}" + (f": {detail}" if detail else "") + "".join(f"; {a}" for a in advice)
     )
-    message = redact(one_line(text, 400), api_key)  # room for a 200-character detail and the advice
+    message = one_line(redact(text, api_key), 400)  # room for a 200-character detail and the advice
     if status in (401, 403):
         return AuthenticationError(message, **common)
     if status == 404:

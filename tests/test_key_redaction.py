@@ -50,3 +50,23 @@ def test_an_echoed_key_is_scrubbed_from_schema_mismatches(body: Any) -> None:
     assert isinstance(error, SchemaMismatchError)
     assert KEY not in f"{error} {error.value!r}"
     assert "***" in f"{error} {error.value!r}"
+
+
+@pytest.mark.parametrize("offset", [0, 60, 70, 78, 150, 190, 199, 250])
+def test_no_part_of_an_echoed_key_survives_an_excerpt_cut(offset: int) -> None:
+    """Redacted before the excerpt is cut: a key cut in two would no longer match, and its first half
+    would show (a 200 HTML page quoting the key at character 70 once left 'sk-redac' in the message)."""
+    for status, content_type in [(200, "text/html"), (500, "text/plain"), (503, "text/html")]:
+        body = ("x" * offset + KEY + " trailing text").encode()
+        transport = httpx.MockTransport(
+            lambda request, body=body, status=status, content_type=content_type: httpx.Response(
+                status, content=body, headers={"Content-Type": content_type}
+            )
+        )
+        with (
+            NotteClient(KEY, retry=RetryPolicy(max_retries=0), transport=transport) as client,
+            pytest.raises(NotteError) as caught,
+        ):
+            client.functions.list_runs_page("fn")
+        shown = f"{caught.value} {caught.value!r} {vars(caught.value)!r}"
+        assert KEY[:6] not in shown, (status, shown)
