@@ -2,7 +2,8 @@
 
 Every message is one readable line. None of them ever holds the API key: messages are
 built from the operation, status and server detail only, and pass through
-`notte_ext._messages.redact`.
+`notte_ext._messages.redact`. Nor a credential written into a URL: every message passes
+through `notte_ext._messages.redact_urls` here.
 """
 
 from __future__ import annotations
@@ -12,14 +13,14 @@ from typing import Any
 
 from notte_api_client.models import ValidationError
 
-from notte_ext._messages import one_line
+from notte_ext._messages import one_line, redact_urls
 
 
 class NotteError(Exception):
     """Base class of every error notte-ext raises."""
 
     def __init__(self, message: str) -> None:
-        super().__init__(one_line(message))
+        super().__init__(one_line(redact_urls(message)))  # redacted whole: a cut URL could hide its "@"
 
     @property
     def message(self) -> str:

@@ -18,7 +18,7 @@ from attrs import define, field
 # Only what `--help` needs is imported here: the client (httpx, the generated models) loads
 # when a command asks AppState for one.
 from notte_ext._defaults import API_KEY_ENV, BASE_URL_ENV, DEFAULT_MAX_RETRIES
-from notte_ext._messages import one_line
+from notte_ext._messages import one_line, redact_urls
 from notte_ext.errors import APIConnectionError, ConfigurationError, InvalidArgumentError, NotteError
 
 if TYPE_CHECKING:
@@ -106,7 +106,8 @@ class NotteGroup(click.Group):
 
 
 def _fail(message: str, exit_code: int) -> NoReturn:
-    click.echo(f"Error: {one_line(message)}", err=True)
+    # Every error line, click's usage errors too (they quote the value given), shows no URL credential.
+    click.echo(f"Error: {one_line(redact_urls(message))}", err=True)
     sys.exit(exit_code)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import yaml
 
+from notte_ext._messages import redact_logged_urls, redact_url, redact_url_text
 from notte_ext.drift.errors import SpecError
 from notte_ext.drift.guard import guarded
 
@@ -18,6 +19,7 @@ FETCH_TIMEOUT = 30.0  # seconds to wait for an upstream URL
 _FENCE = re.compile(r"^````yaml[^\n]*\n(.*?)\n````", re.S | re.M)
 # libyaml is ~10x faster on large documents; fall back to the pure-Python loader.
 _YamlLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+redact_logged_urls("httpx")  # it logs each fetched URL in full, credentials included
 
 
 def _one_line(text: object) -> str:
@@ -68,26 +70,36 @@ def is_url(location: str) -> bool:
     return location.startswith(("http://", "https://"))
 
 
-def read_text(location: str, *, timeout: float = FETCH_TIMEOUT) -> str:
-    """The text at a path or http(s) URL; any failure becomes one-line ``SpecError``."""
+def read_text(location: str, *, timeout: float = FETCH_TIMEOUT, proxy: str | None = None) -> str:
+    """The text at a path or http(s) URL; any failure becomes one-line ``SpecError``.
+
+    URLs are fetched as httpx fetches them: through ``proxy``, else the environment's proxies
+    (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, NO_PROXY), as the client routes its requests. Messages
+    never show a credential written into the URL (see ``notte_ext._messages``).
+    """
+    shown = redact_url(location)
     if is_url(location):
         try:
-            response = httpx.get(location, timeout=timeout, follow_redirects=True)
+            response = httpx.get(location, timeout=timeout, follow_redirects=True, proxy=proxy)
             response.raise_for_status()
-        except httpx.HTTPError as exc:
-            raise SpecError(f"cannot fetch {location}: {_one_line(exc) or type(exc).__name__}") from None
+        except httpx.InvalidURL:  # its message quotes pieces of the URL: a password, cut anywhere
+            raise SpecError(f"cannot fetch {shown}: not a valid URL") from None
+        except (httpx.HTTPError, ValueError, ImportError) as exc:  # ValueError/ImportError: an unusable proxy
+            reason = redact_url_text(_one_line(exc) or type(exc).__name__, location, proxy)
+            raise SpecError(f"cannot fetch {shown}: {reason}") from None
         return response.text
     try:
         return Path(location).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else _one_line(exc)
-        raise SpecError(f"cannot read {location}: {reason}") from None
+        raise SpecError(f"cannot read {shown}: {reason}") from None
 
 
-def read_document(location: str, *, timeout: float = FETCH_TIMEOUT) -> dict[str, Any]:
+def read_document(location: str, *, timeout: float = FETCH_TIMEOUT, proxy: str | None = None) -> dict[str, Any]:
     """Load the OpenAPI document at a path or URL."""
-    text = read_text(location, timeout=timeout)
+    text = read_text(location, timeout=timeout, proxy=proxy)
     try:
         return load_document(text)
     except SpecError as exc:
-        raise SpecError(f"{location}: {exc}") from None
+        # A parse error may quote the body, and a server may have echoed the URL's credentials in it.
+        raise SpecError(f"{redact_url(location)}: {redact_url_text(str(exc), location)}") from None

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 
+from notte_ext._messages import redact_urls
 from notte_ext.drift.changes import Change, summary
 from notte_ext.drift.profiles import severity_in
 from notte_ext.drift.rules import RULES, Severity
@@ -81,6 +83,10 @@ def render_github(changes: Sequence[Change], title: str = "OpenAPI diff") -> str
 
 
 def render(changes: Sequence[Change], fmt: str, title: str = "OpenAPI diff") -> str:
+    """The report in a format; in every one, no URL shows a credential (the title names the
+    documents, and a change may quote a URL from one): see `notte_ext._messages.redact_urls`."""
+    title = redact_urls(title)
+    changes = [replace(c, message=redact_urls(c.message), hint=redact_urls(c.hint)) for c in changes]
     if fmt == "json":
         return render_json(changes)
     if fmt == "markdown":
