@@ -10,5 +10,6 @@ DEFAULT_BASE_URL = "https://api.notte.cc"
 API_KEY_ENV = "NOTTE_API_KEY"
 BASE_URL_ENV = "NOTTE_API_URL"
 DEFAULT_TIMEOUT = 30.0  # seconds per attempt: connect + headers + whole body
+MAX_TIMEOUT = 3600.0  # the longest accepted: an attempt past an hour is a hang (and ~1e10 s overflows sockets)
 DEFAULT_MAX_RETRIES = 3
 DEFAULT_MAX_WAIT = 30.0  # the longest wait between retries; a longer Retry-After is not waited for
