@@ -10,23 +10,25 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import ModuleType, TracebackType
-from typing import Any, Self, TypedDict, Unpack
+from typing import Any, Self, TypedDict, TypeVar, Unpack
 
 import httpx
 from notte_api_client import AuthenticatedClient
 
 from notte_ext._limits import AsyncLimitedTransport, LimitedTransport, Limits, default_max_response_bytes
-from notte_ext._messages import redact
+from notte_ext._messages import redact, redact_urls
+from notte_ext._proxies import AsyncProxyTransport, ProxyTransport, proxy_of, proxy_routes
 from notte_ext._responses import Exchange, M, parse_success, reject_foreign_body, status_error
 from notte_ext._retry import RetryPolicy, async_retry_transport, resolve_retry_policy, retry_transport
 from notte_ext._settings import Settings, resolve_settings
 from notte_ext._tls import AsyncHTTPTransport, HTTPTransport
-from notte_ext.errors import APIConnectionError, APITimeoutError, ClientClosedError, NotteError
+from notte_ext.errors import APIConnectionError, APITimeoutError, ClientClosedError, ConfigurationError, NotteError
 from notte_ext.functions import AsyncFunctions, Functions
 
 log = logging.getLogger("notte_ext")
+T = TypeVar("T")
 
 
 class ClientOptions(TypedDict, total=False):
@@ -36,7 +38,10 @@ class ClientOptions(TypedDict, total=False):
     connect + headers + whole body (default 30). max_response_bytes: the largest decoded body accepted
     (default: 256 KiB per run of the largest page the spec allows, 25 MiB). max_retries: default 3,
     or pass a full `retry` policy (not both). headers: extra headers. allow_insecure_http: permit
-    plain http to a non-loopback host (the key would travel in clear).
+    plain http to a non-loopback host (the key would travel in clear). proxy: send every request
+    through this proxy (`http://[user:password@]host:port`; https goes through a CONNECT tunnel).
+    trust_env: follow HTTP_PROXY/HTTPS_PROXY/ALL_PROXY/NO_PROXY and SSL_CERT_FILE/SSL_CERT_DIR as
+    httpx does (default True).
     """
 
     base_url: str | None
@@ -46,6 +51,8 @@ class ClientOptions(TypedDict, total=False):
     retry: RetryPolicy | None
     headers: Mapping[str, str] | None
     allow_insecure_http: bool
+    proxy: str | None
+    trust_env: bool
 
 
 class _BaseClient:
@@ -58,6 +65,8 @@ class _BaseClient:
             timeout=options.get("timeout"),
             headers=options.get("headers"),
             allow_insecure_http=options.get("allow_insecure_http", False),
+            proxy=options.get("proxy"),
+            trust_env=options.get("trust_env", True),
         )
         self._retry = resolve_retry_policy(options.get("retry"), options.get("max_retries"))
         max_bytes = options.get("max_response_bytes")
@@ -79,6 +88,17 @@ class _BaseClient:
     def base_url(self) -> str:
         return self._settings.base_url
 
+    def _mounts(self, transport: object, proxied: Callable[[str], T]) -> dict[str, T | None]:
+        """httpx mounts: URL pattern -> `proxied(proxy URL)`, or None to go direct (NO_PROXY). A transport
+        of one's own (tests) is never bypassed by environment proxies, as in httpx; an explicit proxy
+        with it is a contradiction."""
+        if transport is not None:
+            if self._settings.proxy is not None:
+                raise ConfigurationError("pass transport=... or proxy=..., not both: a transport replaces the network")
+            return {}
+        routes = proxy_routes(self._settings.proxy, trust_env=self._settings.trust_env)
+        return {pattern: None if proxy is None else proxied(proxy) for pattern, proxy in routes.items()}
+
     def _httpx_options(self) -> dict[str, Any]:
         return {
             "base_url": self._settings.base_url,
@@ -86,6 +106,7 @@ class _BaseClient:
             "timeout": httpx.Timeout(self._settings.timeout),
             # httpx drops the Authorization header when a redirect leaves the origin.
             "follow_redirects": True,
+            "trust_env": self._settings.trust_env,
         }
 
     def result(self, exchange: Exchange, expected: type[M]) -> M:
@@ -105,16 +126,18 @@ class _BaseClient:
 
     def _connection_error(self, exc: httpx.HTTPError, request: dict[str, Any]) -> NotteError:
         what = f"{request['method'].upper()} {request['url']}"
-        reason = redact(str(exc) or type(exc).__name__, self._settings.api_key)
-        log.debug("%s failed: %s", what, reason)
+        reason = redact_urls(redact(str(exc) or type(exc).__name__, self._settings.api_key))
+        proxy = proxy_of(exc)
+        via = f" through the proxy {proxy}" if proxy else ""
+        log.debug("%s failed%s: %s", what, via, reason)
         if isinstance(exc, httpx.TimeoutException):
             limit = f"timeout={self._settings.timeout:g} s (connect + headers + whole body, per attempt)"
             retries = f"{self._retry.max_retries} retries allowed"
             kind = type(exc).__name__
             return APITimeoutError(
-                f"{what} timed out: no complete response within {limit}, {retries}; {kind}: {reason}"
+                f"{what} timed out{via}: no complete response within {limit}, {retries}; {kind}: {reason}"
             )
-        return APIConnectionError(f"{what} could not complete against {self.base_url}: {reason}")
+        return APIConnectionError(f"{what} could not complete against {self.base_url}{via}: {reason}")
 
     @staticmethod
     def _closed_error(request: dict[str, Any]) -> ClientClosedError:
@@ -141,8 +164,15 @@ class NotteClient(_BaseClient):
     ) -> None:
         """`api_key` defaults to NOTTE_API_KEY; `transport` replaces the network (tests); see ClientOptions."""
         super().__init__(api_key, options)
-        limited = LimitedTransport(transport or HTTPTransport(), self._limits, self._settings.api_key)
-        self._http = httpx.Client(transport=retry_transport(self._retry, limited), **self._httpx_options())
+        trust_env = self._settings.trust_env
+
+        def layered(inner: httpx.BaseTransport) -> httpx.BaseTransport:
+            """Every route, proxied or direct, under the same retries, deadline and size limit."""
+            return retry_transport(self._retry, LimitedTransport(inner, self._limits, self._settings.api_key))
+
+        mounts = self._mounts(transport, lambda proxy: layered(ProxyTransport(proxy, trust_env=trust_env)))
+        direct = layered(transport or HTTPTransport(trust_env=trust_env))
+        self._http = httpx.Client(transport=direct, mounts=mounts, **self._httpx_options())
         self._api.set_httpx_client(self._http)
         self.functions = Functions(self)
         self._state = threading.Lock()
@@ -208,8 +238,16 @@ class AsyncNotteClient(_BaseClient):
     ) -> None:
         """`api_key` defaults to NOTTE_API_KEY; `transport` replaces the network (tests); see ClientOptions."""
         super().__init__(api_key, options)
-        limited = AsyncLimitedTransport(transport or AsyncHTTPTransport(), self._limits, self._settings.api_key)
-        self._http = httpx.AsyncClient(transport=async_retry_transport(self._retry, limited), **self._httpx_options())
+        trust_env = self._settings.trust_env
+
+        def layered(inner: httpx.AsyncBaseTransport) -> httpx.AsyncBaseTransport:
+            return async_retry_transport(
+                self._retry, AsyncLimitedTransport(inner, self._limits, self._settings.api_key)
+            )
+
+        mounts = self._mounts(transport, lambda proxy: layered(AsyncProxyTransport(proxy, trust_env=trust_env)))
+        direct = layered(transport or AsyncHTTPTransport(trust_env=trust_env))
+        self._http = httpx.AsyncClient(transport=direct, mounts=mounts, **self._httpx_options())
         self._api.set_async_httpx_client(self._http)
         self.functions = AsyncFunctions(self)
 

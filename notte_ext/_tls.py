@@ -41,8 +41,11 @@ class Authorities:
                 self._pending = None
 
 
-def shared_authorities() -> Authorities:
-    """The process's context for the CA setting in the environment (read as httpx reads it)."""
+def shared_authorities(trust_env: bool = True) -> Authorities:
+    """The process's context for the CA setting in the environment (read as httpx reads it: only
+    when `trust_env`, else certifi's bundle)."""
+    if not trust_env:
+        return _authorities(None, None)
     return _authorities(os.environ.get("SSL_CERT_FILE") or None, os.environ.get("SSL_CERT_DIR") or None)
 
 
@@ -53,15 +56,27 @@ def _authorities(cert_file: str | None, cert_dir: str | None) -> Authorities:
     return Authorities(None, cert_dir) if cert_dir else Authorities(certifi.where(), None)
 
 
-class HTTPTransport(httpx.HTTPTransport):
-    """httpx's transport over the shared context, which it loads before its first https request."""
+def _through(proxy: str | None, authorities: Authorities) -> tuple[httpx.Proxy | None, bool]:
+    """httpx's Proxy for a proxy URL, verifying an https proxy with the shared context too; and
+    whether every request then needs TLS (to that proxy), whatever its own scheme."""
+    if proxy is None:
+        return None, False
+    if httpx.URL(proxy).scheme != "https":
+        return httpx.Proxy(proxy), False
+    return httpx.Proxy(proxy, ssl_context=authorities.context), True
 
-    def __init__(self) -> None:
-        self._authorities = shared_authorities()
-        super().__init__(verify=self._authorities.context)
+
+class HTTPTransport(httpx.HTTPTransport):
+    """httpx's transport over the shared context, which it loads before its first https request;
+    through `proxy` if given (https then goes through a CONNECT tunnel, verified end to end)."""
+
+    def __init__(self, *, proxy: str | None = None, trust_env: bool = True) -> None:
+        self._authorities = shared_authorities(trust_env)
+        through, self._always_tls = _through(proxy, self._authorities)
+        super().__init__(verify=self._authorities.context, proxy=through)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        if request.url.scheme == "https":
+        if self._always_tls or request.url.scheme == "https":
             self._authorities.load()
         return super().handle_request(request)
 
@@ -70,11 +85,12 @@ class AsyncHTTPTransport(httpx.AsyncHTTPTransport):
     """The async twin: the one load blocks the event loop once per process (httpx's own
     transport does the same parse at every construction)."""
 
-    def __init__(self) -> None:
-        self._authorities = shared_authorities()
-        super().__init__(verify=self._authorities.context)
+    def __init__(self, *, proxy: str | None = None, trust_env: bool = True) -> None:
+        self._authorities = shared_authorities(trust_env)
+        through, self._always_tls = _through(proxy, self._authorities)
+        super().__init__(verify=self._authorities.context, proxy=through)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if request.url.scheme == "https":
+        if self._always_tls or request.url.scheme == "https":
             self._authorities.load()
         return await super().handle_async_request(request)

@@ -5,13 +5,23 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import httpx
 import pytest
+import trustme
 from hypothesis import HealthCheck, settings
 
 from notte_ext.testing import NotteTestServer
 from tests.settle import settle_page_ahead
+from tests.tls_server import HttpsServer, serve_https
+
+# Proxy variables of the machine (CI runners often set them) would send the suite's loopback traffic
+# to a proxy: httpx, and notte_ext with it, exempt no host, 127.0.0.1 included, unless NO_PROXY names
+# it. The suite runs without them (subprocesses inherit this environment); tests/test_proxies.py sets
+# them deliberately.
+for _name in [name for name in os.environ if name.lower() in {"http_proxy", "https_proxy", "all_proxy", "no_proxy"}]:
+    del os.environ[_name]
 
 pytest_plugins = ["pytester"]
 
@@ -52,3 +62,36 @@ def http(server: NotteTestServer) -> Iterator[httpx.Client]:
     """A raw httpx client authenticated against ``server``: sees exactly what the server sends."""
     with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {server.api_key}"}) as client:
         yield client
+
+
+# -- https: a throwaway CA (trustme) and a local https server (tests/tls_server.py) -----------------
+
+
+@pytest.fixture(scope="session")
+def authority() -> trustme.CA:
+    return trustme.CA()
+
+
+@pytest.fixture(scope="module")
+def https_server(authority: trustme.CA) -> Iterator[HttpsServer]:
+    with serve_https(authority) as server:
+        yield server
+
+
+@pytest.fixture
+def https_url(https_server: HttpsServer) -> str:
+    return https_server.url
+
+
+@pytest.fixture
+def ca_bundle(authority: trustme.CA, tmp_path: Path) -> str:
+    """The throwaway CA's certificate as a PEM file."""
+    bundle = tmp_path / "ca.pem"
+    authority.cert_pem.write_to_path(str(bundle))
+    return str(bundle)
+
+
+@pytest.fixture
+def trusted(ca_bundle: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The throwaway CA trusted through SSL_CERT_FILE, as httpx (and notte_ext) read it."""
+    monkeypatch.setenv("SSL_CERT_FILE", ca_bundle)

@@ -6,67 +6,16 @@ before the bundle is loaded is refused too (fail-closed)."""
 
 from __future__ import annotations
 
-import json
-import ssl
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import certifi
 import httpx
 import pytest
-import trustme
 
 from notte_ext import APIConnectionError, NotteClient
 from notte_ext._tls import Authorities, HTTPTransport, shared_authorities
 from notte_ext.testing import NotteTestServer
-
-EMPTY_PAGE = json.dumps({"items": [], "page": 1, "page_size": 100, "has_next": False, "has_previous": False}).encode()
-
-
-class _EmptyListing(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(EMPTY_PAGE)))
-        self.end_headers()
-        self.wfile.write(EMPTY_PAGE)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def authority() -> trustme.CA:
-    return trustme.CA()
-
-
-@pytest.fixture(scope="module")
-def https_url(authority: trustme.CA) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _EmptyListing)
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    authority.issue_cert("127.0.0.1").configure_cert(context)
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"https://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture
-def ca_bundle(authority: trustme.CA, tmp_path: Path) -> str:
-    """The throwaway CA's certificate as a PEM file."""
-    bundle = tmp_path / "ca.pem"
-    authority.cert_pem.write_to_path(str(bundle))
-    return str(bundle)
-
-
-@pytest.fixture
-def trusted(ca_bundle: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SSL_CERT_FILE", ca_bundle)
 
 
 def test_a_server_trusted_through_ssl_cert_file_serves_the_listing(https_url: str, trusted: None) -> None:

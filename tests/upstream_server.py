@@ -3,11 +3,12 @@ as a careless server does, echoing the request (its target and Authorization hea
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
+
+from tests.local_http import QuietHandler, running
 
 
 @dataclass
@@ -17,6 +18,7 @@ class Answer:
     status: int = 200
     body: str = ""
     content_type: str = "application/json"
+    path: str | None = None  # when set, any other path is a 404
 
 
 class UpstreamServer(ThreadingHTTPServer):
@@ -32,32 +34,21 @@ class UpstreamServer(ThreadingHTTPServer):
         return f"http://127.0.0.1:{self.server_address[1]}"
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     server: UpstreamServer
 
     def do_GET(self) -> None:
         self.server.targets.append(self.path)
-        answer = self.server.answer
-        text = answer.body.replace("{target}", self.path)
-        body = text.replace("{authorization}", self.headers.get("Authorization", "")).encode()
-        self.send_response(answer.status)
-        self.send_header("Content-Type", answer.content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+        configured = self.server.answer
+        if configured.path is not None and self.path != configured.path:
+            self.answer(404, b"not found", "text/plain")
+            return
+        text = configured.body.replace("{target}", self.path)
+        body = text.replace("{authorization}", self.headers.get("Authorization", ""))
+        self.answer(configured.status, body.encode(), configured.content_type)
 
 
 @contextmanager
 def serve_upstream(answer: Answer) -> Iterator[UpstreamServer]:
-    server = UpstreamServer(answer)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with running(UpstreamServer(answer)) as server:
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()

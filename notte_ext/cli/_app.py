@@ -38,6 +38,7 @@ class AppState:
     max_retries: int = DEFAULT_MAX_RETRIES
     debug: bool = False
     allow_insecure_http: bool = False
+    proxy: str | None = field(default=None, repr=False)  # may hold the proxy's password
 
     def client(self) -> NotteClient:
         from notte_ext import NotteClient
@@ -48,6 +49,7 @@ class AppState:
             timeout=self.timeout,
             max_retries=self.max_retries,
             allow_insecure_http=self.allow_insecure_http,
+            proxy=self.proxy,
         )
 
 
@@ -159,6 +161,12 @@ def _client_options(*, on_group: bool, leave_out: Collection[str] = ()) -> Calla
             type=click.IntRange(min=0),
             default=DEFAULT_MAX_RETRIES,
             help=f"Retries per request on 429/502/503/504 and connection failures (default: {DEFAULT_MAX_RETRIES}).",
+        ),
+        option(
+            "--proxy",
+            metavar="URL",
+            help="Send requests through this proxy, http://[user:password@]host:port (default: $HTTPS_PROXY, "
+            "$HTTP_PROXY, $ALL_PROXY, minus $NO_PROXY, as httpx reads them).",
         ),
         option(
             "--allow-insecure-http",

@@ -51,6 +51,13 @@ _report_options = option_group(
 )
 
 
+_proxy_option = click.option(
+    "--proxy",
+    metavar="URL",
+    help="Fetch URLs through this proxy (default: $HTTPS_PROXY, $HTTP_PROXY, $ALL_PROXY, minus $NO_PROXY).",
+)
+
+
 def _run(compute: Callable[[], list[Change]], fmt: str, fail_on: str, title: str, profile: str) -> None:
     try:
         changes = apply_profile(compute(), profile)
@@ -69,12 +76,16 @@ def spec() -> None:
 @spec.command("diff")
 @click.argument("base")
 @click.argument("revision")
+@_proxy_option
 @_report_options
-def diff_command(base: str, revision: str, fmt: str, fail_on: str, include_docs: bool, profile: str) -> None:
+def diff_command(
+    base: str, revision: str, proxy: str | None, fmt: str, fail_on: str, include_docs: bool, profile: str
+) -> None:
     """Changes from BASE to REVISION (paths or http(s) URLs; JSON, YAML or a docs page)."""
 
     def compute() -> list[Change]:
-        return diff_documents(read_document(base), read_document(revision), include_docs=include_docs)
+        documents = [read_document(location, proxy=proxy) for location in (base, revision)]
+        return diff_documents(*documents, include_docs=include_docs)
 
     _run(compute, fmt, fail_on, f"OpenAPI diff: {base} -> {revision}", profile)
 
@@ -87,9 +98,17 @@ def diff_command(base: str, revision: str, fmt: str, fail_on: str, include_docs:
     help="Our vendored spec (default: ./openapi.json when present, else the one packaged with notte_ext).",
 )
 @click.option("--timeout", default=FETCH_TIMEOUT, show_default=True, help="Seconds to wait for the upstream URL.")
+@_proxy_option
 @_report_options
 def drift_command(
-    upstream: str, vendored: str | None, timeout: float, fmt: str, fail_on: str, include_docs: bool, profile: str
+    upstream: str,
+    vendored: str | None,
+    timeout: float,
+    proxy: str | None,
+    fmt: str,
+    fail_on: str,
+    include_docs: bool,
+    profile: str,
 ) -> None:
     """Diff upstream's version of our vendored operations against our spec; list what we don't vendor."""
     label = vendored or (LOCAL_SPEC if Path(LOCAL_SPEC).is_file() else PACKAGED_SPEC)
@@ -97,8 +116,8 @@ def drift_command(
         click.echo(f"spec: {label}", err=True)
 
     def compute() -> list[Change]:
-        ours = _packaged_spec() if label == PACKAGED_SPEC else read_document(label)
-        return drift(ours, read_document(upstream, timeout=timeout), include_docs=include_docs)
+        ours = _packaged_spec() if label == PACKAGED_SPEC else read_document(label, proxy=proxy)
+        return drift(ours, read_document(upstream, timeout=timeout, proxy=proxy), include_docs=include_docs)
 
     _run(compute, fmt, fail_on, f"Spec drift: {label} vs {upstream}", profile)
 

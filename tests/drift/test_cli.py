@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 import socket
 import subprocess
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -17,6 +15,7 @@ from notte_ext.cli import main
 from tests.drift.builders import ROOT, param, run_props
 from tests.drift.test_engine import superset_upstream
 from tests.revision import only_on
+from tests.upstream_server import Answer, serve_upstream
 
 SEED = str(ROOT / "codegen/upstream/list-function-runs-by-function-id.md")
 OPENAPI = SEED  # the base the fixtures edit: API 1.4.40, whatever revision openapi.json holds
@@ -42,30 +41,8 @@ def upstream_url() -> Iterator[str]:
     """A stdlib HTTP server on an ephemeral 127.0.0.1 port serving a modified superset of our spec."""
     document = superset_upstream()
     run_props(document)["status"]["enum"].append("queued")  # breaking for our generated client
-    body = json.dumps(document).encode()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            status = 200 if self.path == "/openapi.json" else 404
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body) if status == 200 else 0))
-            self.end_headers()
-            if status == 200:
-                self.wfile.write(body)
-
-        def log_message(self, format: str, *args: object) -> None:  # keep test output quiet
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/openapi.json"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serve_upstream(Answer(body=json.dumps(document), path="/openapi.json")) as server:
+        yield f"{server.url}/openapi.json"
 
 
 def test_a_spec_against_itself_has_no_changes() -> None:
