@@ -5,6 +5,8 @@ SHELL := bash
 .DEFAULT_GOAL := help
 
 PYTHON ?= python3
+override PYTHON := $(value PYTHON)
+export PYTHON
 UV_VERSION := 0.13.8
 UV := .tools/bin/uv
 BIN := .venv/bin
@@ -17,6 +19,14 @@ export UV_NO_PROGRESS := 1
 UPSTREAM ?=
 DRIFT_FORMAT ?= text
 DRIFT_FAIL_ON ?= breaking
+# Values people pass (`make drift UPSTREAM=...`, or the environment) are data, never code: taken
+# verbatim ($(value): make expands no $(...) in them), exported, and read by recipes as quoted shell
+# variables ("$$UPSTREAM"), never pasted into a recipe's text, where UPSTREAM='x`touch /tmp/p`.json'
+# ran the command (tests/test_makefile.py). PYTHON too.
+override UPSTREAM := $(value UPSTREAM)
+override DRIFT_FORMAT := $(value DRIFT_FORMAT)
+override DRIFT_FAIL_ON := $(value DRIFT_FAIL_ON)
+export UPSTREAM DRIFT_FORMAT DRIFT_FAIL_ON
 
 .PHONY: help lock install generate check-generated vendor drift lint typecheck pytest test proof bench run clean
 
@@ -29,7 +39,7 @@ help:
 	@echo "make generate | check-generated | lint | typecheck | pytest | bench | clean"
 
 $(UV):
-	$(PYTHON) -m venv .tools
+	"$$PYTHON" -m venv .tools
 	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
 # Bytecode is compiled at install: PYTHONDONTWRITEBYTECODE=1 (set on these machines) would otherwise make
@@ -53,11 +63,11 @@ check-generated: install
 # Same operations as today, upstream's current version of them: prints the drift report, then
 # writes openapi.json + meta, regenerates generated/ and the bindings, re-locks (scripts/vendor.sh).
 vendor: install
-	scripts/vendor.sh $(if $(UPSTREAM),"$(UPSTREAM)")
+	scripts/vendor.sh $${UPSTREAM:+"$$UPSTREAM"}
 
 # Exit 0: no change at or above DRIFT_FAIL_ON; 1: drift; 2: upstream unreachable/unreadable.
 drift: install
-	$(BIN)/notte-ext spec drift $(if $(UPSTREAM),--upstream "$(UPSTREAM)") --spec openapi.json --format $(DRIFT_FORMAT) --fail-on $(DRIFT_FAIL_ON)
+	$(BIN)/notte-ext spec drift $${UPSTREAM:+--upstream "$$UPSTREAM"} --spec openapi.json --format "$$DRIFT_FORMAT" --fail-on "$$DRIFT_FAIL_ON"
 
 lint: install
 	$(BIN)/ruff check .

@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from notte_ext._messages import redact_url
 from notte_ext._oas import HTTP_METHODS, UPSTREAM_URL
 from notte_ext.drift import SpecError, load_document, read_document, slice_document, vendored_keys
 from notte_ext.drift.load import is_url
@@ -62,8 +63,9 @@ def main(argv: list[str] | None = None) -> int:
     text = dump_document(document)
     args.out.write_text(text, encoding="utf-8")
     meta = {
-        "source_url": args.source_url or (args.source if is_url(args.source) else UPSTREAM_URL),
-        "source_file": args.source.rstrip("/").rsplit("/", 1)[-1],
+        # Committed to git: a token or password in the source URL must not be.
+        "source_url": redact_url(args.source_url or (args.source if is_url(args.source) else UPSTREAM_URL)),
+        "source_file": redact_url(args.source).rstrip("/").rsplit("/", 1)[-1],
         "api_version": document.get("info", {}).get("version"),
         "operations": sorted(
             f"{method.upper()} {path}"

@@ -12,6 +12,8 @@ import contextlib
 import logging
 import socket
 import string
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -266,3 +268,22 @@ def test_httpx_itself_still_sends_the_credentials(upstreams: dict[str, UpstreamS
     assert server.targets[-1] == "/o.json?token=k-0123"
     body = httpx.get(url).text
     assert base64.b64encode(b"annZq7:pw-0123").decode() in body
+
+
+def test_vendoring_from_a_url_with_credentials_commits_none(
+    upstreams: dict[str, UpstreamServer], tmp_path: Path
+) -> None:
+    """openapi.meta.json records where the spec came from, and it is committed to git."""
+    url = upstreams["a spec"].url.replace("://", "://annZq7:pw-0123@") + "/openapi.md?X-Amz-Signature=k-0123"
+    out = tmp_path / "openapi.json"
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts/vendor_spec.py"), url, "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    meta = out.with_suffix(".meta.json").read_text(encoding="utf-8")
+    assert_no_secret(meta + done.stdout + done.stderr, ["annZq7", "pw-0123", "k-0123"])
+    assert '"source_url": "http://***@127.0.0.1' in meta
