@@ -18,7 +18,7 @@ import httpx
 from notte_api_client import AuthenticatedClient
 
 from notte_ext._limits import AsyncLimitedTransport, LimitedTransport, Limits, default_max_response_bytes
-from notte_ext._messages import redact, redact_urls
+from notte_ext._messages import redact, redact_urls, url_secrets
 from notte_ext._proxies import AsyncProxyTransport, ProxyTransport, proxy_of, proxy_routes
 from notte_ext._responses import Exchange, M, parse_success, reject_foreign_body, status_error
 from notte_ext._retry import RetryPolicy, async_retry_transport, resolve_retry_policy, retry_transport
@@ -58,7 +58,7 @@ class ClientOptions(TypedDict, total=False):
 class _BaseClient:
     _settings: Settings
 
-    def __init__(self, api_key: str | None, options: ClientOptions) -> None:
+    def __init__(self, api_key: str | None, transport: object, options: ClientOptions) -> None:
         self._settings = resolve_settings(
             api_key,
             options.get("base_url"),
@@ -68,6 +68,11 @@ class _BaseClient:
             proxy=options.get("proxy"),
             trust_env=options.get("trust_env", True),
         )
+        self._proxies = self._proxy_routes(transport)
+        # What no message may show, even echoed back by a server or a proxy: the key, and the
+        # credentials of the proxies in use (their user, password and Basic token).
+        proxies = filter(None, self._proxies.values())
+        self._secret = (self._settings.api_key, *(part for proxy in proxies for part in url_secrets(proxy)))
         self._retry = resolve_retry_policy(options.get("retry"), options.get("max_retries"))
         max_bytes = options.get("max_response_bytes")
         self._limits = Limits(
@@ -88,16 +93,18 @@ class _BaseClient:
     def base_url(self) -> str:
         return self._settings.base_url
 
-    def _mounts(self, transport: object, proxied: Callable[[str], T]) -> dict[str, T | None]:
-        """httpx mounts: URL pattern -> `proxied(proxy URL)`, or None to go direct (NO_PROXY). A transport
-        of one's own (tests) is never bypassed by environment proxies, as in httpx; an explicit proxy
-        with it is a contradiction."""
-        if transport is not None:
-            if self._settings.proxy is not None:
-                raise ConfigurationError("pass transport=... or proxy=..., not both: a transport replaces the network")
-            return {}
-        routes = proxy_routes(self._settings.proxy, trust_env=self._settings.trust_env)
-        return {pattern: None if proxy is None else proxied(proxy) for pattern, proxy in routes.items()}
+    def _proxy_routes(self, transport: object) -> dict[str, str | None]:
+        """URL pattern -> proxy URL, or None to go direct (NO_PROXY). A transport of one's own (tests) is
+        never bypassed by environment proxies, as in httpx; an explicit proxy with it is a contradiction."""
+        if transport is None:
+            return proxy_routes(self._settings.proxy, trust_env=self._settings.trust_env)
+        if self._settings.proxy is not None:
+            raise ConfigurationError("pass transport=... or proxy=..., not both: a transport replaces the network")
+        return {}
+
+    def _mounts(self, proxied: Callable[[str], T]) -> dict[str, T | None]:
+        """httpx mounts: the routes, each proxy turned into its transport by `proxied`."""
+        return {pattern: None if proxy is None else proxied(proxy) for pattern, proxy in self._proxies.items()}
 
     def _httpx_options(self) -> dict[str, Any]:
         return {
@@ -120,13 +127,13 @@ class _BaseClient:
             (time.perf_counter() - exchange.started) * 1000,
         )
         if response.is_success:
-            reject_foreign_body(endpoint, response, self._settings.api_key)
-            return parse_success(endpoint, response, expected, self._settings.api_key)
-        raise status_error(response, self._settings.api_key)
+            reject_foreign_body(endpoint, response, self._secret)
+            return parse_success(endpoint, response, expected, self._secret)
+        raise status_error(response, self._secret)
 
     def _connection_error(self, exc: httpx.HTTPError, request: dict[str, Any]) -> NotteError:
         what = f"{request['method'].upper()} {request['url']}"
-        reason = redact_urls(redact(str(exc) or type(exc).__name__, self._settings.api_key))
+        reason = redact_urls(redact(str(exc) or type(exc).__name__, self._secret))
         proxy = proxy_of(exc)
         via = f" through the proxy {proxy}" if proxy else ""
         log.debug("%s failed%s: %s", what, via, reason)
@@ -163,14 +170,14 @@ class NotteClient(_BaseClient):
         **options: Unpack[ClientOptions],
     ) -> None:
         """`api_key` defaults to NOTTE_API_KEY; `transport` replaces the network (tests); see ClientOptions."""
-        super().__init__(api_key, options)
+        super().__init__(api_key, transport, options)
         trust_env = self._settings.trust_env
 
         def layered(inner: httpx.BaseTransport) -> httpx.BaseTransport:
             """Every route, proxied or direct, under the same retries, deadline and size limit."""
-            return retry_transport(self._retry, LimitedTransport(inner, self._limits, self._settings.api_key))
+            return retry_transport(self._retry, LimitedTransport(inner, self._limits, self._secret))
 
-        mounts = self._mounts(transport, lambda proxy: layered(ProxyTransport(proxy, trust_env=trust_env)))
+        mounts = self._mounts(lambda proxy: layered(ProxyTransport(proxy, trust_env=trust_env)))
         direct = layered(transport or HTTPTransport(trust_env=trust_env))
         self._http = httpx.Client(transport=direct, mounts=mounts, **self._httpx_options())
         self._api.set_httpx_client(self._http)
@@ -237,15 +244,13 @@ class AsyncNotteClient(_BaseClient):
         **options: Unpack[ClientOptions],
     ) -> None:
         """`api_key` defaults to NOTTE_API_KEY; `transport` replaces the network (tests); see ClientOptions."""
-        super().__init__(api_key, options)
+        super().__init__(api_key, transport, options)
         trust_env = self._settings.trust_env
 
         def layered(inner: httpx.AsyncBaseTransport) -> httpx.AsyncBaseTransport:
-            return async_retry_transport(
-                self._retry, AsyncLimitedTransport(inner, self._limits, self._settings.api_key)
-            )
+            return async_retry_transport(self._retry, AsyncLimitedTransport(inner, self._limits, self._secret))
 
-        mounts = self._mounts(transport, lambda proxy: layered(AsyncProxyTransport(proxy, trust_env=trust_env)))
+        mounts = self._mounts(lambda proxy: layered(AsyncProxyTransport(proxy, trust_env=trust_env)))
         direct = layered(transport or AsyncHTTPTransport(trust_env=trust_env))
         self._http = httpx.AsyncClient(transport=direct, mounts=mounts, **self._httpx_options())
         self._api.set_async_httpx_client(self._http)

@@ -25,6 +25,7 @@ from functools import cache
 import httpx
 from attrs import define, field
 
+from notte_ext._messages import Secret
 from notte_ext._openapi import document
 from notte_ext._responses import status_error
 from notte_ext._retry import RETRY_STATUSES, retry_after_seconds
@@ -139,13 +140,13 @@ class _Attempt:
 
     request: httpx.Request
     limits: Limits
-    secret: str = field(repr=False)
+    secret: Secret = field(repr=False)
     deadline: float
     content_length: int | None = None
     size: _DecodedSize = field(factory=lambda: _DecodedSize(""))
 
     @classmethod
-    def start(cls, request: httpx.Request, limits: Limits, secret: str) -> _Attempt:
+    def start(cls, request: httpx.Request, limits: Limits, secret: Secret) -> _Attempt:
         attempt = cls(request, limits, secret, time.monotonic() + limits.timeout)
         # httpcore reads these per phase (connect, headers, body): none may outlast the whole budget.
         phases = dict(request.extensions.get("timeout") or {})
@@ -246,7 +247,7 @@ class _AsyncGuardedStream(httpx.AsyncByteStream):
 
 
 class LimitedTransport(httpx.BaseTransport):
-    def __init__(self, inner: httpx.BaseTransport, limits: Limits, secret: str) -> None:
+    def __init__(self, inner: httpx.BaseTransport, limits: Limits, secret: Secret) -> None:
         self._inner, self._limits, self._secret = inner, limits, secret
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
@@ -265,7 +266,7 @@ class LimitedTransport(httpx.BaseTransport):
 
 
 class AsyncLimitedTransport(httpx.AsyncBaseTransport):
-    def __init__(self, inner: httpx.AsyncBaseTransport, limits: Limits, secret: str) -> None:
+    def __init__(self, inner: httpx.AsyncBaseTransport, limits: Limits, secret: Secret) -> None:
         self._inner, self._limits, self._secret = inner, limits, secret
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:

@@ -41,17 +41,27 @@ def one_line(text: str, limit: int = 300) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-def redact(text: str, *secrets: str | None) -> str:
-    """Remove secrets from text that came from elsewhere (e.g. a server echoing the key); longest first,
-    so a secret that contains another is replaced whole."""
-    for secret in sorted(filter(None, secrets), key=len, reverse=True):
+# What a client keeps out of messages: its API key, or the key and more (a proxy's credentials).
+Secret = str | tuple[str, ...] | None
+
+
+def each_secret(*secrets: Secret) -> list[str]:
+    """The non-empty strings among secrets given one by one or as tuples, longest first (so a secret
+    that contains another is replaced whole)."""
+    found = [item for secret in secrets for item in ((secret,) if isinstance(secret, str) else secret or ())]
+    return sorted(filter(None, found), key=len, reverse=True)
+
+
+def redact(text: str, *secrets: Secret) -> str:
+    """Remove secrets from text that came from elsewhere (e.g. a server echoing the key)."""
+    for secret in each_secret(*secrets):
         text = text.replace(secret, REDACTED)
     return text
 
 
-def redact_json(value: Any, secret: str | None) -> Any:
+def redact_json(value: Any, secret: Secret) -> Any:
     """`redact` applied to every string of a decoded JSON value (keys too); other values as they are."""
-    if not secret:
+    if not each_secret(secret):
         return value
     if isinstance(value, str):
         return redact(value, secret)

@@ -17,7 +17,7 @@ from typing import Any
 import jsonschema_rs
 from attrs import define
 
-from notte_ext._messages import one_line, redact, redact_json
+from notte_ext._messages import Secret, one_line, redact, redact_json
 from notte_ext._oas import HTTP_METHODS
 from notte_ext._timestamps import aware_utc
 from notte_ext.errors import SchemaMismatchError
@@ -95,7 +95,7 @@ def _validator(operation_id: str, status: int, check_formats: bool) -> jsonschem
 
 
 def check_response(
-    operation_id: str, status: int, body: Any, *, secret: str | None = None, check_formats: bool = False
+    operation_id: str, status: int, body: Any, *, secret: Secret = None, check_formats: bool = False
 ) -> None:
     """Raise SchemaMismatchError unless `body` matches the spec's schema for this status.
 
@@ -118,7 +118,7 @@ MISSING: Any = object()
 
 
 def mismatch(
-    operation_id: str, field: str | None, value: Any, problem: str, *, secret: str | None = None
+    operation_id: str, field: str | None, value: Any, problem: str, *, secret: Secret = None
 ) -> SchemaMismatchError:
     value = value if value is MISSING else redact_json(value, secret)
     where = f"field {field!r}" if field else "the response"

@@ -13,7 +13,7 @@ from typing import Any, NamedTuple, Protocol, Self, TypeVar
 import httpx
 from notte_api_client.models import HTTPValidationError, ValidationError
 
-from notte_ext._messages import one_line, redact, redact_json
+from notte_ext._messages import Secret, each_secret, one_line, redact, redact_json
 from notte_ext._openapi import check_response, mismatch, operation, spec_version
 from notte_ext._retry import retry_after_seconds
 from notte_ext.errors import (
@@ -59,7 +59,7 @@ def _is_json_media_type(content_type: str) -> bool:
     return media == "application/json" or media.endswith("+json")
 
 
-def reject_foreign_body(endpoint: ModuleType, response: httpx.Response, secret: str) -> None:
+def reject_foreign_body(endpoint: ModuleType, response: httpx.Response, secret: Secret) -> None:
     """Raise `ForeignResponseError` for a 2xx that is plainly not the API's JSON, before any parsing.
 
     Called ahead of `parse_success`; cheap (headers and the first byte). A missing Content-Type is
@@ -72,12 +72,13 @@ def reject_foreign_body(endpoint: ModuleType, response: httpx.Response, secret: 
     raise foreign_body_error(endpoint.__name__.rsplit(".", 1)[-1], response, secret)
 
 
-def foreign_body_error(operation_id: str, response: httpx.Response, secret: str) -> ForeignResponseError:
+def foreign_body_error(operation_id: str, response: httpx.Response, secret: Secret) -> ForeignResponseError:
     """Say what arrived instead of the API's JSON (status, content type, the start of the body)."""
     content_type = response.headers.get("Content-Type", "")
     what = f"Content-Type {content_type}" if content_type else "no Content-Type"
     # Redacted before it is cut: a key cut in two would no longer match, and half of it would show.
-    head = response.content[: 200 + len(secret)].decode("utf-8", "replace")
+    longest = max(map(len, each_secret(secret)), default=0)
+    head = response.content[: 200 + longest].decode("utf-8", "replace")
     excerpt = one_line(redact(head, secret), 80)
     problem = "body is not valid JSON" if _is_json_media_type(content_type) else "not the JSON the API sends"
     return ForeignResponseError(
@@ -90,10 +91,11 @@ def foreign_body_error(operation_id: str, response: httpx.Response, secret: str)
     )
 
 
-def parse_success(endpoint: ModuleType, response: httpx.Response, expected: type[M], secret: str) -> M:
+def parse_success(endpoint: ModuleType, response: httpx.Response, expected: type[M], secret: Secret) -> M:
     """Validate a 2xx body against the vendored spec, then build the generated model from it.
 
-    A mismatch quotes what the server sent, with the client's key (`secret`) scrubbed: a server may echo it.
+    A mismatch quotes what the server sent, with the client's key (`secret`, and a proxy's credentials)
+    scrubbed: a server may echo them.
     """
     operation_id = endpoint.__name__.rsplit(".", 1)[-1]
     try:
@@ -112,8 +114,9 @@ def parse_success(endpoint: ModuleType, response: httpx.Response, expected: type
         raise mismatch(operation_id, None, str(exc), problem, secret=secret) from None
 
 
-def status_error(response: httpx.Response, api_key: str, *, note: str | None = None) -> APIStatusError:
-    """The typed error for a non-2xx response; the key is scrubbed from anything the server echoed.
+def status_error(response: httpx.Response, api_key: Secret, *, note: str | None = None) -> APIStatusError:
+    """The typed error for a non-2xx response; the key (and a proxy's credentials: `api_key` may be a
+    tuple) is scrubbed from anything the server, or a proxy, echoed.
 
     A `Retry-After` becomes "retry after 1 h" at the end of the message (the CLI prints it as is);
     `note` says more (e.g. why it was not retried).

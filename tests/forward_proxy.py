@@ -6,7 +6,9 @@
   proxy sees the bytes the client sent through it, which is how a test proves the key never
   reached the proxy in clear;
 * with `credentials`, it answers 407 unless Proxy-Authorization carries them (Basic);
-* with `tls`, it is an https:// proxy (TLS between the client and the proxy itself).
+* with `tls`, it is an https:// proxy (TLS between the client and the proxy itself);
+* with `echo_status`, it answers every plain-http request itself with that status and a JSON body
+  quoting the request line and its Proxy-Authorization header, as a careless proxy might.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import http.client
+import json
 import selectors
 import socket
 import ssl
@@ -54,6 +57,10 @@ class _Handler(QuietHandler):
 
     def _forward(self) -> None:
         if not self._admitted():
+            return
+        if (status := self.server.owner.echo_status) is not None:  # a careless proxy's own error page
+            echo = f"{self.command} {self.path} with {self.headers.get('Proxy-Authorization')} refused"
+            self.answer(status, json.dumps({"detail": echo}).encode())
             return
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         target = urlsplit(self.path)
@@ -126,8 +133,14 @@ class _Server(ThreadingHTTPServer):
 class ForwardProxy:
     """`with ForwardProxy() as proxy:` then `proxy.url`, `proxy.seen`, `proxy.tunnel_bytes`."""
 
-    def __init__(self, credentials: tuple[str, str] | None = None, tls: ssl.SSLContext | None = None) -> None:
+    def __init__(
+        self,
+        credentials: tuple[str, str] | None = None,
+        tls: ssl.SSLContext | None = None,
+        echo_status: int | None = None,
+    ) -> None:
         self.credentials = credentials
+        self.echo_status = echo_status
         self.scheme = "http" if tls is None else "https"
         self._lock = threading.Lock()
         self._seen: list[Seen] = []

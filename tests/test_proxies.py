@@ -317,6 +317,39 @@ def test_a_refused_proxy_password_is_never_shown(
     assert "through the proxy http://***@127.0.0.1" in str(refused_tunnel.value)
 
 
+@pytest.mark.parametrize("status", [401, 407, 500])
+def test_a_proxy_echoing_its_credentials_back_shows_none_of_them(
+    api: NotteTestServer, status: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hidden = [PROXY_USER, PROXY_PASSWORD, base64.b64encode(f"{PROXY_USER}:{PROXY_PASSWORD}".encode()).decode()]
+    with ForwardProxy(echo_status=status) as echoing:
+        proxy_url = _with_credentials(echoing.url)
+        with (
+            NotteClient(KEY, base_url=api.url, proxy=proxy_url, max_retries=0) as client,
+            pytest.raises(APIStatusError) as caught,
+        ):
+            client.functions.list_runs_page(FUNCTION_ID)
+        shown = f"{caught.value} {caught.value!r} {vars(caught.value)!r}"
+        assert "refused" in shown  # the echo is there, scrubbed
+        for command in ("list", "summary"):
+            done = subprocess.run(
+                [CLI, "--api-key", KEY, "--base-url", api.url, "--proxy", proxy_url, "runs", command, FUNCTION_ID],
+                capture_output=True,
+                text=True,
+                timeout=60,
+                env={"PATH": ""},
+            )
+            assert done.returncode == 1, done.stderr
+            shown += done.stdout + done.stderr
+        monkeypatch.setenv("HTTP_PROXY", proxy_url)  # the environment's proxy, the same
+        with NotteClient(KEY, base_url=api.url, max_retries=0) as client, pytest.raises(APIStatusError) as caught:
+            client.functions.list_runs_page(FUNCTION_ID)
+        shown += f"{caught.value} {caught.value!r} {vars(caught.value)!r}"
+    for secret in hidden:
+        assert secret not in shown
+    assert api.requests == []
+
+
 # -- unusable proxy settings: one line, nothing sent -----------------------------------------------------
 
 
