@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import logging
 import ssl
 import subprocess
 import sys
@@ -294,12 +295,18 @@ def _with_credentials(url: str, password: str = PROXY_PASSWORD) -> str:
     return url.replace("://", f"://{PROXY_USER}:{password}@")
 
 
-def test_proxy_credentials_in_the_url_authenticate(api: NotteTestServer, guarded_proxy: ForwardProxy) -> None:
+def test_proxy_credentials_in_the_url_authenticate_and_are_never_logged(
+    api: NotteTestServer, guarded_proxy: ForwardProxy, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="")
     with NotteClient(KEY, base_url=api.url, proxy=_with_credentials(guarded_proxy.url)) as client:
         assert len(client.functions.list_runs(FUNCTION_ID).to_list()) == RUNS
         assert PROXY_PASSWORD not in repr(client)
     token = base64.b64encode(f"{PROXY_USER}:{PROXY_PASSWORD}".encode()).decode()
     assert {seen.headers.get("proxy-authorization") for seen in guarded_proxy.seen} == {f"Basic {token}"}
+    assert {"httpx", "httpcore", "httpx_retries"} <= {record.name.split(".")[0] for record in caplog.records}
+    assert PROXY_PASSWORD not in caplog.text
+    assert token not in caplog.text
 
 
 def test_a_refused_proxy_password_is_never_shown(
