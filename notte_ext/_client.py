@@ -102,12 +102,20 @@ class _BaseClient:
             raise ConfigurationError("pass transport=... or proxy=..., not both: a transport replaces the network")
         return {}
 
-    def _mounts(self, proxied: Callable[[str], T]) -> dict[str, T | None]:
-        """httpx mounts: the routes, each proxy turned into its transport by `proxied`."""
-        return {pattern: None if proxy is None else proxied(proxy) for pattern, proxy in self._proxies.items()}
-
-    def _httpx_options(self) -> dict[str, Any]:
+    def _httpx_options(
+        self, transport: T | None, layered: Callable[[T], T], direct: Callable[..., T], proxied: Callable[..., T]
+    ) -> dict[str, Any]:
+        """The httpx client's options. Its transports: `transport` (else a `direct` one) and a `proxied`
+        one mounted per proxy route (NO_PROXY routes mount None: direct), every one `layered` under the
+        same retries, deadline and size limit."""
+        trust_env = self._settings.trust_env
+        mounts = {
+            pattern: None if proxy is None else layered(proxied(proxy, trust_env=trust_env))
+            for pattern, proxy in self._proxies.items()
+        }
         return {
+            "transport": layered(transport or direct(trust_env=trust_env)),
+            "mounts": mounts,
             "base_url": self._settings.base_url,
             "headers": self._settings.default_headers,
             "timeout": httpx.Timeout(self._settings.timeout),
@@ -171,15 +179,11 @@ class NotteClient(_BaseClient):
     ) -> None:
         """`api_key` defaults to NOTTE_API_KEY; `transport` replaces the network (tests); see ClientOptions."""
         super().__init__(api_key, transport, options)
-        trust_env = self._settings.trust_env
 
         def layered(inner: httpx.BaseTransport) -> httpx.BaseTransport:
-            """Every route, proxied or direct, under the same retries, deadline and size limit."""
             return retry_transport(self._retry, LimitedTransport(inner, self._limits, self._secret))
 
-        mounts = self._mounts(lambda proxy: layered(ProxyTransport(proxy, trust_env=trust_env)))
-        direct = layered(transport or HTTPTransport(trust_env=trust_env))
-        self._http = httpx.Client(transport=direct, mounts=mounts, **self._httpx_options())
+        self._http = httpx.Client(**self._httpx_options(transport, layered, HTTPTransport, ProxyTransport))
         self._api.set_httpx_client(self._http)
         self.functions = Functions(self)
         self._state = threading.Lock()
@@ -245,14 +249,13 @@ class AsyncNotteClient(_BaseClient):
     ) -> None:
         """`api_key` defaults to NOTTE_API_KEY; `transport` replaces the network (tests); see ClientOptions."""
         super().__init__(api_key, transport, options)
-        trust_env = self._settings.trust_env
 
         def layered(inner: httpx.AsyncBaseTransport) -> httpx.AsyncBaseTransport:
             return async_retry_transport(self._retry, AsyncLimitedTransport(inner, self._limits, self._secret))
 
-        mounts = self._mounts(lambda proxy: layered(AsyncProxyTransport(proxy, trust_env=trust_env)))
-        direct = layered(transport or AsyncHTTPTransport(trust_env=trust_env))
-        self._http = httpx.AsyncClient(transport=direct, mounts=mounts, **self._httpx_options())
+        self._http = httpx.AsyncClient(
+            **self._httpx_options(transport, layered, AsyncHTTPTransport, AsyncProxyTransport)
+        )
         self._api.set_async_httpx_client(self._http)
         self.functions = AsyncFunctions(self)
 
