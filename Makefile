@@ -60,8 +60,9 @@ generate: install
 check-generated: install
 	scripts/check_generated.sh
 
-# Same operations as today, upstream's current version of them: prints the drift report, then
-# writes openapi.json + meta, regenerates generated/ and the bindings, re-locks (scripts/vendor.sh).
+# The operations codegen/bindings.yaml selects (the `functions` tag), upstream's current version of
+# them: prints the drift report, then writes openapi.json + meta, regenerates generated/ and the
+# bindings, re-locks (scripts/vendor.sh).
 vendor: install
 	scripts/vendor.sh $${UPSTREAM:+"$$UPSTREAM"}
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# `make vendor [UPSTREAM=url-or-path]`: bump openapi.json to upstream's version of the operations it
-# vendors, and leave a consistent tree in one command:
-#   1. read and slice upstream into build/vendor/ (unreadable: one line on stderr, nothing written, exit 2);
+# `make vendor [UPSTREAM=url-or-path]`: bump openapi.json to upstream's version of the operations
+# codegen/bindings.yaml selects (its `vendor` section: tags and operations), and leave a consistent
+# tree in one command:
+#   1. read and slice upstream into build/vendor/ (unreadable, or a selection it can't satisfy: one
+#      line on stderr, nothing written, exit 2);
 #   2. print the drift report, vendored -> new (a breaking change is reported, not refused: reviewing
 #      it is the point of the bump);
 #   3. move openapi.json + openapi.meta.json into place, regenerate generated/ and notte_ext/_bindings.py;
@@ -13,7 +15,7 @@ cd "$(dirname "$0")/.."
 bin=.venv/bin
 staged=build/vendor
 rm -rf "$staged" && mkdir -p "$staged"
-"$bin/python" scripts/vendor_spec.py "$@" --operations-from openapi.json --out "$staged/openapi.json" >/dev/null
+"$bin/python" scripts/vendor_spec.py "$@" --selection codegen/bindings.yaml --previous openapi.meta.json --out "$staged/openapi.json" >/dev/null
 
 status=0
 "$bin/notte-ext" spec diff openapi.json "$staged/openapi.json" || status=$?

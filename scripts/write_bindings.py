@@ -1,20 +1,24 @@
-"""Write notte_ext/_bindings.py: what notte_ext uses of each paginated operation, found by operation.
+"""Write notte_ext/_bindings.py: what notte_ext uses of each operation, found by operation.
 
-For every operation of openapi.json whose 200 response is a ``PaginatedResponse_*`` page, read
-the generated client (the generator's own declarations, not a second registry) and name, under
-names derived from the operationId, its endpoint module, page model, item model, the enums of the
-item's fields, and a ``TypedDict`` of its query parameters (generated argument names, types from
-the generated signature). notte_ext imports only these names, so a component renamed upstream is a
-regenerated alias, never a broken import. ``make generate`` runs this; ``make check-generated``
-compares. It must not import notte_ext: the package imports the bindings it is rewriting.
+For every operation of openapi.json, read the generated client (the generator's own code, not a
+second registry) and name, under names derived from the operationId: its endpoint module; the model
+its 200 response parses into (`<Operation>Result`, or for a ``PaginatedResponse_*`` page
+`<Operation>Page` and its `<Operation>Item`); its request body model (`<Operation>Body`); the enums
+of those models' fields; and a ``TypedDict`` of its query parameters (generated argument names,
+types from the generated signature). notte_ext imports only these names, so a component renamed
+upstream is a regenerated alias, never a broken import, and an operation vendored later is bound
+the same way. ``make generate`` runs this; ``make check-generated`` compares. It must not import
+notte_ext: the package imports the bindings it is rewriting.
 
     python scripts/write_bindings.py openapi.json generated notte_ext/_bindings.py
 """
 
 from __future__ import annotations
 
+import ast
 import enum
 import importlib
+import inspect
 import json
 import re
 import sys
@@ -30,8 +34,9 @@ PAGE_PARAMETER = "page"  # set by the paginator, never by the caller
 SETTINGS = Path(__file__).resolve().parent.parent / "codegen" / "bindings.yaml"
 HEADER = '''"""Written by `make generate` (scripts/write_bindings.py from openapi.json and generated/): do not edit.
 
-The generated names notte_ext uses, bound by operation: `<Operation>Page`, `<Operation>Item`,
-`<Operation>Item<Field>` (the enum of an item field), `<Operation>Query` (its query parameters
+The generated names notte_ext uses, bound by operation: `<Operation>Result` (the model of its 200
+response) or, for a page, `<Operation>Page` and `<Operation>Item`; `<Operation>Body` (its request
+body model); `...<Field>` (the enum of a field of those); `<Operation>Query` (its query parameters
 under the generated argument names) and `<OPERATION>_QUERY` (generated argument -> spec parameter
 name and generated enum, for validation and conversion).
 """
@@ -58,17 +63,20 @@ def pascal(name: str) -> str:
     return "".join(word.capitalize() for word in snake(name).split("_"))
 
 
-def paginated_operations(spec: dict[str, Any]) -> list[dict[str, Any]]:
-    """Operations whose 200 JSON body is a `PaginatedResponse_*` component, in document order."""
-    found = []
-    for item in spec.get("paths", {}).values():
-        for operation in item.values():  # path-item keys whose value is a mapping are operations
-            if not isinstance(operation, dict):
-                continue
-            body = operation.get("responses", {}).get("200", {}).get("content", {}).get("application/json", {})
-            if body.get("schema", {}).get("$ref", "").startswith("#/components/schemas/PaginatedResponse_"):
-                found.append(operation)
-    return found
+def spec_operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    """(method, path, operation) of every operation, in document order."""
+    return [
+        (method, path, operation)
+        for path, item in spec.get("paths", {}).items()
+        for method, operation in item.items()
+        if isinstance(operation, dict) and "operationId" in operation  # path-item keys that are operations
+    ]
+
+
+def is_paginated(operation: dict[str, Any]) -> bool:
+    """Whether the 200 JSON body is a `PaginatedResponse_*` component (a page with items)."""
+    body = operation.get("responses", {}).get("200", {}).get("content", {}).get("application/json", {})
+    return bool(body.get("schema", {}).get("$ref", "").startswith("#/components/schemas/PaginatedResponse_"))
 
 
 class _Imports:
@@ -89,12 +97,12 @@ def _hints(target: Any, models: types.ModuleType) -> dict[str, Any]:
 
 def _render(annotation: Any, imports: _Imports, unset: type) -> str:
     """A generated parameter annotation as source, without `Unset`; enums also accept their values."""
-    parts = []
+    parts, nullable = [], False
     for member in typing.get_args(annotation) if isinstance(annotation, types.UnionType) else (annotation,):
         if member is unset:
             continue
         if member is type(None):
-            parts.append("None")
+            nullable = True
         elif isinstance(member, type) and issubclass(member, enum.Enum):
             values = ", ".join(json.dumps(item.value) for item in member)
             parts += [imports.name(member), f"Literal[{values}]"]
@@ -102,7 +110,7 @@ def _render(annotation: Any, imports: _Imports, unset: type) -> str:
             parts.append(member.__name__)
         else:
             raise BindingError(f"no rendering for parameter type {member!r}")
-    return " | ".join(parts)
+    return " | ".join([*parts, *(["None"] if nullable else [])])
 
 
 def _enum_of(annotation: Any) -> type[enum.Enum] | None:
@@ -110,52 +118,94 @@ def _enum_of(annotation: Any) -> type[enum.Enum] | None:
     return next((m for m in members if isinstance(m, type) and issubclass(m, enum.Enum)), None)
 
 
-def bind(operation: dict[str, Any], set_by_us: list[str], imports: _Imports) -> tuple[str, list[str]]:
-    """The bindings of one operation, as source, and the names it defines."""
-    operation_id = operation["operationId"]
-    api = importlib.import_module("notte_api_client.api")
-    models = importlib.import_module("notte_api_client.models")
-    unset = importlib.import_module("notte_api_client.types").Unset
-    endpoint = next(
-        (
-            importlib.import_module(f"notte_api_client.api.{tag.name}.{snake(operation_id)}")
-            for tag in Path(api.__path__[0]).iterdir()
-            if (tag / f"{snake(operation_id)}.py").exists()
-        ),
-        None,
-    )
-    if endpoint is None:
-        raise BindingError(f"{operation_id}: no generated endpoint module")
-    prefix, constant = pascal(operation_id), snake(operation_id).upper()
-    imports.lines.add(f"from {endpoint.__package__} import {snake(operation_id)}")
+def parsed_models(endpoint: types.ModuleType) -> dict[int, type]:
+    """The model each status parses into, read from the generated `_parse_response`
+    (`if response.status_code == 200: response_200 = Model.from_dict(...)`)."""
+    tree = ast.parse(inspect.getsource(endpoint._parse_response))
+    found: dict[int, type] = {}
+    for branch in ast.walk(tree):
+        test = branch.test if isinstance(branch, ast.If) else None
+        if not (isinstance(test, ast.Compare) and isinstance(test.comparators[0], ast.Constant)):
+            continue
+        status = test.comparators[0].value
+        for call in ast.walk(branch):
+            if (
+                isinstance(status, int)
+                and isinstance(call, ast.Call)
+                and isinstance(call.func, ast.Attribute)
+                and call.func.attr == "from_dict"
+                and isinstance(call.func.value, ast.Name)
+            ):
+                found.setdefault(status, getattr(endpoint, call.func.value.id))
+    return found
 
-    returned = _hints(endpoint.sync, models)["return"]
-    page = next((m for m in typing.get_args(returned) if attrs.has(m) and "items" in attrs.fields_dict(m)), None)
-    if page is None:
-        raise BindingError(f"{operation_id}: the generated sync() returns no page model ({returned!r})")
-    (item,) = typing.get_args(_hints(page, models)["items"])
-    lines = [
-        f"# {operation_id}: the page and item models and their enums",
-        f"{prefix}Page = {imports.name(page)}",
-        f"{prefix}Item = {imports.name(item)}",
-    ]
-    enum_names: list[str] = []
-    for field_name, annotation in _hints(item, models).items():
+
+def _models_and_enums(
+    prefix: str, model: type, imports: _Imports, models: types.ModuleType
+) -> tuple[list[str], list[str]]:
+    """`<prefix> = Model` and `<prefix><Field> = Enum` for each enum field of the model."""
+    lines, names = [f"{prefix} = {imports.name(model)}"], [prefix]
+    for field_name, annotation in _hints(model, models).items():
         field_enum = _enum_of(annotation)
         if field_enum is not None:
-            enum_names.append(f"{prefix}Item{pascal(field_name)}")
-            lines.append(f"{enum_names[-1]} = {imports.name(field_enum)}")
+            names.append(f"{prefix}{pascal(field_name)}")
+            lines.append(f"{names[-1]} = {imports.name(field_enum)}")
+    return lines, names
+
+
+def _endpoint(operation_id: str) -> types.ModuleType:
+    api = importlib.import_module("notte_api_client.api")
+    for tag in Path(api.__path__[0]).iterdir():
+        if (tag / f"{snake(operation_id)}.py").exists():
+            return importlib.import_module(f"notte_api_client.api.{tag.name}.{snake(operation_id)}")
+    raise BindingError(f"{operation_id}: no generated endpoint module")
+
+
+def bind(label: str, operation: dict[str, Any], set_by_us: list[str], imports: _Imports) -> tuple[str, list[str]]:
+    """The bindings of one operation, as source, and the names it defines."""
+    operation_id = operation["operationId"]
+    models = importlib.import_module("notte_api_client.models")
+    unset = importlib.import_module("notte_api_client.types").Unset
+    endpoint = _endpoint(operation_id)
+    prefix, constant = pascal(operation_id), snake(operation_id).upper()
+    imports.lines.add(f"from {endpoint.__package__} import {snake(operation_id)}")
+    lines, names = [f"# {operation_id} ({label})"], [snake(operation_id)]
+
+    result = parsed_models(endpoint).get(200)
+    if is_paginated(operation):
+        if result is None or not attrs.has(result) or "items" not in attrs.fields_dict(result):
+            raise BindingError(f"{operation_id}: the generated client parses its 200 into no page model ({result!r})")
+        (item,) = typing.get_args(_hints(result, models)["items"])
+        lines.append(f"{prefix}Page = {imports.name(result)}")
+        names.append(f"{prefix}Page")
+        defined = _models_and_enums(f"{prefix}Item", item, imports, models)
+    elif result is not None:
+        defined = _models_and_enums(f"{prefix}Result", result, imports, models)
+    else:  # the spec documents no model for its 200 (e.g. `schema: {}`): notte_ext reads it itself
+        defined = ([], [])
+    lines += defined[0]
+    names += defined[1]
 
     arguments = _hints(endpoint._get_kwargs, models)
+    if "body" in arguments:
+        body = arguments["body"]
+        if not (isinstance(body, type) and attrs.has(body)):
+            raise BindingError(f"{operation_id}: the request body is not one generated model ({body!r})")
+        body_lines, body_names = _models_and_enums(f"{prefix}Body", body, imports, models)
+        lines += body_lines
+        names += body_names
+
     query = [p for p in operation.get("parameters", []) if p.get("in") == "query"]
     keep = [p for p in query if p["name"] != PAGE_PARAMETER and p["name"] not in set_by_us]
+    paged = any(p["name"] == PAGE_PARAMETER for p in query)
+    own = ([f"{PAGE_PARAMETER} is the paginator's"] if paged else []) + (
+        [f"notte_ext sets {', '.join(set_by_us)}"] if set_by_us else []
+    )
     lines += [
         "",
         "",
         f"class {prefix}Query(TypedDict, total=False):",
-        f'    """What a caller may set ({PAGE_PARAMETER} is the paginator\'s'
-        + (f"; notte_ext sets {', '.join(set_by_us)}" if set_by_us else "")
-        + ')."""',
+        '    """What a caller may set' + (f" ({'; '.join(own)})" if own else "") + '."""',
         "",
     ]
     table = []
@@ -167,17 +217,8 @@ def bind(operation: dict[str, Any], set_by_us: list[str], imports: _Imports) -> 
         field_enum = _enum_of(arguments[argument])
         converter = imports.name(field_enum) if field_enum else "None"
         table.append(f"    {json.dumps(argument)}: ({json.dumps(parameter['name'])}, {converter}),")
-    if not keep:
-        lines.append("    pass")
     lines += ["", "", f"{constant}_QUERY: dict[str, tuple[str, type[Enum] | None]] = {{", *table, "}"]
-    return "\n".join(lines), [
-        snake(operation_id),
-        f"{prefix}Page",
-        f"{prefix}Item",
-        *enum_names,
-        f"{prefix}Query",
-        f"{constant}_QUERY",
-    ]
+    return "\n".join(lines), [*names, f"{prefix}Query", f"{constant}_QUERY"]
 
 
 def write(spec_path: Path, generated_dir: Path, out: Path) -> None:
@@ -185,7 +226,10 @@ def write(spec_path: Path, generated_dir: Path, out: Path) -> None:
     spec = json.loads(spec_path.read_text(encoding="utf-8"))
     set_by_us: dict[str, list[str]] = yaml.safe_load(SETTINGS.read_text(encoding="utf-8"))["set_by_notte_ext"]
     imports = _Imports()
-    bound = [bind(op, set_by_us.get(op["operationId"], []), imports) for op in paginated_operations(spec)]
+    bound = [
+        bind(f"{method.upper()} {path}", op, set_by_us.get(op["operationId"], []), imports)
+        for method, path, op in spec_operations(spec)
+    ]
     names = ", ".join(json.dumps(name) for _, defined in bound for name in defined)
     sections = [*sorted(imports.lines), "", f"__all__ = [{names}]", *(f"\n\n{body}" for body, _ in bound)]
     out.write_text(HEADER + "\n".join(sections) + "\n", encoding="utf-8")

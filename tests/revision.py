@@ -6,6 +6,7 @@ vendored version in the reason, shown by `-ra`) on the others, never a silent pa
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,6 +15,8 @@ from notte_ext._openapi import operation, spec_version
 from notte_ext.functions import MAX_PAGE_SIZE, RunStatus
 
 VERSION = spec_version()
+# The whole upstream document openapi.json was vendored from (API 1.4.40; `make vendor` slices it).
+UPSTREAM_COPY = Path(__file__).resolve().parents[1] / "codegen/upstream/notte-api-1.4.40.json"
 LIST_RUNS = operation("list_function_runs_by_function_id")
 QUERY_PARAMETERS: dict[str, dict[str, Any]] = {p["name"]: p for p in LIST_RUNS.parameters if p.get("in") == "query"}
 STATUSES = frozenset(status.value for status in RunStatus)

@@ -1,7 +1,8 @@
 """Hypothesis strategies derived from the vendored openapi.json, so they follow every regeneration.
 
-* `success_operations()`: each operation with a JSON 200 response, its generated endpoint module,
-  generated model class and the response schema with every `$ref` inlined.
+* `success_operations()`: for each generated model a JSON 200 response parses into, the first
+  operation returning it, with its generated endpoint module, the model class and the response
+  schema with every `$ref` inlined (operations sharing a model parse the same bodies the same way).
 * `valid_bodies(op)`: `hypothesis_jsonschema.from_schema` of that schema.
 * `invalid_bodies(op)`: a valid body with one spec violation the schema itself names (a required
   field removed, a typed field given another JSON type, an enum given an unknown value, a
@@ -72,7 +73,7 @@ def _model_class(ref: str) -> type[Any]:
 def success_operations() -> list[SuccessOperation]:
     spec = document()
     schemas = spec.get("components", {}).get("schemas", {})
-    found = []
+    found: list[SuccessOperation] = []
     for item in spec["paths"].values():
         for method in HTTP_METHODS:
             operation = item.get(method)
@@ -80,7 +81,7 @@ def success_operations() -> list[SuccessOperation]:
                 continue
             media = operation.get("responses", {}).get("200", {}).get("content", {}).get("application/json", {})
             ref = media.get("schema", {}).get("$ref")
-            if ref is None:
+            if ref is None or any(op.model is _model_class(ref) for op in found):
                 continue
             found.append(
                 SuccessOperation(

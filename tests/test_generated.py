@@ -6,6 +6,7 @@ import datetime
 import difflib
 import hashlib
 import inspect
+import io
 import json
 import re
 import shutil
@@ -17,14 +18,19 @@ from urllib.parse import urlencode
 import httpx
 import openapi_python_client
 import pytest
+import yaml
 from notte_api_client import AuthenticatedClient, Client
 from notte_api_client.api.functions import list_function_runs_by_function_id as list_runs
 from packaging.specifiers import SpecifierSet
 
+from notte_ext import _bindings
+from notte_ext.drift import slice_document
 from notte_ext.functions import FunctionRun, RunsPage
+from notte_ext.testing.forms import parse_form
 from scripts.check_operations import missing_operations
-from scripts.vendor_spec import dump_document, load_document
-from tests.revision import generated_defaults, only_on
+from scripts.vendor_spec import dump_document, load_document, selected_keys
+from scripts.write_bindings import pascal
+from tests.revision import UPSTREAM_COPY, generated_defaults, only_on
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "sk-SECRET-do-not-print"
@@ -86,15 +92,16 @@ def test_the_documented_one_liner_prints_no_key() -> None:
     assert "sk-SECRET" not in out.stdout
 
 
-@only_on("1.4.40")  # the seed in codegen/upstream/ is the 1.4.40 slice
-def test_openapi_json_is_the_seed_slice_verbatim() -> None:
-    seed = load_document((ROOT / "codegen/upstream/list-function-runs-by-function-id.md").read_text(encoding="utf-8"))
+@only_on("1.4.40")  # codegen/upstream/ holds the whole 1.4.40 document
+def test_openapi_json_is_the_upstream_slice_verbatim() -> None:
+    upstream = load_document(UPSTREAM_COPY.read_text(encoding="utf-8"))
     vendored_text = (ROOT / "openapi.json").read_text(encoding="utf-8")
-    assert json.loads(vendored_text) == seed
-    assert vendored_text == dump_document(seed)  # same key order, 2-space indent
+    keys = selected_keys(upstream, yaml.safe_load((ROOT / "codegen/bindings.yaml").read_text(encoding="utf-8")))
+    assert vendored_text == dump_document(slice_document(upstream, keys))  # same key order, 2-space indent
     meta = json.loads((ROOT / "openapi.meta.json").read_text(encoding="utf-8"))
     assert meta["sha256"] == hashlib.sha256(vendored_text.encode()).hexdigest()
-    assert meta["api_version"] == seed["info"]["version"] == "1.4.40"
+    assert meta["api_version"] == upstream["info"]["version"] == "1.4.40"
+    assert len(meta["operations"]) == 13
 
 
 def test_template_override_is_upstream_plus_repr_edits_only() -> None:
@@ -121,8 +128,17 @@ def test_check_operations_reports_a_dropped_endpoint(tmp_path: Path) -> None:
     spec = json.loads((ROOT / "openapi.json").read_text())
     package = ROOT / "generated/notte_api_client"
     assert missing_operations(spec, package) == []
-    spec["paths"]["/functions"] = {"get": {"operationId": "listFunctions"}}
-    assert missing_operations(spec, package) == ["GET /functions (listFunctions)"]
+    spec["paths"]["/sessions"] = {"get": {"operationId": "listSessions"}}
+    assert missing_operations(spec, package) == ["GET /sessions (listSessions)"]
+
+
+def test_every_vendored_operation_is_generated_and_bound() -> None:
+    """openapi-python-client dropped two of the 13 (an undeclared path parameter, a multipart file it
+    sends as text): the overlay fixes both; nothing is missing and every one has its bindings."""
+    spec = json.loads((ROOT / "openapi.json").read_text())
+    operation_ids = [op["operationId"] for item in spec["paths"].values() for op in item.values()]
+    assert missing_operations(spec, ROOT / "generated/notte_api_client") == []
+    assert all(hasattr(_bindings, name) and hasattr(_bindings, f"{pascal(name)}Query") for name in operation_ids)
 
 
 def _project_copy(tmp_path: Path) -> Path:
@@ -238,3 +254,34 @@ def test_model_override_only_moves_from_dict_imports_to_the_module_bottom() -> N
     ours = (ROOT / "codegen/templates/model.py.jinja").read_text()
     upstream = (Path(openapi_python_client.__file__).parent / "templates/model.py.jinja").read_text()
     assert ours.count(lazy_import_loop[1]) == upstream.count(lazy_import_loop[1]) - 1  # only from_dict's moved
+
+
+def test_endpoint_override_only_drops_the_fixed_multipart_boundary() -> None:
+    removed, added = _override_diff("endpoint_module.py.jinja")
+    assert [line.strip() for line in removed] == ['headers["Content-Type"] = "multipart/form-data; boundary=+++"'] * 2
+    assert added == []
+
+
+def test_an_uploaded_file_holding_the_old_fixed_boundary_arrives_whole() -> None:
+    """Until the override, every upload was delimited by "--+++": a file holding that line was cut."""
+    from notte_api_client.api.functions import function_create  # a multipart upload
+    from notte_api_client.types import File
+
+    workflow = b"print('before')\r\n--+++\r\nprint('after')\n"
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(500)
+
+    client = AuthenticatedClient(base_url="https://api.example", token=SECRET)
+    client.set_httpx_client(httpx.Client(base_url="https://api.example", transport=httpx.MockTransport(handler)))
+    body = _bindings.FunctionCreateBody(file=File(payload=io.BytesIO(workflow), file_name="workflow.py"))
+    function_create.sync_detailed(client=client, body=body)
+    (request,) = seen
+    content_type = request.headers["Content-Type"]
+    assert content_type.startswith("multipart/form-data; boundary=")
+    assert "+++" not in content_type
+    uploaded = parse_form(content_type, request.read())["file"]
+    assert uploaded.filename == "workflow.py"
+    assert uploaded.content == workflow

@@ -25,7 +25,7 @@ from notte_ext.drift.report import fails, render_json, render_markdown, render_t
 from scripts.vendor_spec import dump_document
 from scripts.vendor_spec import main as vendor_main
 from tests.drift.builders import OURS, ROOT, RUNS_LABEL, ours, param, pets, run_props, runs, schema
-from tests.revision import only_on
+from tests.revision import UPSTREAM_COPY, only_on
 
 SEED = ROOT / "codegen/upstream/list-function-runs-by-function-id.md"
 
@@ -129,12 +129,59 @@ def test_change_locations_point_into_the_operation() -> None:
     assert change.message == 'enum value "queued" added'
 
 
-@only_on("1.4.40")  # openapi.json is the seed's slice only while 1.4.40 is vendored
-def test_slicing_the_seed_reproduces_openapi_json_byte_for_byte() -> None:
+@only_on("1.4.40")  # openapi.json is the upstream copy's slice only while 1.4.40 is vendored
+def test_slicing_the_upstream_copy_by_the_selection_reproduces_openapi_json_byte_for_byte(tmp_path: Path) -> None:
+    out = tmp_path / "openapi.json"
+    selection = ["--selection", str(ROOT / "codegen/bindings.yaml")]
+    assert vendor_main([str(UPSTREAM_COPY), "--out", str(out), *selection]) == 0
+    assert out.read_text(encoding="utf-8") == (ROOT / "openapi.json").read_text(encoding="utf-8")
+    upstream = load_document(UPSTREAM_COPY.read_text(encoding="utf-8"))
+    vendored = load_document(out.read_text(encoding="utf-8"))
+    assert dump_document(slice_document(upstream, vendored_keys(vendored))) == out.read_text(encoding="utf-8")
+    # The seed's one operation is among them, unchanged in meaning: drift reports only what the seed lacks.
     seed = load_document(SEED.read_text(encoding="utf-8"))
-    assert dump_document(slice_document(seed, vendored_keys(OURS))) == (ROOT / "openapi.json").read_text(
-        encoding="utf-8"
+    assert {change.id for change in drift(seed, vendored)} == {"upstream-operation-not-vendored"}
+
+
+def test_the_vendor_selection_takes_every_operation_of_its_tags_and_drops_code_samples(tmp_path: Path) -> None:
+    upstream = superset_upstream()
+    runs(upstream)["x-codeSamples"] = [{"lang": "python", "source": "print('upstream code')"}]
+    upstream["paths"]["/functions"]["get"]["tags"] = ["functions"]
+    runs(upstream)["tags"] = ["functions"]
+    (tmp_path / "upstream.json").write_text(json.dumps(upstream), encoding="utf-8")
+    (tmp_path / "selection.yaml").write_text("vendor:\n  tags: [functions]\n", encoding="utf-8")
+    out = tmp_path / "openapi.json"
+    assert (
+        vendor_main(
+            [str(tmp_path / "upstream.json"), "--out", str(out), "--selection", str(tmp_path / "selection.yaml")]
+        )
+        == 0
     )
+    written = json.loads(out.read_text(encoding="utf-8"))
+    assert sorted(written["paths"]) == ["/functions", "/functions/{function_id}/runs"]
+    assert "x-codeSamples" not in out.read_text(encoding="utf-8")
+    (tmp_path / "selection.yaml").write_text("vendor:\n  tags: [function]\n", encoding="utf-8")
+    assert (
+        vendor_main(
+            [str(tmp_path / "upstream.json"), "--out", str(out), "--selection", str(tmp_path / "selection.yaml")]
+        )
+        == 2
+    )
+
+
+def test_vendoring_the_same_document_again_keeps_its_meta(tmp_path: Path) -> None:
+    (tmp_path / "upstream.json").write_text(json.dumps(OURS), encoding="utf-8")
+    out, meta = tmp_path / "openapi.json", tmp_path / "openapi.meta.json"
+    assert vendor_main([str(tmp_path / "upstream.json"), "--out", str(out), "--date", "2026-01-01"]) == 0
+    first = meta.read_text(encoding="utf-8")
+    again = [str(tmp_path / "upstream.json"), "--out", str(out), "--date", "2026-02-02", "--previous", str(meta)]
+    assert vendor_main(again) == 0
+    assert meta.read_text(encoding="utf-8") == first  # same text from the same place: not even the date moves
+    changed = ours()
+    param(changed, "page_size")["schema"]["maximum"] = 50
+    (tmp_path / "upstream.json").write_text(json.dumps(changed), encoding="utf-8")
+    assert vendor_main(again) == 0
+    assert json.loads(meta.read_text(encoding="utf-8"))["retrieved"] == "2026-02-02"
 
 
 def test_slicing_a_superset_keeps_only_what_our_operations_reach() -> None:
@@ -217,10 +264,11 @@ def test_docs_rule_table_lists_every_rule() -> None:
 def test_vendor_script_slices_upstream_to_our_operations(tmp_path: Path) -> None:
     upstream = tmp_path / "upstream.json"
     upstream.write_text(json.dumps(superset_upstream()), encoding="utf-8")
-    out = tmp_path / "openapi.json"
-    args = [str(upstream), "--out", str(out), "--operations-from", str(ROOT / "openapi.json"), "--date", "2026-01-01"]
+    out, vendored = tmp_path / "openapi.json", tmp_path / "ours.json"
+    vendored.write_text(dump_document(OURS), encoding="utf-8")
+    args = [str(upstream), "--out", str(out), "--operations-from", str(vendored), "--date", "2026-01-01"]
     assert vendor_main(args) == 0
-    assert out.read_text(encoding="utf-8") == (ROOT / "openapi.json").read_text(encoding="utf-8")
+    assert out.read_text(encoding="utf-8") == dump_document(OURS)
     meta = json.loads((tmp_path / "openapi.meta.json").read_text(encoding="utf-8"))
     assert meta["operations"] == [RUNS_LABEL]
     assert meta["source_file"] == "upstream.json"

@@ -1,0 +1,215 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.body_function_create_functions_post import BodyFunctionCreateFunctionsPost
+from ...models.get_function_response import GetFunctionResponse
+from ...models.http_validation_error import HTTPValidationError
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    body: BodyFunctionCreateFunctionsPost,
+    restricted: bool | Unset = True,
+    x_notte_request_origin: None | str | Unset = UNSET,
+    x_notte_sdk_version: None | str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(x_notte_request_origin, Unset):
+        headers["x-notte-request-origin"] = x_notte_request_origin
+
+    if not isinstance(x_notte_sdk_version, Unset):
+        headers["x-notte-sdk-version"] = x_notte_sdk_version
+
+    params: dict[str, Any] = {}
+
+    params["restricted"] = restricted
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/functions",
+        "params": params,
+    }
+
+    _kwargs["files"] = body.to_multipart()
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> GetFunctionResponse | HTTPValidationError | None:
+    if response.status_code == 200:
+        response_200 = GetFunctionResponse.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 422:
+        response_422 = HTTPValidationError.from_dict(response.json())
+
+        return response_422
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[GetFunctionResponse | HTTPValidationError]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: BodyFunctionCreateFunctionsPost,
+    restricted: bool | Unset = True,
+    x_notte_request_origin: None | str | Unset = UNSET,
+    x_notte_sdk_version: None | str | Unset = UNSET,
+) -> Response[GetFunctionResponse | HTTPValidationError]:
+    """Function Create
+
+    Args:
+        restricted (bool | Unset): Whether to restrict the function code Default: True.
+        x_notte_request_origin (None | str | Unset):
+        x_notte_sdk_version (None | str | Unset):
+        body (BodyFunctionCreateFunctionsPost):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[GetFunctionResponse | HTTPValidationError]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        restricted=restricted,
+        x_notte_request_origin=x_notte_request_origin,
+        x_notte_sdk_version=x_notte_sdk_version,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: BodyFunctionCreateFunctionsPost,
+    restricted: bool | Unset = True,
+    x_notte_request_origin: None | str | Unset = UNSET,
+    x_notte_sdk_version: None | str | Unset = UNSET,
+) -> GetFunctionResponse | HTTPValidationError | None:
+    """Function Create
+
+    Args:
+        restricted (bool | Unset): Whether to restrict the function code Default: True.
+        x_notte_request_origin (None | str | Unset):
+        x_notte_sdk_version (None | str | Unset):
+        body (BodyFunctionCreateFunctionsPost):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        GetFunctionResponse | HTTPValidationError
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+        restricted=restricted,
+        x_notte_request_origin=x_notte_request_origin,
+        x_notte_sdk_version=x_notte_sdk_version,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: BodyFunctionCreateFunctionsPost,
+    restricted: bool | Unset = True,
+    x_notte_request_origin: None | str | Unset = UNSET,
+    x_notte_sdk_version: None | str | Unset = UNSET,
+) -> Response[GetFunctionResponse | HTTPValidationError]:
+    """Function Create
+
+    Args:
+        restricted (bool | Unset): Whether to restrict the function code Default: True.
+        x_notte_request_origin (None | str | Unset):
+        x_notte_sdk_version (None | str | Unset):
+        body (BodyFunctionCreateFunctionsPost):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[GetFunctionResponse | HTTPValidationError]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        restricted=restricted,
+        x_notte_request_origin=x_notte_request_origin,
+        x_notte_sdk_version=x_notte_sdk_version,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: BodyFunctionCreateFunctionsPost,
+    restricted: bool | Unset = True,
+    x_notte_request_origin: None | str | Unset = UNSET,
+    x_notte_sdk_version: None | str | Unset = UNSET,
+) -> GetFunctionResponse | HTTPValidationError | None:
+    """Function Create
+
+    Args:
+        restricted (bool | Unset): Whether to restrict the function code Default: True.
+        x_notte_request_origin (None | str | Unset):
+        x_notte_sdk_version (None | str | Unset):
+        body (BodyFunctionCreateFunctionsPost):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        GetFunctionResponse | HTTPValidationError
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+            restricted=restricted,
+            x_notte_request_origin=x_notte_request_origin,
+            x_notte_sdk_version=x_notte_sdk_version,
+        )
+    ).parsed

@@ -1,0 +1,47 @@
+"""Read a ``multipart/form-data`` body (an upload) the way the API's framework does, with the standard
+library's MIME parser: each part's field name, file name, content type and bytes."""
+
+from __future__ import annotations
+
+import email.parser
+import email.policy
+from dataclasses import dataclass
+from email.message import EmailMessage
+
+__all__ = ["FormError", "FormField", "parse_form"]
+
+
+class FormError(ValueError):
+    """The body is not a well-formed multipart/form-data document."""
+
+
+@dataclass(frozen=True)
+class FormField:
+    name: str
+    content: bytes
+    filename: str | None  # set for a file part (FastAPI's UploadFile needs one)
+    content_type: str
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", "replace")
+
+
+def parse_form(content_type: str, body: bytes) -> dict[str, FormField]:
+    """The fields of a multipart/form-data body by name (the last one wins, as for a scalar form field)."""
+    if not content_type.lower().startswith("multipart/form-data") or "boundary=" not in content_type:
+        raise FormError(f"not a multipart/form-data body with a boundary (Content-Type {content_type!r})")
+    head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode()
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
+    if not isinstance(message, EmailMessage) or not message.is_multipart() or message.defects:
+        raise FormError("the multipart body does not parse: " + ", ".join(map(str, message.defects)))
+    fields: dict[str, FormField] = {}
+    for part in message.iter_parts():
+        assert isinstance(part, EmailMessage)
+        name = part.get_param("name", header="content-disposition")
+        if not isinstance(name, str):
+            raise FormError("a part has no field name (Content-Disposition: form-data; name=...)")
+        payload = part.get_payload(decode=True)
+        content = payload if isinstance(payload, bytes) else b""
+        fields[name] = FormField(name, content, part.get_filename(), part.get_content_type())
+    return fields
