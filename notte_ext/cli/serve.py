@@ -6,6 +6,9 @@ import click
 
 from notte_ext.testing.sample import DEFAULT_SAMPLE_RUNS, serve_sample
 from notte_ext.testing.server import DEFAULT_API_KEY
+from notte_ext.testing.state import RunPlan
+
+_PLAN = RunPlan()
 
 
 @click.command()
@@ -17,6 +20,37 @@ from notte_ext.testing.server import DEFAULT_API_KEY
 @click.option(
     "--latency", type=click.FloatRange(min=0), default=0.0, show_default=True, help="Seconds added to each response."
 )
-def serve(port: int, api_key: str, runs: int, latency: float) -> None:
+@click.option(
+    "--run-seconds",
+    type=click.FloatRange(min=0),
+    default=_PLAN.duration,
+    show_default=True,
+    help="How long a run started through the API stays active.",
+)
+@click.option(
+    "--failure-rate",
+    type=click.FloatRange(0, 1),
+    default=_PLAN.failure_rate,
+    show_default=True,
+    help="The share of started runs that end failed (seeded by --run-seed).",
+)
+@click.option("--run-seed", type=int, default=_PLAN.seed, show_default=True, help="Seeds the started runs' outcomes.")
+@click.option(
+    "--run-outcome",
+    type=click.Choice(("closed", "failed")),
+    help="Every started run ends so (overrides --failure-rate).",
+)
+def serve(
+    port: int,
+    api_key: str,
+    runs: int,
+    latency: float,
+    run_seconds: float,
+    failure_rate: float,
+    run_seed: int,
+    run_outcome: str | None,
+) -> None:
     """Serve a local, spec-faithful Notte API with sample data until Ctrl-C."""
-    serve_sample(port=port, api_key=api_key, runs=runs, latency=latency, echo=functools.partial(click.echo, err=False))
+    plan = RunPlan(duration=run_seconds, failure_rate=failure_rate, seed=run_seed, outcome=run_outcome)
+    echo = functools.partial(click.echo, err=False)
+    serve_sample(port=port, api_key=api_key, runs=runs, latency=latency, echo=echo, run_plan=plan)

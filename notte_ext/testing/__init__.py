@@ -1,4 +1,6 @@
-"""A spec-faithful local Notte API for tests, with fault injection.
+"""A spec-faithful local Notte API for tests, with fault injection: every operation of the functions
+tag (functions created, uploaded, forked, scheduled, deleted; runs listed, started, read, stopped,
+updated), with state.
 
     from notte_ext.testing import NotteTestServer, Status, Match
 
@@ -14,11 +16,21 @@ ever generated a response that does not match openapi.json). From a shell:
 
 The server follows its OpenAPI document (default: the vendored openapi.json; ``NotteTestServer(
 spec=path_or_document)`` for another revision): run fields, statuses, query parameters, schemas.
-Sample runs end at the current minute (``add_function(..., now=...)`` pins the clock).
+Sample runs end at the current minute (``add_function(..., now=...)`` pins the clock). Runs
+started through the API follow ``server.run_plan`` (``RunPlan``: active for a while, then closed or
+failed, seeded).
 """
 
 from notte_ext.testing.api import SYSTEM_TOKEN
-from notte_ext.testing.data import RUN_STATUSES, SAMPLE_DAYS, format_timestamp, generate_runs, make_run, sample_clock
+from notte_ext.testing.data import (
+    RUN_STATUSES,
+    SAMPLE_DAYS,
+    format_timestamp,
+    generate_runs,
+    make_function,
+    make_run,
+    sample_clock,
+)
 from notte_ext.testing.exchange import IncomingRequest, Reply
 from notte_ext.testing.faults import (
     SOAK_EFFECTS,
@@ -46,15 +58,17 @@ from notte_ext.testing.faults import (
     TruncatedJSON,
     UnknownEnumValue,
 )
-from notte_ext.testing.operation import RunsOperation
+from notte_ext.testing.operation import RunsOperation, SpecOperation
 from notte_ext.testing.request_log import RecordedRequest, redact_headers
-from notte_ext.testing.server import DEFAULT_API_KEY, NotteTestServer
+from notte_ext.testing.server import DEFAULT_API_KEY, SAMPLE_WORKFLOW, NotteTestServer
+from notte_ext.testing.state import RunPlan
 from notte_ext.testing.validation import SpecViolationError, spec_violations, validate_response
 
 __all__ = [
     "DEFAULT_API_KEY",
     "RUN_STATUSES",
     "SAMPLE_DAYS",
+    "SAMPLE_WORKFLOW",
     "SOAK_EFFECTS",
     "SYSTEM_TOKEN",
     "CompressedOversizedBody",
@@ -80,7 +94,9 @@ __all__ = [
     "RandomFaults",
     "RecordedRequest",
     "Reply",
+    "RunPlan",
     "RunsOperation",
+    "SpecOperation",
     "SpecViolationError",
     "Status",
     "TrickledBody",
@@ -88,6 +104,7 @@ __all__ = [
     "UnknownEnumValue",
     "format_timestamp",
     "generate_runs",
+    "make_function",
     "make_run",
     "redact_headers",
     "sample_clock",

@@ -1,9 +1,11 @@
-"""Function-run records shaped by the spec's list item schema (whatever the vendored spec names it).
+"""Function-run and function records shaped by the spec's schemas (whatever the vendored spec names them).
 
 ``make_run`` builds one explicit run; ``generate_runs`` builds many deterministic ones (same
 function id and seed, same ids; same clock too, same runs) so tests can assert on exact ids
-and order. A run carries exactly the fields the item schema declares: the fields we know get
-realistic sample rules, any other declared field a value generated from its schema.
+and order. A run carries exactly the fields the runs listing's item schema declares, a function
+those of the functions listing's item: the fields we know get realistic sample rules, any other
+declared field a value generated from its schema. ``shape`` fits known fields to any schema (the
+body of another operation: a single run, a function with its download link).
 """
 
 from __future__ import annotations
@@ -18,14 +20,22 @@ from notte_ext.testing.operation import RunsOperation, SpecSource
 from notte_ext.testing.schema_values import value_for_schema
 
 __all__ = [
+    "FUNCTIONS_LISTING",
     "RUN_STATUSES",
     "SAMPLE_DAYS",
     "format_timestamp",
+    "function_rules",
     "generate_runs",
+    "make_function",
     "make_run",
     "parse_timestamp",
+    "run_rules",
     "sample_clock",
+    "shape",
 ]
+
+#: The operation whose items a function record is shaped like.
+FUNCTIONS_LISTING = "list_functions"
 
 #: The ``status`` enum of the vendored spec (``closed``, ``active``, ``failed`` in API 1.4.40).
 RUN_STATUSES = RunsOperation.load().statuses
@@ -101,38 +111,91 @@ def make_run(
         "result": result,
         "local": local,
     }
-    return {**_shape_run(given, RunsOperation.load(spec)), **extra}
+    operation = RunsOperation.load(spec)
+    return {**shape(operation.item_fields, given, run_rules(given, operation), operation), **extra}
 
 
-def _shape_run(
-    given: Mapping[str, Any], operation: RunsOperation, rng: random.Random | None = None, *, undeclared: bool = True
-) -> dict[str, Any]:
-    """A run with every field ``operation``'s item schema declares: the ``given`` value (None: not
-    given), else the field's rule, else a value generated from its schema (varied by ``rng``).
-    With ``undeclared``, given values of fields the schema does not declare follow, as given."""
-    run_id, created = given["function_run_id"], given["created_at"]
+def run_rules(given: Mapping[str, Any], operation: RunsOperation) -> dict[str, Any]:
+    """The sample value of each known run field that ``given`` leaves out."""
     statuses = operation.statuses
-    rules: dict[str, Any] = {
-        "updated_at": created,
+    return {
+        "updated_at": given["created_at"],
         "status": "closed" if "closed" in statuses or not statuses else statuses[0],
         "logs": [],
         "local": False,
         "workflow_id": given["function_id"],
-        "workflow_run_id": run_id,
+        "workflow_run_id": given["function_run_id"],
     }
-    run: dict[str, Any] = {}
-    for name, schema in operation.item_fields.items():
+
+
+def shape(
+    fields: Mapping[str, Mapping[str, Any]],
+    given: Mapping[str, Any],
+    rules: Mapping[str, Any],
+    operation: RunsOperation,
+    rng: random.Random | None = None,
+    *,
+    undeclared: bool = True,
+) -> dict[str, Any]:
+    """A record with every declared field of ``fields``: the ``given`` value (None: not given), else
+    the field's rule, else null where a known field may be null, else a value generated from its
+    schema (varied by ``rng``). With ``undeclared``, given values of fields not declared follow, as given."""
+    moment = str(given.get("created_at") or format_timestamp(datetime.now(UTC)))
+    record: dict[str, Any] = {}
+    for name, schema in fields.items():
         if given.get(name) is not None:
-            run[name] = given[name]
+            record[name] = given[name]
         elif name in rules:
-            run[name] = rules[name]
-        elif name in given and name in operation.nullable_fields:  # a known field whose default is null
-            run[name] = None
+            record[name] = rules[name]
+        elif name in given and operation.allows_null(schema):  # a known field whose default is null
+            record[name] = None
         else:
-            run[name] = value_for_schema(schema, operation, name=name, moment=created, rng=rng)
+            record[name] = value_for_schema(schema, operation, name=name, moment=moment, rng=rng)
     if undeclared:
-        run.update({name: value for name, value in given.items() if value is not None and name not in run})
-    return run
+        record.update({name: value for name, value in given.items() if value is not None and name not in record})
+    return record
+
+
+def function_rules(given: Mapping[str, Any]) -> dict[str, Any]:
+    """The sample value of each known function field that ``given`` leaves out."""
+    return {
+        "updated_at": given["created_at"],
+        "latest_version": (given.get("versions") or ["1"])[-1],
+        "versions": ["1"],
+        "status": "active",
+        "shared": False,
+        "workflow_id": given["function_id"],
+    }
+
+
+def make_function(
+    function_id: str,
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    created_at: datetime | str | None = None,
+    spec: SpecSource = None,
+    **fields: Any,
+) -> dict[str, Any]:
+    """One function as the functions listing returns it, with exactly the fields ``spec``'s item
+    schema declares (the runs listing's document when it has no functions listing: then as given).
+
+    Left out: version ``1``, status ``active``, not shared, not forked, no declared variables,
+    ``created_at`` now and ``updated_at`` = ``created_at``; ``fields`` set any other field."""
+    given = {
+        "function_id": function_id,
+        "name": name,
+        "description": description,
+        "created_at": _as_text(created_at if created_at is not None else datetime.now(UTC)),
+        "variables": None,
+        "reference_workflow_id": None,
+        **fields,
+    }
+    operation = RunsOperation.load(spec)
+    if not operation.declares(FUNCTIONS_LISTING):
+        return {**function_rules(given), **{k: v for k, v in given.items() if v is not None}}
+    listing = operation.of(FUNCTIONS_LISTING)
+    return shape(listing.item_fields, given, function_rules(given), listing, undeclared=False)
 
 
 def _age_seconds(index: int, count: int, days: float) -> float:
@@ -193,6 +256,6 @@ def generate_runs(
             "local": index % 10 == 0,
         }
         # Only declared fields: a sample run of a revision without `logs` has no logs.
-        run = _shape_run(given, operation, rng, undeclared=False)
+        run = shape(operation.item_fields, given, run_rules(given, operation), operation, rng, undeclared=False)
         runs.append(run)
     return runs

@@ -6,13 +6,21 @@ import json
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
+
+from notte_ext.testing.operation import SpecOperation
+from notte_ext.testing.routes import Routes
 
 __all__ = ["IncomingRequest", "Reply", "parse_int"]
 
 _INTEGER = re.compile(r"\s*[+-]?\d+\s*")
-_RUNS_PATH = re.compile(r"/functions/(?P<function_id>[^/]+)/runs")
+
+
+@cache
+def _default_routes() -> Routes:
+    return Routes(SpecOperation.load())
 
 
 def parse_int(text: str) -> int | None:
@@ -25,23 +33,41 @@ class IncomingRequest:
     method: str
     raw_path: str  # as sent, still percent-encoded, without the query
     path: str  # percent-decoded
-    function_id: str | None  # the decoded path segment, for /functions/{function_id}/runs
     query: Mapping[str, str]  # last value wins, as FastAPI does for scalar parameters
     headers: Mapping[str, str]  # lower-case names, unredacted (never logged as-is)
+    body: bytes = b""
+    operation_id: str | None = None  # the operation of the served document the path and method match
+    path_params: Mapping[str, str] = field(default_factory=dict)  # decoded path segments, by template name
+    route_status: int = 200  # without an operation: 404 (no such path) or 405 (not with this method)
 
     @classmethod
-    def parse(cls, method: str, target: str, headers: Mapping[str, str]) -> IncomingRequest:
+    def parse(
+        cls, method: str, target: str, headers: Mapping[str, str], body: bytes = b"", routes: Routes | None = None
+    ) -> IncomingRequest:
+        """``routes``: the served document's (default: the vendored spec's)."""
         split = urlsplit(target)
-        # Match on the raw path so an encoded "/" (%2F) stays inside the one function-id segment.
-        route = _RUNS_PATH.fullmatch(split.path)
+        # Matched on the raw path so an encoded "/" (%2F) stays inside its one segment.
+        routed = (routes or _default_routes()).find(method, split.path)
         return cls(
             method=method,
             raw_path=split.path,
             path=unquote(split.path),
-            function_id=unquote(route["function_id"]) if route else None,
             query=dict(parse_qsl(split.query, keep_blank_values=True)),
             headers={name.lower(): value for name, value in headers.items()},
+            body=body,
+            operation_id=routed.operation_id,
+            path_params=routed.path_params,
+            route_status=routed.status,
         )
+
+    @property
+    def function_id(self) -> str | None:
+        """The decoded ``{function_id}`` segment of an operation's path (None on other paths)."""
+        return self.path_params.get("function_id")
+
+    def json(self) -> Any:
+        """The body as JSON (ValueError when it is not)."""
+        return json.loads(self.body)
 
     def int_param(self, name: str, default: int) -> int | None:
         """The integer value of a query parameter (its default when absent), None when not an integer."""

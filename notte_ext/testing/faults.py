@@ -9,6 +9,11 @@ Rules are tried in the order they were added; the first that matches and has use
 applies (``times=None``: forever). The random schedule is consulted only when no rule applied.
 An effect edits the spec-faithful ``Reply`` the server was about to send; effects that change
 list items only touch successful (200) list pages.
+
+When the request is processed matters for writes: an effect that ``answers_instead`` of the API
+(``Status``, ``HugeRetryAfter``, ``ProxyPage``: a rate limiter, a gateway, a proxy) answers before
+the API sees the request, so nothing changes (no run is started); any other effect applies after
+the API processed it (``DropConnection`` after a start: the run exists, the answer is lost).
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from http import HTTPStatus
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 from notte_ext.testing.api import ListQuery
 from notte_ext.testing.data import parse_timestamp
@@ -88,11 +93,13 @@ class NoFault:
 
 @dataclass(frozen=True)
 class Status:
-    """Answer ``status`` with ``{"detail": detail}`` (default: the reason phrase).
+    """Answer ``status`` with ``{"detail": detail}`` (default: the reason phrase), before the API
+    processes the request (a write changes nothing).
 
     ``retry_after``: seconds (int/float) or a datetime (sent as an HTTP-date), or a string sent verbatim.
     """
 
+    answers_instead: ClassVar[bool] = True
     status: int
     detail: Any = None
     retry_after: float | datetime | str | None = None
@@ -141,7 +148,11 @@ class TruncatedJSON:
 
 @dataclass(frozen=True)
 class DropConnection:
-    """Reset the connection: before any response (default), or after the headers and ``after_body_bytes``."""
+    """Reset the connection: before any response (default), or after the headers and ``after_body_bytes``.
+
+    The API processed the request first: a dropped ``runs/start`` has started its run, and the
+    client can't know (what a crash, a proxy timeout or a lost network between answer and client does).
+    """
 
     after_body_bytes: int | None = None
 
@@ -157,6 +168,7 @@ class DropConnection:
 class HugeRetryAfter:
     """Answer ``status`` (429) with a ``Retry-After`` far beyond any sensible retry wait (an hour)."""
 
+    answers_instead: ClassVar[bool] = True
     seconds: float = 3600
     status: int = 429
 
@@ -241,6 +253,7 @@ class CompressedOversizedBody:
 class ProxyPage:
     """What a corporate proxy or captive portal sends instead of the API: an HTML page, with 200."""
 
+    answers_instead: ClassVar[bool] = True
     status: int = 200
     content_type: str = "text/html; charset=utf-8"
     body: bytes = (
@@ -330,16 +343,21 @@ class MissingField:
 @dataclass(frozen=True)
 class Match:
     """Which requests a rule applies to; unset fields match anything. ``page``/``page_size``
-    compare the effective value (the spec default when the parameter is absent)."""
+    compare the effective value (the spec default when the parameter is absent). ``operation_id``:
+    the served document's operation (``"function_run_start"``); ``method``: ``"POST"``..."""
 
     function_id: str | None = None
     page: int | None = None
     page_size: int | None = None
     predicate: Callable[[IncomingRequest], bool] | None = None
+    operation_id: str | None = None
+    method: str | None = None
 
     def matches(self, request: IncomingRequest) -> bool:
         return (
-            (self.function_id is None or request.function_id == self.function_id)
+            (self.operation_id is None or request.operation_id == self.operation_id)
+            and (self.method is None or request.method == self.method.upper())
+            and (self.function_id is None or request.function_id == self.function_id)
             and (self.page is None or request.int_param("page", 1) == self.page)
             and (self.page_size is None or request.int_param("page_size", 10) == self.page_size)
             and (self.predicate is None or self.predicate(request))

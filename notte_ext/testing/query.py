@@ -1,4 +1,5 @@
-"""Query parameters read the way the API (FastAPI + pydantic) reads them, from their declared schemas.
+"""Query parameters (and headers, and form fields: any text value) read the way the API (FastAPI +
+pydantic) reads them, from their declared schemas.
 
 Every parameter the document declares is checked (integer/number bounds, booleans, enums,
 string lengths and patterns, required ones), and every failure is reported at once in
@@ -10,13 +11,13 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from notte_ext.testing.exchange import parse_int
 from notte_ext.testing.operation import QueryParameter, RunsOperation
 
-__all__ = ["read_query"]
+__all__ = ["read_query", "read_values"]
 
 # pydantic's lax boolean words (compared case-insensitively).
 _TRUE = {"1", "on", "t", "true", "y", "yes"}
@@ -39,23 +40,31 @@ class _Invalid(Exception):
 
 
 def read_query(query: Mapping[str, str], operation: RunsOperation) -> dict[str, Any] | list[dict[str, Any]]:
-    """Every declared parameter's value (given or default), or every validation error."""
+    """Every declared query parameter's value (given or default), or every validation error."""
+    return read_values(query, operation.query_parameters, "query", operation)
+
+
+def read_values(
+    given: Mapping[str, str], parameters: Iterable[QueryParameter], location: str, operation: RunsOperation
+) -> dict[str, Any] | list[dict[str, Any]]:
+    """Each parameter's value read from the text ``given`` for it (or its default), or every error,
+    located in ``location`` ("query", "header", "body")."""
     values: dict[str, Any] = {}
     errors: list[dict[str, Any]] = []
-    for parameter in operation.query_parameters:
-        if parameter.name not in query:
+    for parameter in parameters:
+        if parameter.name not in given:
             if parameter.required:
                 errors.append(
-                    {"type": "missing", "loc": ["query", parameter.name], "msg": "Field required", "input": None}
+                    {"type": "missing", "loc": [location, parameter.name], "msg": "Field required", "input": None}
                 )
             else:
                 values[parameter.name] = parameter.default
             continue
-        text = query[parameter.name]
+        text = given[parameter.name]
         try:
             values[parameter.name] = _read(text, parameter, operation)
         except _Invalid as invalid:
-            error: dict[str, Any] = {"type": invalid.kind, "loc": ["query", parameter.name], "msg": invalid.msg}
+            error: dict[str, Any] = {"type": invalid.kind, "loc": [location, parameter.name], "msg": invalid.msg}
             error["input"] = text
             if invalid.ctx:
                 error["ctx"] = invalid.ctx

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from notte_ext.testing.faults import Latency
 from notte_ext.testing.server import DEFAULT_API_KEY, NotteTestServer
+from notte_ext.testing.state import RunPlan
 
 __all__ = ["DEFAULT_SAMPLE_RUNS", "SAMPLE_FUNCTION_ID", "serve_sample"]
 
@@ -26,16 +27,19 @@ def serve_sample(
     echo: Callable[[str], None] = print,
     seed: int = 0,
     now: datetime | None = None,
+    run_plan: RunPlan | None = None,
 ) -> None:
     """Serve ``runs`` generated runs of ``fn-sample`` until interrupted (Ctrl-C).
 
     The runs end at ``now``'s minute (default: the current one) and go back ``SAMPLE_DAYS`` days,
-    so "the last 2 hours" and "today" hold some; ``seed`` picks their ids.
+    so "the last 2 hours" and "today" hold some; ``seed`` picks their ids. ``fn-sample`` is listed
+    as a function too, and runs started on it follow ``run_plan`` (default: 2 s, then closed or,
+    one time in five, failed; seeded).
 
     ``latency`` adds that many seconds to every response, like a far-away API; ``validate=False``
     skips checking each response against openapi.json (benchmarks: it costs more than the rest).
     """
-    with NotteTestServer(api_key, port=port, validate_responses=validate) as server:
+    with NotteTestServer(api_key, port=port, validate_responses=validate, run_plan=run_plan) as server:
         server.add_function(SAMPLE_FUNCTION_ID, runs=runs, seed=seed, now=now)
         if latency:
             server.faults.add(Latency(latency), times=None)

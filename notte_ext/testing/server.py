@@ -18,16 +18,19 @@ import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
 from notte_ext.testing import api
-from notte_ext.testing.data import generate_runs, make_run
+from notte_ext.testing.data import SAMPLE_DAYS, generate_runs, make_function, make_run, sample_clock
 from notte_ext.testing.exchange import IncomingRequest, Reply
 from notte_ext.testing.faults import Effect, FaultPlan
+from notte_ext.testing.function_store import FunctionStore
 from notte_ext.testing.operation import RunsOperation, SpecSource
 from notte_ext.testing.request_log import RecordedRequest, RequestLog
+from notte_ext.testing.routes import Routes
+from notte_ext.testing.state import ApiState, RunPlan
 from notte_ext.testing.store import RunStore
 from notte_ext.testing.validation import DOCUMENTED_STATUSES, load_validators, spec_violations
 
@@ -38,6 +41,10 @@ __all__ = ["DEFAULT_API_KEY", "NotteTestServer"]
 
 #: Not a secret: the key the local server accepts unless told otherwise.
 DEFAULT_API_KEY = "sk-notte-local-test-key"
+#: The workflow file of a function added with ``add_function`` (what its download link serves).
+SAMPLE_WORKFLOW = b"def run(url: str) -> str:\n    return f'visited {url}'\n"
+#: The largest request body read (an uploaded workflow file included); a larger one gets 413.
+MAX_REQUEST_BYTES = 16 * 1024 * 1024
 
 
 @dataclass
@@ -82,9 +89,13 @@ class _Handler(BaseHTTPRequestHandler):
             super().finish()
 
     def _any_method(self) -> None:
-        # Consume any request body so the next request on this keep-alive connection parses.
-        self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        self.server.owner.dispatch(self)
+        # Read the whole body (the next request on this keep-alive connection starts after it).
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_REQUEST_BYTES:
+            self.close_connection = True  # the rest of the body is never read: this connection is done
+            self.send(Reply(413, {"detail": f"Request body larger than {MAX_REQUEST_BYTES} bytes"}))
+            return
+        self.server.owner.dispatch(self, self.rfile.read(length))
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _any_method
 
@@ -147,7 +158,7 @@ class _HTTPServer(ThreadingHTTPServer):
 
 
 class NotteTestServer:
-    """A spec-faithful local Notte API (GET /functions/{function_id}/runs) with fault injection.
+    """A spec-faithful local Notte API (every operation of the functions tag) with fault injection.
 
     Args:
         api_key: the bearer key it accepts (``add_api_key`` accepts more).
@@ -155,7 +166,9 @@ class NotteTestServer:
         validate_responses: check every 200/422 body it generates against openapi.json before
             faults apply; violations are collected in ``violations`` (the pytest fixture fails on them).
         spec: the OpenAPI document to follow (a path or the parsed JSON; default: the vendored
-            openapi.json): its query parameters, run fields, statuses and response schemas.
+            openapi.json): its operations, query parameters, bodies, run fields, statuses and
+            response schemas.
+        run_plan: how started runs behave (``RunPlan``: how long they run, how they end).
 
     Use it as a context manager, or ``start()``/``stop()``. Thread-safe throughout.
     """
@@ -168,12 +181,18 @@ class NotteTestServer:
         port: int = 0,
         validate_responses: bool = True,
         spec: SpecSource = None,
+        run_plan: RunPlan | None = None,
     ) -> None:
         self.api_key = api_key
         self.spec = RunsOperation.load(spec)
         self.validate_responses = validate_responses
         self.store = RunStore()
+        self.functions = FunctionStore()
+        self.run_plan = run_plan or RunPlan()
+        #: runs/start redirects to the run's runner, as the API does; False answers from runs/start itself.
+        self.start_redirects = True
         self.faults = FaultPlan()
+        self._routes = Routes(self.spec)
         self.violations: list[str] = []
         self._api_keys = {api_key}
         self._log = RequestLog()
@@ -252,7 +271,12 @@ class NotteTestServer:
         now: datetime | None = None,
     ) -> None:
         """Register a function with ``runs`` deterministic generated runs (see ``generate_runs``),
-        the newest at ``now``'s minute (default: the current one)."""
+        the newest at ``now``'s minute (default: the current one). The function itself is listed
+        (``GET /functions``) with one version, ``SAMPLE_WORKFLOW``, unless it exists already."""
+        if self.functions.get(function_id) is None:
+            created = sample_clock(now) - timedelta(days=SAMPLE_DAYS + 1)  # before its oldest sample run
+            record = make_function(function_id, name=function_id, created_at=created, spec=self.spec)
+            self.functions.add(record, token or self.api_key, {str(record["latest_version"]): SAMPLE_WORKFLOW})
         self.store.add_function(function_id)
         generated = generate_runs(function_id, runs, seed=seed, now=now, spec=self.spec)
         self.store.add(function_id, generated, token or self.api_key)
@@ -314,25 +338,44 @@ class NotteTestServer:
         self.clear()
         self.faults.clear()
         self.store.clear()
+        self.functions.clear()
         with self._lock:
             self._api_keys = {self.api_key}
 
     # -- serving -------------------------------------------------------------------------------
 
-    def dispatch(self, handler: _Handler) -> None:
-        request = IncomingRequest.parse(handler.command, handler.path, dict(handler.headers.items()))
-        reply, query = api.handle(request, self.store, self._keys, self.spec)
-        if self.validate_responses and reply.status in DOCUMENTED_STATUSES:
-            self._check(reply)
+    def dispatch(self, handler: _Handler, body: bytes = b"") -> None:
+        request = IncomingRequest.parse(
+            handler.command, handler.path, dict(handler.headers.items()), body, self._routes
+        )
         effects: tuple[Effect, ...] = self.faults.pick(request)
+        if any(getattr(effect, "answers_instead", False) for effect in effects):
+            # Answered before the API saw the request (a 429, a gateway's 503, a proxy's page): nothing
+            # was processed, so nothing changed, which is what makes retrying a write safe.
+            reply, query = Reply(200, {}), None
+        else:
+            reply, query = api.handle(request, self._state())
+            if self.validate_responses and reply.status in DOCUMENTED_STATUSES:
+                self._check(reply, request)
         context = _Context(self, request, query)
         for effect in effects:
             effect.apply(reply, context)
         self._log.append(RecordedRequest.of(request, None if reply.silent else reply.status, effects))
         handler.send(reply)
 
-    def _check(self, reply: Reply) -> None:
-        found = spec_violations(reply.body, reply.status, spec=self.spec)
+    def _state(self) -> ApiState:
+        return ApiState(
+            self.store, self.functions, self._keys, self.spec, self.run_plan, self.url, self.start_redirects
+        )
+
+    def _check(self, reply: Reply, request: IncomingRequest) -> None:
+        """Check a JSON body the served document describes for this operation and status."""
+        operation = self.spec.of(request.operation_id) if request.operation_id else None
+        responses = operation.operation.get("responses", {}) if operation else {}
+        documented = responses.get(str(reply.status), {}).get("content", {}).get("application/json", {})
+        if operation is None or "schema" not in documented or reply.content_type != "application/json":
+            return
+        found = spec_violations(reply.body, reply.status, spec=self.spec, operation_id=operation.operation_id)
         if found:
             with self._lock:
-                self.violations.extend(found)
+                self.violations.extend(f"{operation.operation_id}: {violation}" for violation in found)

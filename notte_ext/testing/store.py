@@ -1,8 +1,8 @@
-"""The server's data: functions and their runs, each run remembering the API key that created it.
+"""The server's runs, by function, each run remembering the API key that created it.
 
 Runs can change status over time, as real runs finish: ``update`` changes one now, ``schedule``
 changes one once the store's clock passes a moment. Scheduled changes are applied lazily when a
-listing is read (no timer thread), and ``updated_at`` becomes the moment the status changed.
+run is read (no timer thread), and ``updated_at`` becomes the moment the status changed.
 """
 
 from __future__ import annotations
@@ -22,9 +22,21 @@ __all__ = ["RunStore", "StoredRun"]
 
 @dataclass(frozen=True)
 class StoredRun:
-    body: Mapping[str, Any]
+    body: Mapping[str, Any]  # as the listing serves it
     token: str
     created: datetime  # parsed once, for newest-first ordering
+    # Fields the listing's item schema does not declare but a run has (its logs, variables and result
+    # when a slimmer listing leaves them out): what reading one run serves besides ``body``.
+    details: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+    @property
+    def run_id(self) -> str:
+        return str(self.body.get("function_run_id"))
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        """Everything known of the run: its details, then its listed body."""
+        return copy.deepcopy({**self.details, **self.body})
 
     def matches(self, *, only_active: bool, token: str | None) -> bool:
         return (not only_active or self.body.get("status") == "active") and (token is None or self.token == token)
@@ -36,6 +48,7 @@ class _StatusChange:
     function_id: str
     run_id: str
     status: str
+    fields: Mapping[str, Any] = dataclasses.field(default_factory=dict)  # set with the status (logs, result)
 
 
 def _utc_now() -> datetime:
@@ -59,13 +72,33 @@ class RunStore:
         with self._lock:
             self._runs.setdefault(function_id, [])
 
-    def add(self, function_id: str, runs: Iterable[Mapping[str, Any]], token: str) -> list[dict[str, Any]]:
-        """Store copies of ``runs`` (registering the function); return the stored bodies."""
+    def knows(self, function_id: str) -> bool:
         with self._lock:
-            return self._add_locked(function_id, runs, token)
+            return function_id in self._runs
 
-    def _add_locked(self, function_id: str, runs: Iterable[Mapping[str, Any]], token: str) -> list[dict[str, Any]]:
-        stored = [StoredRun(copy.deepcopy(dict(run)), token, parse_timestamp(str(run["created_at"]))) for run in runs]
+    def add(
+        self,
+        function_id: str,
+        runs: Iterable[Mapping[str, Any]],
+        token: str,
+        details: Mapping[str, Any] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Store copies of ``runs`` (registering the function), each with ``details``; return the stored bodies."""
+        with self._lock:
+            return self._add_locked(function_id, runs, token, details or {})
+
+    def _add_locked(
+        self, function_id: str, runs: Iterable[Mapping[str, Any]], token: str, details: Mapping[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
+        stored = [
+            StoredRun(
+                copy.deepcopy(dict(run)),
+                token,
+                parse_timestamp(str(run["created_at"])),
+                copy.deepcopy(dict(details or {})),
+            )
+            for run in runs
+        ]
         kept = self._runs.setdefault(function_id, [])
         kept.extend(stored)
         # Kept newest first (ties broken by id, so pages are stable): listing a page must not sort.
@@ -89,19 +122,44 @@ class RunStore:
             ]
             return self._add_locked(function_id, runs, token)
 
-    def update(self, function_id: str, run_id: str, status: str, *, at: datetime | None = None) -> dict[str, Any]:
-        """Set a run's status now (or as of ``at``); ``updated_at`` follows when the status changes."""
+    def update(
+        self, function_id: str, run_id: str, status: str, *, at: datetime | None = None, **fields: Any
+    ) -> dict[str, Any]:
+        """Set a run's status now (or as of ``at``) and any other ``fields``; ``updated_at`` follows
+        when something changes. Returns the listed body."""
         _check_status(status)
         with self._lock:
-            return copy.deepcopy(dict(self._set_status(function_id, run_id, status, at or self.clock()).body))
+            return copy.deepcopy(dict(self._set(function_id, run_id, status, at or self.clock(), fields).body))
 
-    def schedule(self, function_id: str, run_id: str, status: str, after: float) -> None:
-        """Change a run's status once ``after`` seconds of the store's clock have passed."""
+    def schedule(
+        self, function_id: str, run_id: str, status: str, after: float, fields: Mapping[str, Any] | None = None
+    ) -> None:
+        """Change a run's status (and ``fields``) once ``after`` seconds of the store's clock have passed."""
         _check_status(status)
         due = self.clock() + timedelta(seconds=after)
         with self._lock:
             self._find(function_id, run_id)  # fail now, not when the change falls due
-            self._scheduled.append(_StatusChange(due, function_id, run_id, status))
+            self._scheduled.append(_StatusChange(due, function_id, run_id, status, dict(fields or {})))
+
+    def cancel_scheduled(self, function_id: str, run_id: str) -> None:
+        """Forget the changes scheduled for a run (it was stopped or updated by hand)."""
+        with self._lock:
+            self._scheduled = [c for c in self._scheduled if (c.function_id, c.run_id) != (function_id, run_id)]
+
+    def get(self, function_id: str, run_id: str) -> StoredRun | None:
+        """One run as it is now (due changes applied); None when the function has no such run."""
+        with self._lock:
+            self._apply_due_changes()
+            try:
+                return self._runs[function_id][self._find(function_id, run_id)]
+            except KeyError:
+                return None
+
+    def remove_function(self, function_id: str) -> None:
+        """Forget a function's runs and their scheduled changes."""
+        with self._lock:
+            self._runs.pop(function_id, None)
+            self._scheduled = [change for change in self._scheduled if change.function_id != function_id]
 
     def _apply_due_changes(self) -> None:
         """Apply scheduled changes whose moment has come (called with the lock held)."""
@@ -111,7 +169,8 @@ class RunStore:
         due = sorted((change for change in self._scheduled if change.due <= now), key=lambda change: change.due)
         self._scheduled = [change for change in self._scheduled if change.due > now]
         for change in due:
-            self._set_status(change.function_id, change.run_id, change.status, change.due)
+            if change.function_id in self._runs:
+                self._set(change.function_id, change.run_id, change.status, change.due, change.fields)
 
     def _find(self, function_id: str, run_id: str) -> int:
         runs = self._runs.get(function_id, [])
@@ -120,14 +179,20 @@ class RunStore:
                 return index
         raise KeyError(f"no run {run_id!r} of function {function_id!r}")
 
-    def _set_status(self, function_id: str, run_id: str, status: str, moment: datetime) -> StoredRun:
+    def _set(
+        self, function_id: str, run_id: str, status: str, moment: datetime, fields: Mapping[str, Any]
+    ) -> StoredRun:
         index = self._find(function_id, run_id)
         runs = self._runs[function_id]
         run = runs[index]
-        if run.body.get("status") != status:
-            body = {**run.body, "status": status, "updated_at": format_timestamp(moment)}
-            # created_at is unchanged, so the run keeps its place in the newest-first order.
-            runs[index] = run = dataclasses.replace(run, body=body)
+        changes = {"status": status, **fields}
+        if any(run.fields.get(name) != value for name, value in changes.items()):
+            changes["updated_at"] = format_timestamp(moment)
+            # A field the listing serves goes to the body, any other to the details. created_at is
+            # unchanged, so the run keeps its place in the newest-first order.
+            body = {**run.body, **{k: copy.deepcopy(v) for k, v in changes.items() if k in run.body}}
+            details = {**run.details, **{k: copy.deepcopy(v) for k, v in changes.items() if k not in run.body}}
+            runs[index] = run = dataclasses.replace(run, body=body, details=details)
         return run
 
     def listing(self, function_id: str, *, only_active: bool, token: str | None) -> list[StoredRun] | None:

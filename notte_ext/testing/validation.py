@@ -1,10 +1,11 @@
-"""Check response bodies against an OpenAPI document (the documented 200 and 422 schemas of the
-runs listing), by default the vendored ``openapi.json``.
+"""Check bodies against an OpenAPI document (the documented 200 and 422 schemas of an operation,
+by default the runs listing; and request bodies), by default the vendored ``openapi.json``.
 
 Used by the server on every documented response it generates, and offered to users:
 
     validate_response(response.json(), response.status_code)   # raises SpecViolationError
     validate_response(body, 200, spec=Path("revision.json"))    # against another revision
+    validate_response(body, 200, operation_id="list_functions") # another operation's response
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ __all__ = [
     "DOCUMENTED_STATUSES",
     "SpecViolationError",
     "load_validators",
+    "schema_validator",
     "spec_violations",
     "validate_response",
 ]
@@ -43,9 +45,14 @@ def _is_date_time(value: object) -> bool:
     return not isinstance(value, str) or _DATE_TIME.fullmatch(value) is not None
 
 
-# Keyed by the operation object: one per path (cached by RunsOperation.load), one per server given a document.
-@functools.lru_cache(maxsize=64)
 def _validator(operation: RunsOperation, status: int) -> Validator:
+    return schema_validator(operation, operation.response_pointer(status))
+
+
+# Keyed by the operation object: one per path (cached by RunsOperation.load), one per server given a document.
+@functools.lru_cache(maxsize=512)
+def schema_validator(operation: RunsOperation, pointer: str) -> Validator:
+    """A validator of the schema at ``pointer`` (``#/paths/...``) in the operation's document."""
     # Imported here: jsonschema is the ``testing`` extra, and the pytest plugin loads this package.
     try:
         from jsonschema import Draft202012Validator, FormatChecker
@@ -54,7 +61,6 @@ def _validator(operation: RunsOperation, status: int) -> Validator:
     except ImportError as missing:  # pragma: no cover - depends on the environment
         raise ImportError("validating responses needs jsonschema: pip install 'notte-ext[testing]'") from missing
 
-    pointer = operation.response_pointer(status)
     # Register the whole document so "#/components/..." refs resolve inside it.
     registry: Registry[Any] = Registry().with_resource(
         _SPEC_URI, Resource.from_contents(dict(operation.document), DRAFT202012)
@@ -70,26 +76,47 @@ def _operation(spec: SpecSource, spec_path: Path | None) -> RunsOperation:
 
 def load_validators(spec: SpecSource = None) -> None:
     """Build the validators now (fails fast on a missing spec instead of inside a server thread)."""
-    operation = RunsOperation.load(spec)
-    for status in DOCUMENTED_STATUSES:
-        _validator(operation, status)
+    listing = RunsOperation.load(spec)
+    for _method, _path, declared in listing.operations():
+        operation = listing.of(str(declared["operationId"]))
+        for status in DOCUMENTED_STATUSES:
+            if "application/json" in operation.operation.get("responses", {}).get(str(status), {}).get("content", {}):
+                _validator(operation, status)
 
 
 def spec_violations(
-    body: Any, status: int = 200, *, spec: SpecSource = None, spec_path: Path | None = None
+    body: Any,
+    status: int = 200,
+    *,
+    spec: SpecSource = None,
+    spec_path: Path | None = None,
+    operation_id: str | None = None,
 ) -> list[str]:
     """Readable violations of the schema documented for ``status`` (200 or 422); [] when valid.
 
     ``spec``: the document (a path, the parsed JSON, or a ``RunsOperation``; default: the vendored
-    spec). ``spec_path`` is its older name.
+    spec). ``spec_path`` is its older name. ``operation_id``: whose response (default: the runs listing).
     """
-    validator = _validator(_operation(spec, spec_path), status)
+    operation = _operation(spec, spec_path)
+    validator = _validator(operation.of(operation_id) if operation_id else operation, status)
+    return violations_of(validator, body)
+
+
+def violations_of(validator: Validator, body: Any) -> list[str]:
+    """Each way ``body`` breaks the validator's schema, as ``path: message``, in path order."""
     errors = sorted(validator.iter_errors(body), key=lambda error: list(error.absolute_path))
     return [f"{'/'.join(map(str, error.absolute_path)) or '<body>'}: {error.message}" for error in errors]
 
 
-def validate_response(body: Any, status: int = 200, *, spec: SpecSource = None, spec_path: Path | None = None) -> None:
+def validate_response(
+    body: Any,
+    status: int = 200,
+    *,
+    spec: SpecSource = None,
+    spec_path: Path | None = None,
+    operation_id: str | None = None,
+) -> None:
     """Raise ``SpecViolationError`` listing every way ``body`` breaks the documented schema."""
-    violations = spec_violations(body, status, spec=spec, spec_path=spec_path)
+    violations = spec_violations(body, status, spec=spec, spec_path=spec_path, operation_id=operation_id)
     if violations:
         raise SpecViolationError(f"HTTP {status} body does not match openapi.json:\n  " + "\n  ".join(violations))
