@@ -10,25 +10,34 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from contextlib import asynccontextmanager, contextmanager
 from types import ModuleType, TracebackType
 from typing import Any, Self, TypedDict, TypeVar, Unpack
 
 import httpx
 from notte_api_client import AuthenticatedClient
 
-from notte_ext._limits import AsyncLimitedTransport, LimitedTransport, Limits, default_max_response_bytes
-from notte_ext._messages import redact, redact_urls, url_secrets
+from notte_ext._limits import DEADLINE, AsyncLimitedTransport, LimitedTransport, Limits, default_max_response_bytes
+from notte_ext._messages import Secret, redact, redact_urls, url_secrets
 from notte_ext._proxies import AsyncProxyTransport, ProxyTransport, proxy_of, proxy_routes
 from notte_ext._responses import Exchange, M, parse_success, reject_foreign_body, status_error
-from notte_ext._retry import RetryPolicy, async_retry_transport, resolve_retry_policy, retry_transport
-from notte_ext._settings import Settings, resolve_settings
+from notte_ext._retry import (
+    NOT_SENT_ERRORS,
+    WRITE_METHODS,
+    RetryPolicy,
+    async_retry_transport,
+    resolve_retry_policy,
+    retry_transport,
+)
+from notte_ext._settings import Settings, is_loopback, resolve_settings
 from notte_ext._tls import AsyncHTTPTransport, HTTPTransport
 from notte_ext.errors import APIConnectionError, APITimeoutError, ClientClosedError, ConfigurationError, NotteError
 from notte_ext.functions import AsyncFunctions, Functions
 
 log = logging.getLogger("notte_ext")
 T = TypeVar("T")
+MAX_REDIRECTS = 5  # a streamed request's hops (runs/start: one, to the runner)
 
 
 class ClientOptions(TypedDict, total=False):
@@ -93,6 +102,11 @@ class _BaseClient:
     def base_url(self) -> str:
         return self._settings.base_url
 
+    @property
+    def secrets(self) -> Secret:
+        """What no message built from a response may show: the key, a proxy's credentials."""
+        return self._secret
+
     def _proxy_routes(self, transport: object) -> dict[str, str | None]:
         """URL pattern -> proxy URL, or None to go direct (NO_PROXY). A transport of one's own (tests) is
         never bypassed by environment proxies, as in httpx; an explicit proxy with it is a contradiction."""
@@ -145,6 +159,8 @@ class _BaseClient:
         proxy = proxy_of(exc)
         via = f" through the proxy {proxy}" if proxy else ""
         log.debug("%s failed%s: %s", what, via, reason)
+        if request["method"].upper() in WRITE_METHODS and not isinstance(exc, NOT_SENT_ERRORS):
+            reason += "; the API may have processed it: not retried, so that it can't happen twice"
         if isinstance(exc, httpx.TimeoutException):
             limit = f"timeout={self._settings.timeout:g} s (connect + headers + whole body, per attempt)"
             retries = f"{self._retry.max_retries} retries allowed"
@@ -157,6 +173,42 @@ class _BaseClient:
     @staticmethod
     def _closed_error(request: dict[str, Any]) -> ClientClosedError:
         return ClientClosedError(f"{request['method'].upper()} {request['url']} not sent: the client is closed")
+
+    def _streamed_request(
+        self, http: httpx.Client | httpx.AsyncClient, request: dict[str, Any], deadline: float | None
+    ) -> httpx.Request:
+        """The request of a generated endpoint's kwargs, with its own deadline for a long streamed answer."""
+        built = http.build_request(**request)
+        if deadline is not None:
+            built.extensions[DEADLINE] = deadline
+        return built
+
+    def _streamed_failure(self, response: httpx.Response) -> NotteError:
+        """The typed error of a non-2xx streamed answer (its body, bounded by the limits, was read)."""
+        return status_error(response, self._secret)
+
+    def _next_hop(self, response: httpx.Response, hops: int) -> httpx.Request | None:
+        """Where a streamed request's redirect leads, checked (None: not a redirect). The request may
+        carry the key in another header than Authorization (runs/start's x-notte-api-key, for the
+        runner on another origin): it goes on over https, or to this machine, never in clear elsewhere."""
+        target = response.next_request
+        if target is None:
+            return None
+        if hops >= MAX_REDIRECTS:
+            raise APIConnectionError(
+                f"{response.request.method} {response.request.url.path}: more than {MAX_REDIRECTS} redirects"
+            )
+        same_origin = (target.url.scheme, target.url.host, target.url.port) == (
+            httpx.URL(self.base_url).scheme,
+            httpx.URL(self.base_url).host,
+            httpx.URL(self.base_url).port,
+        )
+        if target.url.scheme != "https" and not same_origin and not is_loopback(target.url.host):
+            raise APIConnectionError(
+                f"{response.request.method} {response.request.url.path}: refused a redirect to plain http "
+                f"on {target.url.host}: the request carries the API key"
+            )
+        return target
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r}, timeout={self._settings.timeout!r})"
@@ -211,6 +263,41 @@ class NotteClient(_BaseClient):
         finally:
             self._left()
         return Exchange(endpoint, response, started)
+
+    @contextmanager
+    def stream(
+        self, endpoint: ModuleType, *args: Any, deadline: float | None = None, **kwargs: Any
+    ) -> Iterator[httpx.Response]:
+        """Send a generated endpoint's request and hand over its 2xx response unread (a streamed body,
+        read within `deadline` seconds, default the client's timeout); a typed error otherwise.
+        Closed when the block ends, read or not."""
+        request = endpoint._get_kwargs(*args, **kwargs)
+        with self._state:
+            if self._closing:
+                raise self._closed_error(request)
+            self._in_flight += 1
+        try:
+            try:
+                response = self._http.send(
+                    self._streamed_request(self._http, request, deadline), stream=True, follow_redirects=False
+                )
+                hops = 0
+                while (hop := self._next_hop(response, hops)) is not None:
+                    response.close()
+                    response, hops = self._http.send(hop, stream=True, follow_redirects=False), hops + 1
+            except httpx.HTTPError as exc:
+                raise self._connection_error(exc, request) from exc
+            try:
+                if not response.is_success:
+                    response.read()
+                    raise self._streamed_failure(response)
+                yield response
+            except httpx.HTTPError as exc:
+                raise self._connection_error(exc, request) from exc
+            finally:
+                response.close()
+        finally:
+            self._left()
 
     def close(self) -> None:
         """No more requests; the connections close now, or once the requests still on the wire in
@@ -275,6 +362,34 @@ class AsyncNotteClient(_BaseClient):
         except httpx.HTTPError as exc:
             raise self._connection_error(exc, request) from exc
         return Exchange(endpoint, response, started)
+
+    @asynccontextmanager
+    async def stream(
+        self, endpoint: ModuleType, *args: Any, deadline: float | None = None, **kwargs: Any
+    ) -> AsyncIterator[httpx.Response]:
+        """Like `NotteClient.stream`, awaited: `async with client.stream(...) as response`."""
+        request = endpoint._get_kwargs(*args, **kwargs)
+        if self._http.is_closed:
+            raise self._closed_error(request)
+        try:
+            response = await self._http.send(
+                self._streamed_request(self._http, request, deadline), stream=True, follow_redirects=False
+            )
+            hops = 0
+            while (hop := self._next_hop(response, hops)) is not None:
+                await response.aclose()
+                response, hops = await self._http.send(hop, stream=True, follow_redirects=False), hops + 1
+        except httpx.HTTPError as exc:
+            raise self._connection_error(exc, request) from exc
+        try:
+            if not response.is_success:
+                await response.aread()
+                raise self._streamed_failure(response)
+            yield response
+        except httpx.HTTPError as exc:
+            raise self._connection_error(exc, request) from exc
+        finally:
+            await response.aclose()
 
     async def aclose(self) -> None:
         await self._http.aclose()

@@ -3,7 +3,8 @@
 An httpx transport placed *inside* the retry transport, so each attempt (generated calls through
 `client.api` included) gets its own:
 
-* **deadline**: `timeout` seconds for connect + headers + the whole body. httpx's own timeouts are
+* **deadline**: `timeout` seconds for connect + headers + the whole body (a request may carry its
+  own in the `DEADLINE` extension: following a run's streamed log takes as long as the run). httpx's own timeouts are
   per socket operation, so a server trickling a byte every half second never trips them; here each
   phase gets at most what is left of the budget and the body is checked between chunks. Running out
   raises `ResponseDeadlineExceeded`, an `httpx.ReadTimeout`: retried like any timeout.
@@ -33,6 +34,8 @@ from notte_ext.errors import APIStatusError, ConfigurationError, ResponseTooLarg
 
 # Room for one run in a page: a sample run is ~400 bytes of JSON; logs/variables/result can grow it.
 RUN_ALLOWANCE_BYTES = 256 * 1024
+# A request's own deadline in seconds (request.extensions[DEADLINE]), instead of the client's timeout.
+DEADLINE = "notte_ext.deadline"
 _INFLATE_STEP = 64 * 1024  # how much decoded output the counter materializes at a time
 
 
@@ -141,17 +144,21 @@ class _Attempt:
     request: httpx.Request
     limits: Limits
     secret: Secret = field(repr=False)
+    timeout: float  # this attempt's budget: the request's own DEADLINE, else the client's timeout
     deadline: float
     content_length: int | None = None
     size: _DecodedSize = field(factory=lambda: _DecodedSize(""))
 
     @classmethod
     def start(cls, request: httpx.Request, limits: Limits, secret: Secret) -> _Attempt:
-        attempt = cls(request, limits, secret, time.monotonic() + limits.timeout)
+        timeout = float(request.extensions.get(DEADLINE) or limits.timeout)
+        attempt = cls(request, limits, secret, timeout, time.monotonic() + timeout)
         # httpcore reads these per phase (connect, headers, body): none may outlast the whole budget.
         phases = dict(request.extensions.get("timeout") or {})
         for phase in ("connect", "read", "write", "pool"):
-            phases[phase] = min(phases.get(phase) or math.inf, limits.timeout)
+            phases[phase] = min(phases.get(phase) or math.inf, timeout)
+        if DEADLINE in request.extensions:  # a run's log may be quiet for long: its own deadline bounds it
+            phases["read"] = timeout
         request.extensions["timeout"] = phases
         return attempt
 
@@ -177,7 +184,7 @@ class _Attempt:
     def check_deadline(self) -> None:
         if time.monotonic() > self.deadline:
             raise ResponseDeadlineExceeded(
-                f"the {self.limits.timeout:g} s deadline passed while the body streamed", request=self.request
+                f"the {self.timeout:g} s deadline passed while the body streamed", request=self.request
             )
 
     def retry_after_beyond_cap(self, response: httpx.Response) -> float | None:

@@ -43,6 +43,7 @@ class OperationInfo:
     path: str
     responses: dict[str, Any]
     parameters: list[dict[str, Any]]
+    request_body: dict[str, Any]  # {} when the operation takes none
 
     def parameter_schema(self, name: str) -> dict[str, Any]:
         return next(p.get("schema", {}) for p in self.parameters if p.get("name") == name)
@@ -59,7 +60,12 @@ def operation(operation_id: str) -> OperationInfo:
             if item.get(method, {}).get("operationId") == operation_id:
                 spec_op = item[method]
                 return OperationInfo(
-                    operation_id, method, path, spec_op.get("responses", {}), spec_op.get("parameters", [])
+                    operation_id,
+                    method,
+                    path,
+                    spec_op.get("responses", {}),
+                    spec_op.get("parameters", []),
+                    spec_op.get("requestBody", {}),
                 )
     raise KeyError(f"operation {operation_id!r} is not in the vendored spec")
 

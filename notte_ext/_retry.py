@@ -1,9 +1,18 @@
 """Retries at the httpx transport level, so every request (generated or ours) gets one policy.
 
-Built on httpx-retries: idempotent methods only; 429/502/503/504 and connection failures;
-`Retry-After` (seconds or HTTP date) honoured up to `max_wait` (a longer one is not retried at
-all: see _limits); otherwise exponential backoff with full jitter. The body is read inside the
-retry loop, so a connection that breaks mid-body is retried like one that breaks before the headers.
+Built on httpx-retries. Reads and other idempotent methods (GET, HEAD, OPTIONS, PUT, DELETE):
+429/502/503/504 and connection failures; the body is read inside the retry loop, so a connection
+that breaks mid-body is retried like one that breaks before the headers.
+
+Writes are never duplicated by a retry. A POST or PATCH that may have reached the server (a reset
+after the request was sent, a timeout waiting for the answer, a 5xx) is not retried: the run may
+have started. It is retried only when it surely did not arrive or was surely not processed: the
+connection was never made (connect error or timeout, no free connection in the pool) or the
+server answered 429 (a rate limiter refuses before processing). The API declares no idempotency
+key, so there is nothing safer to lean on.
+
+Both: `Retry-After` (seconds or HTTP date) honoured up to `max_wait` (a longer one is not retried
+at all: see _limits); otherwise exponential backoff with full jitter.
 """
 
 from __future__ import annotations
@@ -21,6 +30,12 @@ from notte_ext._defaults import DEFAULT_MAX_RETRIES, DEFAULT_MAX_WAIT
 from notte_ext.errors import ConfigurationError
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
+# Not idempotent (RFC 9110): a repeat may do the work twice.
+WRITE_METHODS = frozenset({"POST", "PATCH"})
+# Statuses that say a write was not processed: a rate limiter answers before the API does.
+WRITE_RETRY_STATUSES = frozenset({429})
+# Failures that happen before any byte of the request is sent.
+NOT_SENT_ERRORS: tuple[type[httpx.HTTPError], ...] = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 @define(frozen=True)
@@ -101,24 +116,58 @@ async def _aread_body(response: httpx.Response) -> None:
 
 
 def _retry(policy: RetryPolicy, read_body: Callable[[httpx.Response], Any]) -> _PolicyRetry:
+    return _policy_retry(policy, status_forcelist=RETRY_STATUSES, validate_response=read_body)
+
+
+def _write_retry(policy: RetryPolicy) -> _PolicyRetry:
+    """Only what surely did not arrive. The body is not read in the loop: a write is never retried
+    once answered, and its answer may be a stream (a run's log)."""
+    return _policy_retry(
+        policy,
+        allowed_methods=WRITE_METHODS,
+        status_forcelist=WRITE_RETRY_STATUSES,
+        retry_on_exceptions=NOT_SENT_ERRORS,
+    )
+
+
+def _policy_retry(policy: RetryPolicy, **rules: Any) -> _PolicyRetry:
     retry = _PolicyRetry(
         total=policy.max_retries,
-        status_forcelist=RETRY_STATUSES,
         backoff_factor=policy.backoff_factor,
         backoff_jitter=1.0,  # full jitter: spread retries of many clients over the whole window
         max_backoff_wait=policy.max_wait,
         respect_retry_after_header=True,
-        validate_response=read_body,
+        **rules,
     )
     retry.policy = policy
     return retry
 
 
+class _ByMethod(RetryTransport):
+    """httpx-retries' transport with a Retry per request: the write rule for POST and PATCH."""
+
+    def __init__(self, transport: httpx.BaseTransport | httpx.AsyncBaseTransport, reads: Retry, writes: Retry) -> None:
+        super().__init__(transport=transport, retry=reads)
+        self._writes = writes
+
+    def _choose(self, request: httpx.Request) -> None:
+        if request.method.upper() in WRITE_METHODS:
+            request.extensions.setdefault("retry", self._writes)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self._choose(request)
+        return super().handle_request(request)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self._choose(request)
+        return await super().handle_async_request(request)
+
+
 def retry_transport(policy: RetryPolicy, inner: httpx.BaseTransport | None = None) -> httpx.BaseTransport:
-    return RetryTransport(transport=inner or httpx.HTTPTransport(), retry=_retry(policy, _read_body))
+    return _ByMethod(inner or httpx.HTTPTransport(), _retry(policy, _read_body), _write_retry(policy))
 
 
 def async_retry_transport(
     policy: RetryPolicy, inner: httpx.AsyncBaseTransport | None = None
 ) -> httpx.AsyncBaseTransport:
-    return RetryTransport(transport=inner or httpx.AsyncHTTPTransport(), retry=_retry(policy, _aread_body))
+    return _ByMethod(inner or httpx.AsyncHTTPTransport(), _retry(policy, _aread_body), _write_retry(policy))

@@ -1,194 +1,178 @@
-"""Function runs: `client.functions.list_runs(...)` pages through a function's whole history.
+"""`client.functions`: every operation of the functions tag, sync (`Functions`) and async (`AsyncFunctions`).
 
-The API's `only_active` defaulted to true (1.4.40), which hides every finished and failed run. We
-always send it, default false, under a name that says what it does: `running_only`. Every other
-query parameter, the models and the status enum come from the operation's bindings
-(notte_ext/_bindings.py, written by `make generate`), never from a component name.
+Each method is configuration: the operation it binds (`notte_ext._calls.Bound`, by operationId), its
+path segments, its query parameters (typed keywords from the bindings, checked against the spec),
+its body (built and checked by `notte_ext._bodies`). Retries, limits, typed errors and response
+validation come with `client.send`. What needs more than one request lives beside it, without I/O:
+listings (`notte_ext._listings`: pages, dedupe, `only_active` always sent), what runs/start answers
+(`notte_ext._run_start`), following a run to its end (`notte_ext.watch`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import AsyncIterator, Iterable, Iterator
+import time
+from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator, Mapping
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Protocol, Unpack
+from typing import Any, Protocol, Unpack
 
-from attrs import define, field
+from notte_api_client import AuthenticatedClient
 
 from notte_ext import _bindings
-from notte_ext._openapi import operation
-from notte_ext._parameters import check_parameters, parameter_schema
+from notte_ext._bodies import Workflow, json_body, upload_body
+from notte_ext._calls import Bound, Call, check_segment
+from notte_ext._listings import (
+    CLIENT_SIDE_OPTIONS,
+    MAX_PAGE_SIZE,
+    Function,
+    FunctionRun,
+    FunctionsPage,
+    FunctionsQuery,
+    ListFunctionsOptions,
+    ListRunsOptions,
+    PageOptions,
+    RunQuery,
+    RunsPage,
+    RunsQueryParameters,
+    RunStatus,
+    check_function_id,
+    functions_query,
+    list_runs_endpoint,
+    page_query,
+    query_parameters,
+    run_query,
+)
+from notte_ext._openapi import mismatch
 from notte_ext._responses import Exchange, M
-from notte_ext._timestamps import aware_utc, parse_instant
+from notte_ext._run_start import (
+    EventReader,
+    RunDetailsStatus,
+    RunEvent,
+    RunFinished,
+    RunStarted,
+    StartedRun,
+    is_event_stream,
+    outcome,
+    started_by_redirect,
+)
 from notte_ext.errors import InvalidArgumentError
-from notte_ext.pagination import DEFAULT_MAX_PAGES, DEFAULT_PREFETCH, AsyncPaginator, PageRules, Paginator
+from notte_ext.pagination import DEFAULT_PREFETCH, AsyncPaginator, Paginator
+from notte_ext.watch import (
+    DEFAULT_INTERVAL,
+    FunctionRunDetails,
+    RunFailedError,
+    RunProgress,
+    RunTimeoutError,
+    WatchEvent,
+    WatchOptions,
+    WatchSettings,
+    afollow,
+    awatch,
+    follow,
+    watch,
+)
 
-if TYPE_CHECKING:
-    from notte_ext.watch import WatchEvent, WatchOptions
+__all__ = [
+    "CLIENT_SIDE_OPTIONS",
+    "DEFAULT_RUN_TIMEOUT",
+    "MAX_PAGE_SIZE",
+    "AsyncFunctions",
+    "Function",
+    "FunctionDeletion",
+    "FunctionRun",
+    "FunctionRunDetails",
+    "FunctionWithLink",
+    "Functions",
+    "FunctionsPage",
+    "ListFunctionsOptions",
+    "ListRunsOptions",
+    "PageOptions",
+    "RunDetailsStatus",
+    "RunQuery",
+    "RunStatus",
+    "RunUpdate",
+    "RunsPage",
+    "RunsQueryParameters",
+    "ScheduleChange",
+    "StartedRun",
+    "check_function_id",
+    "query_parameters",
+    "run_query",
+]
 
-# Stable names, whatever upstream calls the components: bound by operation (make generate).
-FunctionRun = _bindings.ListFunctionRunsByFunctionIdItem
-RunStatus = _bindings.ListFunctionRunsByFunctionIdItemStatus
-RunsPage = _bindings.ListFunctionRunsByFunctionIdPage
-# The operation's query parameters, under the generated argument names (`page_size`, ...).
-RunsQueryParameters = _bindings.ListFunctionRunsByFunctionIdQuery
-list_runs_endpoint = _bindings.list_function_runs_by_function_id
+# Stable names of what the operations return, whatever upstream calls the components (bound by operation).
+FunctionWithLink = _bindings.FunctionDownloadUrlResult
+FunctionDeletion = _bindings.FunctionDeleteResult
+ScheduleChange = _bindings.FunctionScheduleSetResult
+RunUpdate = _bindings.FunctionRunStopResult
 
-_OPERATION_ID = "list_function_runs_by_function_id"
-_PAGE_SIZE = operation(_OPERATION_ID).parameter_schema("page_size")
-MAX_PAGE_SIZE: int = _PAGE_SIZE["maximum"]
-# The keywords of list_runs that are not query parameters: notte_ext's own.
-CLIENT_SIDE_OPTIONS = ("status", "created_after", "created_before", "limit", "max_pages")
+# How long following a run's streamed log may take, unless told: what the official SDK allows a run.
+DEFAULT_RUN_TIMEOUT = 300.0
 
-
-def query_parameters() -> dict[str, dict[str, Any]]:
-    """The query parameters a caller may set, by generated name, with their spec schema (refs resolved)."""
-    return {
-        name: parameter_schema(_OPERATION_ID, spec_name)
-        for name, (spec_name, _enum) in _bindings.LIST_FUNCTION_RUNS_BY_FUNCTION_ID_QUERY.items()
-    }
-
-
-def check_function_id(function_id: object) -> str:
-    """Reject ids that can't be one path segment: "." and ".." would be resolved away by the
-    URL (`/functions/../runs` is `/runs`), sending an authenticated request elsewhere."""
-    if not isinstance(function_id, str):
-        raise InvalidArgumentError(f"function_id must be a string, got {type(function_id).__name__}")
-    if function_id.strip() in {"", ".", ".."}:
-        raise InvalidArgumentError(f"function_id {function_id!r} is not a valid function id")
-    return function_id
-
-
-def _statuses(status: str | Iterable[str] | None) -> frozenset[RunStatus] | None:
-    if status is None:
-        return None
-    names = [status] if isinstance(status, str) else list(status)
-    try:
-        return frozenset(RunStatus(name) for name in names)
-    except ValueError:
-        valid = ", ".join(member.value for member in RunStatus)
-        raise InvalidArgumentError(f"unknown run status in {names!r}; valid: {valid}") from None
-
-
-def _instant(value: dt.datetime | str | None, name: str) -> dt.datetime | None:
-    if value is None or isinstance(value, dt.datetime):
-        return None if value is None else aware_utc(value)
-    try:
-        return parse_instant(value)
-    except (TypeError, ValueError):
-        raise InvalidArgumentError(f"{name} must be a datetime or an ISO 8601 string, got {value!r}") from None
-
-
-@define(frozen=True)
-class RunQuery:
-    """One validated `list_runs` call: what to send, and what to keep of the answers. No I/O."""
-
-    function_id: str = field(converter=check_function_id)
-    running_only: bool = False
-    # Query parameters of the operation, as checked against the spec by run_query/page_query.
-    parameters: dict[str, Any] = field(factory=lambda: {"page_size": MAX_PAGE_SIZE})
-    status: frozenset[RunStatus] | None = None
-    created_after: dt.datetime | None = None
-    created_before: dt.datetime | None = None
-    limit: int | None = None
-    max_pages: int = DEFAULT_MAX_PAGES
-
-    def __attrs_post_init__(self) -> None:
-        if not isinstance(self.running_only, bool):
-            raise InvalidArgumentError(f"running_only must be True or False, got {self.running_only!r}")
-        if self.limit is not None and self.limit < 0:
-            raise InvalidArgumentError(f"limit must be >= 0, got {self.limit}")
-        if self.max_pages < 1:
-            raise InvalidArgumentError(f"max_pages must be >= 1, got {self.max_pages}")
-
-    def request(self, page: int) -> dict[str, Any]:
-        """Arguments for the generated call. `only_active` is always sent (never the server default)."""
-        return {
-            "function_id": self.function_id,
-            "page": page,
-            **self.parameters,
-            "only_active": self.running_only,
-        }
-
-    def accepts(self, run: FunctionRun) -> bool:
-        """The client-side filters (the API has no status or date parameters)."""
-        return (
-            (self.status is None or run.status in self.status)
-            and (self.created_after is None or run.created_at >= self.created_after)
-            and (self.created_before is None or run.created_at < self.created_before)
-        )
-
-    def rules(self) -> PageRules[FunctionRun]:
-        return PageRules(
-            key=lambda run: run.function_run_id,
-            newest_first_by=lambda run: run.created_at,  # the API lists runs newest first
-            accept=self.accepts,
-            limit=self.limit,
-            max_pages=self.max_pages,
-            label=f"listing runs of function {self.function_id!r}",
-        )
+_LIST_FUNCTIONS = Bound("list_functions", FunctionsPage)
+_GET = Bound("function_download_url", FunctionWithLink)
+_CREATE = Bound("function_create", _bindings.FunctionCreateResult)
+_UPDATE = Bound("function_update", _bindings.FunctionUpdateResult)
+_DELETE = Bound("function_delete", FunctionDeletion)
+_FORK = Bound("function_fork", _bindings.FunctionForkResult)
+_SCHEDULE = Bound("function_schedule_set", ScheduleChange)
+_UNSCHEDULE = Bound("function_schedule_delete", _bindings.FunctionScheduleDeleteResult)
+_GET_RUN = Bound("function_run_get_metadata", FunctionRunDetails)
+_STOP_RUN = Bound("function_run_stop", RunUpdate)
+_UPDATE_RUN = Bound("function_run_update_metadata", _bindings.FunctionRunUpdateMetadataResult)
+_START_RUN = "function_run_start"
+_start_endpoint = _bindings.function_run_start
 
 
-class ListRunsOptions(RunsQueryParameters, total=False):
-    """The keywords of `list_runs`: the operation's query parameters, plus notte_ext's own.
-
-    `running_only` is the API's `only_active` (always sent, default False: finished and failed runs
-    included); `status` (a status or several), `created_after` (inclusive), `created_before`
-    (exclusive) and `limit` filter client-side; `max_pages` caps the pages fetched.
-    """
-
-    running_only: bool
-    status: str | Iterable[str] | None
-    created_after: dt.datetime | str | None
-    created_before: dt.datetime | str | None
-    limit: int | None
-    max_pages: int
+def _run_path(function_id: str, run_id: str) -> dict[str, object]:
+    return {"function_id": function_id, "run_id": run_id}
 
 
-class PageOptions(RunsQueryParameters, total=False):
-    """The keywords of `list_runs_page`: the operation's query parameters and `running_only`."""
-
-    running_only: bool
-
-
-def _query_parameters(options: ListRunsOptions | PageOptions, own: type) -> dict[str, Any]:
-    """The query parameters among `options` (the keywords `own` adds left out), checked against the spec.
-
-    Unset, `page_size` is the maximum. An unknown keyword lists the valid ones of `own`."""
-    keywords = frozenset(own.__annotations__) - frozenset(RunsQueryParameters.__annotations__)
-    given = {name: value for name, value in options.items() if name not in keywords}
-    table = _bindings.LIST_FUNCTION_RUNS_BY_FUNCTION_ID_QUERY
-    return {"page_size": MAX_PAGE_SIZE, **check_parameters(_OPERATION_ID, table, given, also_valid=keywords)}
+def start_arguments(
+    function_id: str, variables: Mapping[str, Any] | None, key: str, stream: bool, **options: Any
+) -> dict[str, Any]:
+    """runs/start's checked arguments: the body (`workflow_id` is the function, `variables` default {},
+    `options` any other field the spec declares) and the key again in `x-notte-api-key` (the spec
+    requires it: the runner, on another origin, does not get Authorization)."""
+    values = {"workflow_id": check_function_id(function_id), "variables": _variables(variables), "stream": stream}
+    body = json_body(_START_RUN, values | options)
+    return {"function_id": function_id, "body": body, "x_notte_api_key": key}
 
 
-def run_query(function_id: str, **options: Unpack[ListRunsOptions]) -> RunQuery:
-    """Validate a listing before any request: query parameters against the spec, then the client-side filters."""
-    return RunQuery(
-        function_id=function_id,
-        running_only=options.get("running_only", False),
-        parameters=_query_parameters(options, ListRunsOptions),
-        status=_statuses(options.get("status")),
-        created_after=_instant(options.get("created_after"), "created_after"),
-        created_before=_instant(options.get("created_before"), "created_before"),
-        limit=options.get("limit"),
-        max_pages=options.get("max_pages", DEFAULT_MAX_PAGES),
+def _variables(variables: Mapping[str, Any] | None) -> dict[str, Any]:
+    if variables is not None and not isinstance(variables, Mapping):
+        raise InvalidArgumentError(f"variables must be a mapping of names to values, got {type(variables).__name__}")
+    return dict(variables or {})
+
+
+def _timed_out(error: RunTimeoutError, function_id: str, run_id: str, timeout: float) -> RunTimeoutError:
+    """`run()`'s timeout error, naming the timeout it was given (not what was left of it for waiting)."""
+    return RunTimeoutError(
+        f"run {run_id} of function {function_id!r} still active after the {timeout:g} s timeout (the run goes on)",
+        run=error.run,
     )
 
 
-def page_query(function_id: str, **options: Unpack[PageOptions]) -> RunQuery:
-    """`list_runs_page`: one page as the API returns it, so the client-side filters are refused, not ignored."""
-    refused = sorted(set(options) & set(CLIENT_SIDE_OPTIONS))
-    if refused:
-        raise InvalidArgumentError(
-            f"list_runs_page does not filter (one page as the API sends it): use list_runs for {', '.join(refused)}"
-        )
-    parameters = _query_parameters(options, PageOptions)
-    return RunQuery(function_id=function_id, running_only=options.get("running_only", False), parameters=parameters)
+def _update_run_call(
+    function_id: str, run_id: str, status: str, fields: Mapping[str, Any]
+) -> Call[_bindings.FunctionRunUpdateMetadataResult]:
+    body = json_body(_UPDATE_RUN.operation_id, {"status": status, **fields})
+    return _UPDATE_RUN.call(_run_path(function_id, run_id), body=body)
+
+
+def _finished(run: FunctionRunDetails | None, function_id: str, raise_on_failure: bool) -> FunctionRunDetails:
+    assert run is not None, "following a run yields its state at least once"
+    if raise_on_failure and run.status == RunDetailsStatus("failed"):
+        raise RunFailedError(f"run {run.function_run_id} of function {function_id!r} failed", run=run)
+    return run
 
 
 class Sender(Protocol):
     """What `Functions` needs of its client (NotteClient): send one generated-endpoint call, or
-    its two halves (the request and its whole response; then the parse) for page-ahead."""
+    its two halves (the request and its whole response; then the parse) for page-ahead, or stream
+    an answer (a run's log)."""
+
+    @property
+    def api(self) -> AuthenticatedClient: ...
 
     def send(self, endpoint: ModuleType, expected: type[M], *args: Any, **kwargs: Any) -> M: ...
 
@@ -196,11 +180,18 @@ class Sender(Protocol):
 
     def result(self, exchange: Exchange, expected: type[M]) -> M: ...
 
+    def stream(self, endpoint: ModuleType, *args: Any, deadline: float | None = None, **kwargs: Any) -> Any: ...
+
 
 class AsyncSender(Protocol):
     """What `AsyncFunctions` needs of its client (AsyncNotteClient)."""
 
+    @property
+    def api(self) -> AuthenticatedClient: ...
+
     async def send(self, endpoint: ModuleType, expected: type[M], *args: Any, **kwargs: Any) -> M: ...
+
+    def stream(self, endpoint: ModuleType, *args: Any, deadline: float | None = None, **kwargs: Any) -> Any: ...
 
 
 class Functions:
@@ -208,6 +199,63 @@ class Functions:
 
     def __init__(self, client: Sender) -> None:
         self._client = client
+
+    def _send(self, call: Call[M]) -> M:
+        return self._client.send(call.endpoint, call.expected, **call.arguments)
+
+    # -- functions ------------------------------------------------------------------------------
+
+    def list(self, *, prefetch: int = DEFAULT_PREFETCH, **options: Unpack[ListFunctionsOptions]) -> Paginator[Function]:
+        """Every function, across every page (lazy), inactive ones included (`active_only=True` for the
+        others). Pages ahead like `list_runs`; never lists one twice. Options: `ListFunctionsOptions`."""
+        query = functions_query(**options)
+        return Paginator(
+            lambda page: self._client.exchange(_LIST_FUNCTIONS.endpoint, **query.request(page)),
+            query.rules(),
+            prefetch=prefetch,
+            parse=lambda exchange: self._client.result(exchange, FunctionsPage),
+        )
+
+    def get(self, function_id: str, **query: Unpack[_bindings.FunctionDownloadUrlQuery]) -> FunctionWithLink:
+        """One function, with a link to download its workflow file (`version=`: another than the latest)."""
+        return self._send(_GET.call({"function_id": function_id}, query))
+
+    def create(
+        self,
+        workflow: Workflow,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        shared: bool | None = None,
+        **query: Unpack[_bindings.FunctionCreateQuery],
+    ) -> _bindings.FunctionCreateResult:
+        """A new function from a workflow file (a path, its bytes, or a binary file object)."""
+        body = upload_body(_CREATE.operation_id, workflow, {"name": name, "description": description, "shared": shared})
+        return self._send(_CREATE.call({}, query, body=body))
+
+    def update(
+        self, function_id: str, workflow: Workflow, **query: Unpack[_bindings.FunctionUpdateQuery]
+    ) -> _bindings.FunctionUpdateResult:
+        """A new version of a function's workflow file (`version=` names it)."""
+        body = upload_body(_UPDATE.operation_id, workflow, {})
+        return self._send(_UPDATE.call({"function_id": function_id}, query, body=body))
+
+    def delete(self, function_id: str) -> FunctionDeletion:
+        return self._send(_DELETE.call({"function_id": function_id}))
+
+    def fork(self, function_id: str) -> _bindings.FunctionForkResult:
+        """A copy of a function, yours (its `reference_workflow_id` names the original)."""
+        return self._send(_FORK.call({"function_id": function_id}))
+
+    def schedule(self, function_id: str, cron: str, variables: Mapping[str, Any] | None = None) -> ScheduleChange:
+        """Run a function on a cron schedule, with these variables."""
+        body = json_body(_SCHEDULE.operation_id, {"cron": cron, "variables": _variables(variables)})
+        return self._send(_SCHEDULE.call({"function_id": function_id}, body=body))
+
+    def unschedule(self, function_id: str) -> _bindings.FunctionScheduleDeleteResult:
+        return self._send(_UNSCHEDULE.call({"function_id": function_id}))
+
+    # -- runs -----------------------------------------------------------------------------------
 
     def list_runs(
         self, function_id: str, *, prefetch: int = DEFAULT_PREFETCH, **options: Unpack[ListRunsOptions]
@@ -241,12 +289,95 @@ class Functions:
         Options: `interval` (seconds, default 2, jittered), `running_only`, `until_idle`,
         `timeout` (then `WatchTimeoutError`), `max_pages`, and `clock`/`sleep` for tests.
         """
-        from notte_ext.watch import WatchSettings, watch  # here: notte_ext.watch imports this module
-
         settings = WatchSettings(function_id, **options)
         return watch(
             lambda running_only, page: self.list_runs_page(function_id, page=page, running_only=running_only), settings
         )
+
+    def get_run(self, function_id: str, run_id: str) -> FunctionRunDetails:
+        return self._send(_GET_RUN.call(_run_path(function_id, run_id)))
+
+    def stop_run(self, function_id: str, run_id: str) -> RunUpdate:
+        """Stop a run (it ends `closed`; the answer's status says `stopped`)."""
+        return self._send(_STOP_RUN.call(_run_path(function_id, run_id)))
+
+    def update_run(
+        self, function_id: str, run_id: str, *, status: str, **fields: Any
+    ) -> _bindings.FunctionRunUpdateMetadataResult:
+        """Set a run's status and any other field the spec's update body declares (`logs`, `result`...)."""
+        return self._send(_update_run_call(function_id, run_id, status, fields))
+
+    def stream_run(
+        self,
+        function_id: str,
+        variables: Mapping[str, Any] | None = None,
+        *,
+        stream: bool = True,
+        timeout: float | None = DEFAULT_RUN_TIMEOUT,
+        **options: Any,
+    ) -> Generator[RunEvent, None, None]:
+        """Start a run and read what the API answers, as it comes: `RunStarted` (its id, as soon as the
+        API gives it), then with `stream=True` its `RunSessionStarted` and `RunLogLine`s, and last
+        `RunFinished` (its outcome), within `timeout` seconds (None: the client's). `options`: other fields of the spec's
+        run request. The start is never retried once it may have reached the API: a run never starts twice."""
+        arguments = start_arguments(function_id, variables, self._client.api.token, stream, **options)
+        with self._client.stream(_start_endpoint, deadline=timeout, **arguments) as response:
+            started = started_by_redirect(function_id, response)
+            if started is not None:
+                yield RunStarted(started)
+            if not is_event_stream(response):
+                response.read()
+                yield RunFinished(outcome(function_id, response.json(), self._client.api.token))
+                return
+            reader = EventReader(function_id, self._client.api.token)
+            for line in response.iter_lines():
+                event = reader.feed(line)
+                if event is not None:
+                    yield event
+                if isinstance(event, RunFinished):
+                    return
+        raise _no_outcome(function_id)
+
+    def start_run(self, function_id: str, variables: Mapping[str, Any] | None = None, **options: Any) -> StartedRun:
+        """Start a run; returns as soon as the API says which (an API that answers only once the run
+        ended: then, with its outcome; within the client's timeout). `options`: see `stream_run`."""
+        events = self.stream_run(function_id, variables, timeout=None, **options)
+        try:
+            return next(e.run for e in events if isinstance(e, RunStarted | RunFinished))
+        finally:
+            events.close()  # closes the stream: the run goes on without us reading its log
+
+    def follow_run(
+        self, function_id: str, run_id: str, *, interval: float = DEFAULT_INTERVAL, timeout: float | None = None
+    ) -> Iterator[RunProgress]:
+        """A run's progress until it ends (polling `get_run` every `interval` s, jittered): when first
+        read, on each status change and new log lines. `timeout` seconds: then `RunTimeoutError`."""
+        check_segment("run_id", run_id)
+        settings = WatchSettings(function_id, interval=interval, timeout=timeout)
+        return follow(lambda: self.get_run(function_id, run_id), settings, run_id)
+
+    def run(
+        self,
+        function_id: str,
+        variables: Mapping[str, Any] | None = None,
+        *,
+        timeout: float | None = None,
+        interval: float = DEFAULT_INTERVAL,
+        raise_on_failure: bool = False,
+        **options: Any,
+    ) -> FunctionRunDetails:
+        """Start a run and wait for its end (`follow_run`): the final run. `timeout` seconds for all of
+        it (then `RunTimeoutError`; the run goes on); `raise_on_failure`: `RunFailedError` if it failed."""
+        begun = time.monotonic()
+        started = self.start_run(function_id, variables, **options)
+        remaining = None if timeout is None else max(timeout - (time.monotonic() - begun), 0.001)
+        last = None
+        try:
+            for progress in self.follow_run(function_id, started.function_run_id, interval=interval, timeout=remaining):
+                last = progress.run
+        except RunTimeoutError as error:
+            raise _timed_out(error, function_id, started.function_run_id, timeout or 0) from None
+        return _finished(last, function_id, raise_on_failure)
 
 
 class AsyncFunctions:
@@ -254,6 +385,57 @@ class AsyncFunctions:
 
     def __init__(self, client: AsyncSender) -> None:
         self._client = client
+
+    async def _send(self, call: Call[M]) -> M:
+        return await self._client.send(call.endpoint, call.expected, **call.arguments)
+
+    # -- functions ------------------------------------------------------------------------------
+
+    def list(
+        self, *, prefetch: int = DEFAULT_PREFETCH, **options: Unpack[ListFunctionsOptions]
+    ) -> AsyncPaginator[Function]:
+        """Like `Functions.list`."""
+        query = functions_query(**options)
+        return AsyncPaginator(lambda page: self._functions_page(query, page), query.rules(), prefetch=prefetch)
+
+    async def _functions_page(self, query: FunctionsQuery, page: int) -> FunctionsPage:
+        return await self._client.send(_LIST_FUNCTIONS.endpoint, FunctionsPage, **query.request(page))
+
+    async def get(self, function_id: str, **query: Unpack[_bindings.FunctionDownloadUrlQuery]) -> FunctionWithLink:
+        return await self._send(_GET.call({"function_id": function_id}, query))
+
+    async def create(
+        self,
+        workflow: Workflow,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        shared: bool | None = None,
+        **query: Unpack[_bindings.FunctionCreateQuery],
+    ) -> _bindings.FunctionCreateResult:
+        body = upload_body(_CREATE.operation_id, workflow, {"name": name, "description": description, "shared": shared})
+        return await self._send(_CREATE.call({}, query, body=body))
+
+    async def update(
+        self, function_id: str, workflow: Workflow, **query: Unpack[_bindings.FunctionUpdateQuery]
+    ) -> _bindings.FunctionUpdateResult:
+        body = upload_body(_UPDATE.operation_id, workflow, {})
+        return await self._send(_UPDATE.call({"function_id": function_id}, query, body=body))
+
+    async def delete(self, function_id: str) -> FunctionDeletion:
+        return await self._send(_DELETE.call({"function_id": function_id}))
+
+    async def fork(self, function_id: str) -> _bindings.FunctionForkResult:
+        return await self._send(_FORK.call({"function_id": function_id}))
+
+    async def schedule(self, function_id: str, cron: str, variables: Mapping[str, Any] | None = None) -> ScheduleChange:
+        body = json_body(_SCHEDULE.operation_id, {"cron": cron, "variables": _variables(variables)})
+        return await self._send(_SCHEDULE.call({"function_id": function_id}, body=body))
+
+    async def unschedule(self, function_id: str) -> _bindings.FunctionScheduleDeleteResult:
+        return await self._send(_UNSCHEDULE.call({"function_id": function_id}))
+
+    # -- runs -----------------------------------------------------------------------------------
 
     def list_runs(
         self, function_id: str, *, prefetch: int = DEFAULT_PREFETCH, **options: Unpack[ListRunsOptions]
@@ -272,9 +454,92 @@ class AsyncFunctions:
 
     def watch_runs(self, function_id: str, **options: Unpack[WatchOptions]) -> AsyncIterator[WatchEvent]:
         """Like `Functions.watch_runs`: `async for event in client.functions.watch_runs(...)`."""
-        from notte_ext.watch import WatchSettings, awatch  # here: notte_ext.watch imports this module
-
         settings = WatchSettings(function_id, **options)
         return awatch(
             lambda running_only, page: self.list_runs_page(function_id, page=page, running_only=running_only), settings
         )
+
+    async def get_run(self, function_id: str, run_id: str) -> FunctionRunDetails:
+        return await self._send(_GET_RUN.call(_run_path(function_id, run_id)))
+
+    async def stop_run(self, function_id: str, run_id: str) -> RunUpdate:
+        return await self._send(_STOP_RUN.call(_run_path(function_id, run_id)))
+
+    async def update_run(
+        self, function_id: str, run_id: str, *, status: str, **fields: Any
+    ) -> _bindings.FunctionRunUpdateMetadataResult:
+        return await self._send(_update_run_call(function_id, run_id, status, fields))
+
+    async def stream_run(
+        self,
+        function_id: str,
+        variables: Mapping[str, Any] | None = None,
+        *,
+        stream: bool = True,
+        timeout: float | None = DEFAULT_RUN_TIMEOUT,
+        **options: Any,
+    ) -> AsyncGenerator[RunEvent, None]:
+        """Like `Functions.stream_run`: `async for event in client.functions.stream_run(...)`."""
+        arguments = start_arguments(function_id, variables, self._client.api.token, stream, **options)
+        async with self._client.stream(_start_endpoint, deadline=timeout, **arguments) as response:
+            started = started_by_redirect(function_id, response)
+            if started is not None:
+                yield RunStarted(started)
+            if not is_event_stream(response):
+                await response.aread()
+                yield RunFinished(outcome(function_id, response.json(), self._client.api.token))
+                return
+            reader = EventReader(function_id, self._client.api.token)
+            async for line in response.aiter_lines():
+                event = reader.feed(line)
+                if event is not None:
+                    yield event
+                if isinstance(event, RunFinished):
+                    return
+        raise _no_outcome(function_id)
+
+    async def start_run(
+        self, function_id: str, variables: Mapping[str, Any] | None = None, **options: Any
+    ) -> StartedRun:
+        events = self.stream_run(function_id, variables, timeout=None, **options)
+        try:
+            async for event in events:
+                if isinstance(event, RunStarted | RunFinished):
+                    return event.run
+        finally:
+            await events.aclose()  # closes the stream: the run goes on without us reading its log
+        raise _no_outcome(function_id)
+
+    def follow_run(
+        self, function_id: str, run_id: str, *, interval: float = DEFAULT_INTERVAL, timeout: float | None = None
+    ) -> AsyncIterator[RunProgress]:
+        check_segment("run_id", run_id)
+        settings = WatchSettings(function_id, interval=interval, timeout=timeout)
+        return afollow(lambda: self.get_run(function_id, run_id), settings, run_id)
+
+    async def run(
+        self,
+        function_id: str,
+        variables: Mapping[str, Any] | None = None,
+        *,
+        timeout: float | None = None,
+        interval: float = DEFAULT_INTERVAL,
+        raise_on_failure: bool = False,
+        **options: Any,
+    ) -> FunctionRunDetails:
+        begun = time.monotonic()
+        started = await self.start_run(function_id, variables, **options)
+        remaining = None if timeout is None else max(timeout - (time.monotonic() - begun), 0.001)
+        last = None
+        try:
+            async for progress in self.follow_run(
+                function_id, started.function_run_id, interval=interval, timeout=remaining
+            ):
+                last = progress.run
+        except RunTimeoutError as error:
+            raise _timed_out(error, function_id, started.function_run_id, timeout or 0) from None
+        return _finished(last, function_id, raise_on_failure)
+
+
+def _no_outcome(function_id: str) -> Exception:
+    return mismatch(_START_RUN, None, None, f"the run of {function_id!r} ended its answer without an outcome")

@@ -32,11 +32,16 @@ from typing import TypedDict
 
 from attrs import define, field
 
+from notte_ext import _bindings
+from notte_ext._listings import FunctionRun, RunsPage, RunStatus, check_function_id
+from notte_ext._run_start import RunDetailsStatus
 from notte_ext.errors import InvalidArgumentError, NotteError, PaginationError
-from notte_ext.functions import FunctionRun, RunsPage, RunStatus, check_function_id
 from notte_ext.pagination import DEFAULT_MAX_PAGES
 
 ACTIVE = RunStatus("active")
+DETAILS_ACTIVE = RunDetailsStatus("active")
+#: One run as `get_run` reads it (its own model: it may carry more than a listed run).
+FunctionRunDetails = _bindings.FunctionRunGetMetadataResult
 DEFAULT_INTERVAL = 2.0
 DEFAULT_JITTER = 0.1
 
@@ -302,26 +307,19 @@ class _Poll:
 
 @define
 class _Schedule:
-    """When to poll next: the jittered interval, and the timeout's deadline."""
+    """When to poll next: the jittered interval, and the timeout's deadline (then `timed_out()` is raised)."""
 
     settings: WatchSettings
-    tracker: _Tracker
+    timed_out: Callable[[], NotteError]
     deadline: float | None = None
 
     def __attrs_post_init__(self) -> None:
         if self.settings.timeout is not None:
             self.deadline = self.settings.clock() + self.settings.timeout
 
-    def idle(self) -> bool:
-        return self.settings.until_idle and self.tracker.polls > 0 and not self.tracker.tracked
-
     def check_deadline(self) -> None:
         if self.deadline is not None and self.settings.clock() >= self.deadline:
-            raise WatchTimeoutError(
-                f"{self.settings.label}: stopped after the {self.settings.timeout:g} s timeout with "
-                f"{len(self.tracker.tracked)} run(s) still active",
-                active_runs=len(self.tracker.tracked),
-            )
+            raise self.timed_out()
 
     def next_delay(self) -> float:
         """Seconds to wait before the next poll (never past the deadline); raises once it has passed."""
@@ -332,28 +330,51 @@ class _Schedule:
             delay = min(delay, self.deadline - self.settings.clock())
         return delay
 
+    def sleep(self, delay: float) -> None:
+        (self.settings.sleep or time.sleep)(delay)
+
+    async def asleep(self, delay: float) -> None:
+        if self.settings.sleep is not None:
+            self.settings.sleep(delay)  # a test's recorder, as with RetryPolicy.sleep
+        else:
+            await asyncio.sleep(delay)
+
+
+def _watch_schedule(settings: WatchSettings, tracker: _Tracker) -> _Schedule:
+    def timed_out() -> WatchTimeoutError:
+        return WatchTimeoutError(
+            f"{settings.label}: stopped after the {settings.timeout:g} s timeout with "
+            f"{len(tracker.tracked)} run(s) still active",
+            active_runs=len(tracker.tracked),
+        )
+
+    return _Schedule(settings, timed_out)
+
+
+def _idle(settings: WatchSettings, tracker: _Tracker) -> bool:
+    return settings.until_idle and tracker.polls > 0 and not tracker.tracked
+
 
 def watch(fetch: FetchPage, settings: WatchSettings) -> Iterator[WatchEvent]:
     """Poll with `fetch` until idle (with `until_idle`), the timeout, or forever; yield events."""
     tracker = _Tracker()
-    schedule = _Schedule(settings, tracker)
+    schedule = _watch_schedule(settings, tracker)
     while True:
         poll = _Poll(tracker, settings)
         while poll.request is not None:
             yield from poll.take(fetch(poll.request.running_only, poll.request.page))
             poll.raise_pending()
         yield from poll.finish()
-        if schedule.idle():
+        if _idle(settings, tracker):
             return
-        delay = schedule.next_delay()
-        (settings.sleep or time.sleep)(delay)
+        schedule.sleep(schedule.next_delay())
         schedule.check_deadline()
 
 
 async def awatch(fetch: AsyncFetchPage, settings: WatchSettings) -> AsyncIterator[WatchEvent]:
     """The async twin of `watch`: the same polls and events, awaited."""
     tracker = _Tracker()
-    schedule = _Schedule(settings, tracker)
+    schedule = _watch_schedule(settings, tracker)
     while True:
         poll = _Poll(tracker, settings)
         while poll.request is not None:
@@ -362,11 +383,110 @@ async def awatch(fetch: AsyncFetchPage, settings: WatchSettings) -> AsyncIterato
             poll.raise_pending()
         for event in poll.finish():
             yield event
-        if schedule.idle():
+        if _idle(settings, tracker):
             return
-        delay = schedule.next_delay()
-        if settings.sleep is not None:
-            settings.sleep(delay)  # a test's recorder, as with RetryPolicy.sleep
-        else:
-            await asyncio.sleep(delay)
+        await schedule.asleep(schedule.next_delay())
+        schedule.check_deadline()
+
+
+# -- following one run ---------------------------------------------------------------------------
+
+
+@define(frozen=True)
+class RunProgress:
+    """One run as a poll read it, when something changed: first seen, a new status, new log lines.
+
+    `old_status` is None the first time; `new_logs` are the log lines not reported before."""
+
+    run: FunctionRunDetails
+    old_status: RunDetailsStatus | None
+    new_logs: tuple[str, ...] = ()
+
+    @property
+    def status(self) -> RunDetailsStatus:
+        return self.run.status
+
+    @property
+    def finished(self) -> bool:
+        return self.run.status != DETAILS_ACTIVE
+
+
+class RunTimeoutError(WatchTimeoutError):
+    """`follow_run`'s (or `run()`'s) timeout passed while the run was still active; `run` is how it was
+    last seen. The run goes on: stop it with `stop_run` if it must not."""
+
+    def __init__(self, message: str, *, run: FunctionRunDetails | None) -> None:
+        super().__init__(message, active_runs=1)
+        self.run = run
+
+
+class RunFailedError(NotteError):
+    """The run ended `failed` and the caller asked to be told so (`raise_on_failure=True`); `run` is its final state."""
+
+    def __init__(self, message: str, *, run: FunctionRunDetails) -> None:
+        super().__init__(message)
+        self.run = run
+
+
+#: Read one run, through the client: () -> the run.
+FetchRun = Callable[[], FunctionRunDetails]
+AsyncFetchRun = Callable[[], Awaitable[FunctionRunDetails]]
+
+
+@define
+class _Following:
+    """What following a run remembers: its last status and how many of its log lines were reported. No I/O."""
+
+    settings: WatchSettings
+    run_id: str
+    last: FunctionRunDetails | None = None
+    logs_reported: int = 0
+
+    def take(self, run: FunctionRunDetails) -> RunProgress | None:
+        """The progress this poll shows, if any."""
+        logs = run.logs if isinstance(run.logs, list) else []
+        new_logs = tuple(logs[self.logs_reported :]) if len(logs) > self.logs_reported else ()
+        self.logs_reported = max(self.logs_reported, len(logs))
+        old, self.last = self.last, run
+        if old is not None and old.status == run.status and not new_logs:
+            return None
+        return RunProgress(run, None if old is None else old.status, new_logs)
+
+    def schedule(self) -> _Schedule:
+        def timed_out() -> RunTimeoutError:
+            status = self.last.status.value if self.last is not None else "unknown"
+            return RunTimeoutError(
+                f"waiting for run {self.run_id} of function {self.settings.function_id!r}: still {status} "
+                f"after the {self.settings.timeout:g} s timeout (the run goes on)",
+                run=self.last,
+            )
+
+        return _Schedule(self.settings, timed_out)
+
+
+def follow(fetch: FetchRun, settings: WatchSettings, run_id: str) -> Iterator[RunProgress]:
+    """Poll one run until it is no longer active: its progress, the last one final."""
+    following = _Following(settings, run_id)
+    schedule = following.schedule()
+    while True:
+        progress = following.take(fetch())
+        if progress is not None:
+            yield progress
+        if following.last is not None and following.last.status != DETAILS_ACTIVE:
+            return
+        schedule.sleep(schedule.next_delay())
+        schedule.check_deadline()
+
+
+async def afollow(fetch: AsyncFetchRun, settings: WatchSettings, run_id: str) -> AsyncIterator[RunProgress]:
+    """The async twin of `follow`."""
+    following = _Following(settings, run_id)
+    schedule = following.schedule()
+    while True:
+        progress = following.take(await fetch())
+        if progress is not None:
+            yield progress
+        if following.last is not None and following.last.status != DETAILS_ACTIVE:
+            return
+        await schedule.asleep(schedule.next_delay())
         schedule.check_deadline()

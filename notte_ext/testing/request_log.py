@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 __all__ = ["RecordedRequest", "RequestLog", "redact_headers"]
 
-_SECRET_HEADERS = {"authorization", "cookie", "x-api-key"}
+_SECRET_HEADERS = {"authorization", "cookie", "x-api-key", "x-notte-api-key"}
 
 
 def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:

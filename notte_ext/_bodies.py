@@ -1,0 +1,113 @@
+"""Request bodies built from plain values and checked against the vendored spec before any request. No I/O
+except reading a workflow file the caller names.
+
+The body model comes from the operation's bindings (`<Operation>Body`), the rules (required fields,
+types, enums, no unknown field where the schema forbids them) from its request body schema in
+openapi.json, so a bump that adds a body field needs no edit here. A multipart upload's file is
+read whole, up to `MAX_UPLOAD_BYTES`.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+from functools import cache
+from os import PathLike, fspath
+from pathlib import Path
+from typing import IO, Any
+
+import jsonschema_rs
+from notte_api_client.types import File
+
+from notte_ext import _bindings
+from notte_ext._openapi import document, operation
+from notte_ext.errors import InvalidArgumentError
+
+# A workflow file is Python source; a few MiB is already very large for one.
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+#: What `create`/`update` accept as the workflow: a path, the file's bytes, or an open binary file.
+Workflow = str | PathLike[str] | bytes | IO[bytes]
+
+
+def _schema(operation_id: str) -> dict[str, Any]:
+    """The request body's schema (its first media type: each operation declares one), $ref followed."""
+    content: dict[str, Any] = operation(operation_id).request_body["content"]
+    schema: dict[str, Any] = next(iter(content.values()))["schema"]
+    ref = schema.get("$ref", "")
+    return dict(document()["components"]["schemas"][ref.rsplit("/", 1)[-1]]) if ref else schema
+
+
+@cache
+def _validator(operation_id: str) -> jsonschema_rs.Validator:
+    return jsonschema_rs.validator_for(
+        {**_schema(operation_id), "components": document().get("components", {})}, offline=True
+    )
+
+
+def _where(path: list[str | int]) -> str:
+    return ".".join(str(part) for part in path) or "the body"
+
+
+def check_body(operation_id: str, values: Mapping[str, Any]) -> None:
+    """InvalidArgumentError naming the first field of `values` the spec's request body schema refuses."""
+    try:
+        _validator(operation_id).validate(dict(values))
+    except jsonschema_rs.ValidationError as exc:
+        kind = exc.kind
+        if isinstance(kind, jsonschema_rs.ValidationErrorKind.Required):
+            raise InvalidArgumentError(f"{operation(operation_id).label}: {kind.property} is required") from None
+        if isinstance(kind, jsonschema_rs.ValidationErrorKind.AdditionalProperties):
+            unknown = ", ".join(map(str, kind.unexpected))  # the names the schema does not declare
+            raise InvalidArgumentError(f"{operation(operation_id).label}: unknown field {unknown}") from None
+        value = exc.instance
+        raise InvalidArgumentError(
+            f"{operation(operation_id).label}: {_where(list(exc.instance_path))} {exc.message} (got {value!r:.80})"
+        ) from None
+
+
+def json_body(operation_id: str, values: Mapping[str, Any]) -> Any:
+    """The operation's generated body model for `values` (unset ones left out), checked against the spec."""
+    given = {name: value for name, value in values.items() if value is not None}
+    check_body(operation_id, given)
+    return _body_model(operation_id).from_dict(given)
+
+
+def _body_model(operation_id: str) -> Any:
+    return getattr(_bindings, "".join(word.capitalize() for word in operation_id.split("_")) + "Body")
+
+
+def upload_body(operation_id: str, workflow: Workflow, fields: Mapping[str, Any]) -> Any:
+    """The operation's multipart body: the workflow file (read now, bounded) and the other form `fields`."""
+    content, name = read_workflow(workflow)
+    given = {key: value for key, value in fields.items() if value is not None}
+    properties = _schema(operation_id).get("properties", {})
+    files = [key for key, sub in properties.items() if "contentMediaType" in sub or sub.get("format") == "binary"]
+    check_body(operation_id, {**given, **dict.fromkeys(files, "")})  # the file checked as the string it travels as
+    body = _body_model(operation_id).from_dict({**given, **dict.fromkeys(files, b"")})
+    for key in files:
+        setattr(body, key, File(payload=io.BytesIO(content), file_name=name, mime_type="text/x-python"))
+    return body
+
+
+def read_workflow(workflow: Workflow) -> tuple[bytes, str]:
+    """The workflow's bytes and file name; InvalidArgumentError for a missing, unreadable or too large file."""
+    if isinstance(workflow, bytes):
+        content, name = workflow, "workflow.py"
+    elif isinstance(workflow, str | PathLike):
+        path = Path(fspath(workflow))
+        try:
+            with path.open("rb") as file:
+                content = file.read(MAX_UPLOAD_BYTES + 1)
+        except OSError as exc:
+            raise InvalidArgumentError(f"cannot read the workflow file {str(path)!r}: {exc.strerror or exc}") from None
+        name = path.name
+    else:
+        content = workflow.read(MAX_UPLOAD_BYTES + 1)
+        name = Path(str(getattr(workflow, "name", "workflow.py"))).name
+    if not isinstance(content, bytes):
+        raise InvalidArgumentError("the workflow must be a path, bytes or a file opened in binary mode")
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise InvalidArgumentError(f"the workflow file is larger than {MAX_UPLOAD_BYTES:,} bytes")
+    if not content:
+        raise InvalidArgumentError("the workflow file is empty")
+    return content, name

@@ -1,0 +1,223 @@
+"""`client.functions` over real HTTP, sync and async: every operation of the functions tag against the
+local server, arguments refused before any request, a run started and followed to its end."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from notte_ext import AsyncNotteClient, NotteClient, RetryPolicy
+from notte_ext._run_start import RunFinished, RunLogLine, RunSessionStarted, RunStarted
+from notte_ext.errors import InvalidArgumentError, NotFoundError, SchemaMismatchError
+from notte_ext.testing import NotteTestServer, RunPlan
+from notte_ext.watch import RunFailedError, RunTimeoutError, WatchTimeoutError
+
+FUNCTION_ID = "fn-sample"
+WORKFLOW = b"def run(url: str) -> str:\n    return url\n"
+
+
+@pytest.fixture
+def server(notte_server: NotteTestServer) -> NotteTestServer:
+    notte_server.add_function(FUNCTION_ID, runs=5)
+    notte_server.run_plan = RunPlan(duration=0.2, outcome="closed", log_interval=0.05)
+    return notte_server
+
+
+@pytest.fixture
+def client(server: NotteTestServer) -> Any:
+    with NotteClient(server.api_key, base_url=server.url, retry=RetryPolicy(sleep=lambda _: None)) as client:
+        yield client
+
+
+def _post_count(server: NotteTestServer, path_end: str) -> int:
+    return sum(1 for request in server.requests if request.method == "POST" and request.path.endswith(path_end))
+
+
+def test_functions_list_every_function_across_pages_inactive_ones_included(
+    server: NotteTestServer, client: NotteClient
+) -> None:
+    for index in range(150):
+        server.add_function(f"fn-{index:03}")
+    listed = client.functions.list(prefetch=0).to_list()
+    assert len(listed) == 151
+    assert len({function.function_id for function in listed}) == 151
+    queries = [r.query for r in server.requests if r.path == "/functions"]
+    assert [q["page"] for q in queries] == ["1", "2"]
+    assert {q["only_active"] for q in queries} == {"false"}  # the API's default (true) never applies
+    assert {q["page_size"] for q in queries} == {"100"}
+    assert client.functions.list(limit=3).to_list() == listed[:3]
+    assert client.functions.list().to_list() == listed  # paging ahead: the same, in the same order
+    with pytest.raises(InvalidArgumentError, match="page_size must be an integer from 1 to 100"):
+        client.functions.list(page_size=0)
+
+
+def test_a_function_is_created_updated_read_forked_scheduled_and_deleted(
+    tmp_path: Path, server: NotteTestServer, client: NotteClient
+) -> None:
+    path = tmp_path / "scraper.py"
+    path.write_bytes(WORKFLOW)
+    created = client.functions.create(path, name="scraper", shared=True)
+    assert (created.name, created.shared, created.versions) == ("scraper", True, ["1"])
+    function_id = created.function_id
+    stored = server.functions.get(function_id)
+    assert stored is not None
+    assert stored.files == {"1": WORKFLOW}
+
+    updated = client.functions.update(function_id, io.BytesIO(b"print(2)\n"), version="v2")
+    assert (updated.latest_version, updated.versions) == ("v2", ["1", "v2"])
+    read = client.functions.get(function_id)
+    assert httpx.get(read.url).content == b"print(2)\n"
+    assert httpx.get(client.functions.get(function_id, version="1").url).content == WORKFLOW
+
+    forked = client.functions.fork(function_id)
+    assert forked.reference_workflow_id == function_id
+    assert client.functions.schedule(function_id, "*/5 * * * *", {"url": "https://example.com"}).status == "success"
+    scheduled = server.functions.get(function_id)
+    assert scheduled is not None
+    assert scheduled.schedule == {"cron": "*/5 * * * *", "variables": {"url": "https://example.com"}}
+    assert client.functions.unschedule(function_id).status == "success"
+
+    assert client.functions.delete(function_id).status.value == "success"
+    with pytest.raises(NotFoundError):
+        client.functions.get(function_id)
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda c: c.functions.get(".."), "function_id '..' is not a valid function id"),
+        (lambda c: c.functions.get_run("fn", "."), "run_id '.' is not a valid run id"),
+        (lambda c: c.functions.create(b""), "the workflow file is empty"),
+        (lambda c: c.functions.create("/no/such/workflow.py"), "cannot read the workflow file"),
+        (lambda c: c.functions.create(b"x" * (10 * 1024 * 1024 + 1)), "larger than"),
+        (lambda c: c.functions.create(b"x", nope=1), "unknown option 'nope'"),
+        (lambda c: c.functions.update_run("fn", "run", status="paused"), "status"),
+        (lambda c: c.functions.schedule("fn", 5), "cron"),
+        (lambda c: c.functions.start_run("fn", {"a": 1}, surprise=True), "unknown field surprise"),
+        (lambda c: c.functions.start_run("fn", variables=["a"]), "variables"),
+    ],
+)
+def test_arguments_that_cant_make_a_valid_request_are_refused_before_any(
+    server: NotteTestServer, client: NotteClient, call: Any, message: str
+) -> None:
+    server.clear()
+    with pytest.raises(InvalidArgumentError, match=message):
+        call(client)
+    assert server.requests == []
+
+
+def test_start_run_returns_the_run_as_soon_as_the_api_names_it(server: NotteTestServer, client: NotteClient) -> None:
+    server.run_plan = RunPlan(duration=60)
+    started = client.functions.start_run(FUNCTION_ID, {"url": "https://example.com"})
+    assert (started.status, started.finished) == (None, False)  # running; only its id came back
+    run = client.functions.get_run(FUNCTION_ID, started.function_run_id)
+    assert (run.status.value, run.variables.to_dict()) == ("active", {"url": "https://example.com"})  # type: ignore[union-attr]
+    (start, runner) = [r for r in server.requests if r.method == "POST"]
+    assert (start.path, start.status, runner.path.startswith("/runner/")) == (
+        f"/functions/{FUNCTION_ID}/runs/start",
+        307,
+        True,
+    )
+    assert start.headers["x-notte-api-key"] == "***"  # sent (redacted in the log), as the spec requires
+
+
+def test_an_older_api_answers_start_with_the_outcome(server: NotteTestServer, client: NotteClient) -> None:
+    server.start_redirects = False
+    started = client.functions.start_run(FUNCTION_ID)
+    assert (started.status.value, started.result, started.finished) == ("closed", "ok", True)  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("redirects", [True, False])
+def test_stream_run_follows_the_streamed_log_to_the_outcome(
+    server: NotteTestServer, client: NotteClient, redirects: bool
+) -> None:
+    server.start_redirects = redirects
+    events = list(client.functions.stream_run(FUNCTION_ID, {"url": "https://example.com"}))
+    kinds = [type(event) for event in events]
+    assert kinds[: 2 if redirects else 1] == ([RunStarted] if redirects else []) + [RunSessionStarted]
+    assert RunLogLine in kinds
+    assert isinstance(events[-1], RunFinished)
+    assert events[-1].run.status.value == "closed"  # type: ignore[union-attr]
+    held = list(client.functions.stream_run(FUNCTION_ID, stream=False))  # no log: the outcome once it ended
+    assert [type(event) for event in held] == ([RunStarted] if redirects else []) + [RunFinished]
+
+
+def test_run_starts_a_run_and_returns_the_final_run(server: NotteTestServer, client: NotteClient) -> None:
+    final = client.functions.run(FUNCTION_ID, {"url": "https://example.com"}, interval=0.05)
+    assert (final.status.value, final.result) == ("closed", "ok")
+    assert final.logs[-1] == "run closed"  # type: ignore[index]
+    assert _post_count(server, "/runs/start") == 1
+
+
+def test_run_raises_a_typed_error_on_failure_when_asked(server: NotteTestServer, client: NotteClient) -> None:
+    server.run_plan = RunPlan(duration=0.1, outcome="failed")
+    assert client.functions.run(FUNCTION_ID, interval=0.05).status.value == "failed"
+    with pytest.raises(RunFailedError, match="failed") as caught:
+        client.functions.run(FUNCTION_ID, interval=0.05, raise_on_failure=True)
+    assert caught.value.run.status.value == "failed"
+
+
+def test_run_raises_a_typed_error_when_its_timeout_passes(server: NotteTestServer, client: NotteClient) -> None:
+    server.run_plan = RunPlan(duration=60)
+    with pytest.raises(RunTimeoutError, match=r"still active after the 0\.3 s timeout \(the run goes on\)") as caught:
+        client.functions.run(FUNCTION_ID, timeout=0.3, interval=0.05)
+    assert isinstance(caught.value, WatchTimeoutError)
+    assert caught.value.run is not None
+    assert caught.value.run.status.value == "active"
+
+
+def test_follow_run_reports_status_changes_and_new_log_lines(server: NotteTestServer, client: NotteClient) -> None:
+    started = client.functions.start_run(FUNCTION_ID)
+    progress = list(client.functions.follow_run(FUNCTION_ID, started.function_run_id, interval=0.05))
+    assert progress[0].old_status is None
+    assert [p.status.value for p in progress][-1] == "closed"
+    assert progress[-1].finished
+    assert progress[-1].new_logs[-1] == "run closed"
+
+
+def test_stop_and_update_a_run(server: NotteTestServer, client: NotteClient) -> None:
+    server.run_plan = RunPlan(duration=60)
+    started = client.functions.start_run(FUNCTION_ID)
+    stopped = client.functions.stop_run(FUNCTION_ID, started.function_run_id)
+    assert stopped.status.value == "stopped"  # type: ignore[union-attr]
+    assert client.functions.get_run(FUNCTION_ID, started.function_run_id).status.value == "closed"
+    updated = client.functions.update_run(FUNCTION_ID, started.function_run_id, status="failed", result="by hand")
+    assert updated.status.value == "updated"  # type: ignore[union-attr]
+    assert client.functions.get_run(FUNCTION_ID, started.function_run_id).result == "by hand"
+
+
+def test_an_outcome_that_breaks_its_rules_is_a_schema_mismatch(server: NotteTestServer, client: NotteClient) -> None:
+    from notte_ext._run_start import outcome
+
+    with pytest.raises(SchemaMismatchError, match="status"):
+        outcome(FUNCTION_ID, {"function_run_id": "r", "status": "paused"}, "sk")
+    with pytest.raises(SchemaMismatchError, match="no run id"):
+        outcome(FUNCTION_ID, {"status": "closed"}, "sk")
+
+
+def test_the_async_client_has_the_same_surface(server: NotteTestServer) -> None:
+    async def scenario() -> None:
+        async with AsyncNotteClient(server.api_key, base_url=server.url) as client:
+            assert [f.function_id for f in await client.functions.list().to_list()] == [FUNCTION_ID]
+            created = await client.functions.create(WORKFLOW, name="async")
+            assert (await client.functions.get(created.function_id)).name == "async"
+            assert (await client.functions.run(FUNCTION_ID, {"url": "x"}, interval=0.05)).status.value == "closed"
+            events = [event async for event in client.functions.stream_run(FUNCTION_ID)]
+            assert isinstance(events[0], RunStarted)
+            assert isinstance(events[-1], RunFinished)
+            started = await client.functions.start_run(FUNCTION_ID)
+            progress = [
+                p async for p in client.functions.follow_run(FUNCTION_ID, started.function_run_id, interval=0.05)
+            ]
+            assert progress[-1].finished
+            assert (await client.functions.stop_run(FUNCTION_ID, started.function_run_id)).function_run_id == (
+                started.function_run_id
+            )
+            assert (await client.functions.delete(created.function_id)).status.value == "success"
+
+    asyncio.run(scenario())
