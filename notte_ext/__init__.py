@@ -36,12 +36,15 @@ if TYPE_CHECKING:
         RateLimitError,
         RequestValidationError,
         ResponseTooLargeError,
+        RunFailedError,
+        RunTimeoutError,
         SchemaMismatchError,
         ServerError,
+        WatchTimeoutError,
     )
     from notte_ext.functions import AsyncFunctions, FunctionRun, Functions, ListRunsOptions, RunsPage, RunStatus
     from notte_ext.pagination import AsyncPaginator, Page, Paginator
-    from notte_ext.watch import RunAppeared, RunStatusChanged, RunVanished, WatchEvent, WatchTimeoutError
+    from notte_ext.watch import RunAppeared, RunProgress, RunStatusChanged, RunVanished, WatchEvent
 
 # Each public name is imported from its module on first use (PEP 562), so `notte-ext --help` and
 # `import notte_ext.errors` don't pay for httpx and the generated client.
@@ -81,10 +84,13 @@ _HOME: dict[str, str] = {
     "Page": "notte_ext.pagination",
     "Paginator": "notte_ext.pagination",
     "RunAppeared": "notte_ext.watch",
+    "RunProgress": "notte_ext.watch",
     "RunStatusChanged": "notte_ext.watch",
     "RunVanished": "notte_ext.watch",
     "WatchEvent": "notte_ext.watch",
-    "WatchTimeoutError": "notte_ext.watch",
+    "WatchTimeoutError": "notte_ext.errors",
+    "RunTimeoutError": "notte_ext.errors",
+    "RunFailedError": "notte_ext.errors",
 }
 
 
@@ -131,8 +137,11 @@ __all__ = [
     "ResponseTooLargeError",
     "RetryPolicy",
     "RunAppeared",
+    "RunFailedError",
+    "RunProgress",
     "RunStatus",
     "RunStatusChanged",
+    "RunTimeoutError",
     "RunVanished",
     "RunsPage",
     "SchemaMismatchError",

@@ -40,11 +40,13 @@ CLIENT_SIDE_OPTIONS = ("status", "created_after", "created_before", "limit", "ma
 
 
 def query_parameters() -> dict[str, dict[str, Any]]:
+    """The query parameters of `list_runs` a caller may set, by generated name, with their spec schema."""
+    return _caller_parameters(_OPERATION_ID, _bindings.LIST_FUNCTION_RUNS_BY_FUNCTION_ID_QUERY)
+
+
+def _caller_parameters(operation_id: str, table: Mapping[str, tuple[str, Any]]) -> dict[str, dict[str, Any]]:
     """The query parameters a caller may set, by generated name, with their spec schema (refs resolved)."""
-    return {
-        name: parameter_schema(_OPERATION_ID, spec_name)
-        for name, (spec_name, _enum) in _bindings.LIST_FUNCTION_RUNS_BY_FUNCTION_ID_QUERY.items()
-    }
+    return {name: parameter_schema(operation_id, spec_name) for name, (spec_name, _enum) in table.items()}
 
 
 def check_function_id(function_id: object) -> str:
@@ -191,6 +193,12 @@ Function = _bindings.ListFunctionsItem
 FunctionsPage = _bindings.ListFunctionsPage
 FunctionsQueryParameters = _bindings.ListFunctionsQuery
 _FUNCTIONS = "list_functions"
+FUNCTIONS_MAX_PAGE_SIZE: int = operation(_FUNCTIONS).parameter_schema("page_size")["maximum"]
+
+
+def functions_query_parameters() -> dict[str, dict[str, Any]]:
+    """The query parameters of `functions.list` a caller may set, by generated name, with their spec schema."""
+    return _caller_parameters(_FUNCTIONS, _bindings.LIST_FUNCTIONS_QUERY)
 
 
 class ListFunctionsOptions(FunctionsQueryParameters, total=False):

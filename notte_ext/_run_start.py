@@ -27,6 +27,8 @@ from notte_ext._openapi import mismatch
 from notte_ext.errors import NotteError
 
 OPERATION_ID = "function_run_start"
+#: One run as `get_run` reads it (its own model: it may carry more than a listed run), and its status.
+FunctionRunDetails = _bindings.FunctionRunGetMetadataResult
 RunDetailsStatus = _bindings.FunctionRunGetMetadataResultStatus
 ACTIVE = RunDetailsStatus("active")
 # One event line (a log line, or the outcome with its result) and the events of one run's log:

@@ -9,11 +9,14 @@ through `notte_ext._messages.redact_urls` here.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from notte_api_client.models import ValidationError
 
 from notte_ext._messages import one_line, redact_urls
+
+if TYPE_CHECKING:
+    from notte_ext._run_start import FunctionRunDetails
 
 
 class NotteError(Exception):
@@ -138,3 +141,32 @@ class PaginationError(NotteError):
 
 class ClientClosedError(NotteError, RuntimeError):
     """A request on a client after `close()`; nothing was sent (a RuntimeError, as httpx's own)."""
+
+
+class WatchTimeoutError(NotteError):
+    """The watch's `timeout` passed before it ended (with `until_idle`: before no run was active).
+
+    A typed error rather than a quiet stop, so "everything finished" and "gave up waiting"
+    can't be confused (the CLI exits 4 on it). Every event seen before it was yielded.
+    """
+
+    def __init__(self, message: str, *, active_runs: int) -> None:
+        super().__init__(message)
+        self.active_runs = active_runs
+
+
+class RunTimeoutError(WatchTimeoutError):
+    """`follow_run`'s (or `run()`'s) timeout passed while the run was still active; `run` is how it was
+    last seen (None if never read). The run goes on: stop it with `stop_run` if it must not."""
+
+    def __init__(self, message: str, *, run: FunctionRunDetails | None) -> None:
+        super().__init__(message, active_runs=1)
+        self.run = run
+
+
+class RunFailedError(NotteError):
+    """The run ended `failed` and the caller asked to be told so (`raise_on_failure=True`); `run` is its final state."""
+
+    def __init__(self, message: str, *, run: FunctionRunDetails) -> None:
+        super().__init__(message)
+        self.run = run

@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator, Mapping
 from types import ModuleType
-from typing import Any, Protocol, Unpack
+from typing import TYPE_CHECKING, Any, Protocol, Unpack
 
 from notte_api_client import AuthenticatedClient
 
@@ -22,6 +22,7 @@ from notte_ext._bodies import Workflow, json_body, upload_body
 from notte_ext._calls import Bound, Call, check_segment
 from notte_ext._listings import (
     CLIENT_SIDE_OPTIONS,
+    FUNCTIONS_MAX_PAGE_SIZE,
     MAX_PAGE_SIZE,
     Function,
     FunctionRun,
@@ -36,6 +37,7 @@ from notte_ext._listings import (
     RunStatus,
     check_function_id,
     functions_query,
+    functions_query_parameters,
     list_runs_endpoint,
     page_query,
     query_parameters,
@@ -45,6 +47,7 @@ from notte_ext._openapi import mismatch
 from notte_ext._responses import Exchange, M
 from notte_ext._run_start import (
     EventReader,
+    FunctionRunDetails,
     RunDetailsStatus,
     RunEvent,
     RunFinished,
@@ -54,26 +57,16 @@ from notte_ext._run_start import (
     outcome,
     started_by_redirect,
 )
-from notte_ext.errors import InvalidArgumentError
+from notte_ext.errors import InvalidArgumentError, RunFailedError, RunTimeoutError, WatchTimeoutError
 from notte_ext.pagination import DEFAULT_PREFETCH, AsyncPaginator, Paginator
-from notte_ext.watch import (
-    DEFAULT_INTERVAL,
-    FunctionRunDetails,
-    RunFailedError,
-    RunProgress,
-    RunTimeoutError,
-    WatchEvent,
-    WatchOptions,
-    WatchSettings,
-    afollow,
-    awatch,
-    follow,
-    watch,
-)
+
+if TYPE_CHECKING:  # notte_ext.watch is imported when a method needs it: a listing doesn't pay for it
+    from notte_ext.watch import RunProgress, WatchEvent, WatchOptions, WatchSettings
 
 __all__ = [
     "CLIENT_SIDE_OPTIONS",
     "DEFAULT_RUN_TIMEOUT",
+    "FUNCTIONS_MAX_PAGE_SIZE",
     "MAX_PAGE_SIZE",
     "AsyncFunctions",
     "Function",
@@ -95,6 +88,7 @@ __all__ = [
     "ScheduleChange",
     "StartedRun",
     "check_function_id",
+    "functions_query_parameters",
     "query_parameters",
     "run_query",
 ]
@@ -107,6 +101,7 @@ RunUpdate = _bindings.FunctionRunStopResult
 
 # How long following a run's streamed log may take, unless told: what the official SDK allows a run.
 DEFAULT_RUN_TIMEOUT = 300.0
+
 
 _LIST_FUNCTIONS = Bound("list_functions", FunctionsPage)
 _GET = Bound("function_download_url", FunctionWithLink)
@@ -144,12 +139,19 @@ def _variables(variables: Mapping[str, Any] | None) -> dict[str, Any]:
     return dict(variables or {})
 
 
-def _timed_out(error: RunTimeoutError, function_id: str, run_id: str, timeout: float) -> RunTimeoutError:
+def _timed_out(error: WatchTimeoutError, function_id: str, run_id: str, timeout: float) -> RunTimeoutError:
     """`run()`'s timeout error, naming the timeout it was given (not what was left of it for waiting)."""
     return RunTimeoutError(
         f"run {run_id} of function {function_id!r} still active after the {timeout:g} s timeout (the run goes on)",
-        run=error.run,
+        run=getattr(error, "run", None),
     )
+
+
+def _create_call(
+    workflow: Workflow, name: str | None, description: str | None, shared: bool | None, query: Mapping[str, Any]
+) -> Call[_bindings.FunctionCreateResult]:
+    body = upload_body(_CREATE.operation_id, workflow, {"name": name, "description": description, "shared": shared})
+    return _CREATE.call({}, query, body=body)
 
 
 def _update_run_call(
@@ -157,6 +159,21 @@ def _update_run_call(
 ) -> Call[_bindings.FunctionRunUpdateMetadataResult]:
     body = json_body(_UPDATE_RUN.operation_id, {"status": status, **fields})
     return _UPDATE_RUN.call(_run_path(function_id, run_id), body=body)
+
+
+def _follow_settings(function_id: str, run_id: str, interval: float | None, timeout: float | None) -> WatchSettings:
+    """How to poll one run: `interval` (None: the watch's default) and `timeout` seconds."""
+    from notte_ext.watch import WatchSettings
+
+    check_segment("run_id", run_id)
+    if interval is None:
+        return WatchSettings(function_id, timeout=timeout)
+    return WatchSettings(function_id, interval=interval, timeout=timeout)
+
+
+def _left(timeout: float | None, begun: float) -> float | None:
+    """What is left of `timeout` seconds since `begun` (monotonic), for waiting (None: no limit)."""
+    return None if timeout is None else max(timeout - (time.monotonic() - begun), 0.001)
 
 
 def _finished(run: FunctionRunDetails | None, function_id: str, raise_on_failure: bool) -> FunctionRunDetails:
@@ -230,8 +247,7 @@ class Functions:
         **query: Unpack[_bindings.FunctionCreateQuery],
     ) -> _bindings.FunctionCreateResult:
         """A new function from a workflow file (a path, its bytes, or a binary file object)."""
-        body = upload_body(_CREATE.operation_id, workflow, {"name": name, "description": description, "shared": shared})
-        return self._send(_CREATE.call({}, query, body=body))
+        return self._send(_create_call(workflow, name, description, shared, query))
 
     def update(
         self, function_id: str, workflow: Workflow, **query: Unpack[_bindings.FunctionUpdateQuery]
@@ -289,6 +305,8 @@ class Functions:
         Options: `interval` (seconds, default 2, jittered), `running_only`, `until_idle`,
         `timeout` (then `WatchTimeoutError`), `max_pages`, and `clock`/`sleep` for tests.
         """
+        from notte_ext.watch import WatchSettings, watch
+
         settings = WatchSettings(function_id, **options)
         return watch(
             lambda running_only, page: self.list_runs_page(function_id, page=page, running_only=running_only), settings
@@ -348,13 +366,15 @@ class Functions:
             events.close()  # closes the stream: the run goes on without us reading its log
 
     def follow_run(
-        self, function_id: str, run_id: str, *, interval: float = DEFAULT_INTERVAL, timeout: float | None = None
+        self, function_id: str, run_id: str, *, interval: float | None = None, timeout: float | None = None
     ) -> Iterator[RunProgress]:
         """A run's progress until it ends (polling `get_run` every `interval` s, jittered): when first
         read, on each status change and new log lines. `timeout` seconds: then `RunTimeoutError`."""
-        check_segment("run_id", run_id)
-        settings = WatchSettings(function_id, interval=interval, timeout=timeout)
-        return follow(lambda: self.get_run(function_id, run_id), settings, run_id)
+        from notte_ext.watch import follow
+
+        return follow(
+            lambda: self.get_run(function_id, run_id), _follow_settings(function_id, run_id, interval, timeout), run_id
+        )
 
     def run(
         self,
@@ -362,7 +382,7 @@ class Functions:
         variables: Mapping[str, Any] | None = None,
         *,
         timeout: float | None = None,
-        interval: float = DEFAULT_INTERVAL,
+        interval: float | None = None,
         raise_on_failure: bool = False,
         **options: Any,
     ) -> FunctionRunDetails:
@@ -370,12 +390,12 @@ class Functions:
         it (then `RunTimeoutError`; the run goes on); `raise_on_failure`: `RunFailedError` if it failed."""
         begun = time.monotonic()
         started = self.start_run(function_id, variables, **options)
-        remaining = None if timeout is None else max(timeout - (time.monotonic() - begun), 0.001)
+        remaining = _left(timeout, begun)
         last = None
         try:
             for progress in self.follow_run(function_id, started.function_run_id, interval=interval, timeout=remaining):
                 last = progress.run
-        except RunTimeoutError as error:
+        except WatchTimeoutError as error:
             raise _timed_out(error, function_id, started.function_run_id, timeout or 0) from None
         return _finished(last, function_id, raise_on_failure)
 
@@ -413,8 +433,7 @@ class AsyncFunctions:
         shared: bool | None = None,
         **query: Unpack[_bindings.FunctionCreateQuery],
     ) -> _bindings.FunctionCreateResult:
-        body = upload_body(_CREATE.operation_id, workflow, {"name": name, "description": description, "shared": shared})
-        return await self._send(_CREATE.call({}, query, body=body))
+        return await self._send(_create_call(workflow, name, description, shared, query))
 
     async def update(
         self, function_id: str, workflow: Workflow, **query: Unpack[_bindings.FunctionUpdateQuery]
@@ -454,6 +473,8 @@ class AsyncFunctions:
 
     def watch_runs(self, function_id: str, **options: Unpack[WatchOptions]) -> AsyncIterator[WatchEvent]:
         """Like `Functions.watch_runs`: `async for event in client.functions.watch_runs(...)`."""
+        from notte_ext.watch import WatchSettings, awatch
+
         settings = WatchSettings(function_id, **options)
         return awatch(
             lambda running_only, page: self.list_runs_page(function_id, page=page, running_only=running_only), settings
@@ -511,10 +532,11 @@ class AsyncFunctions:
         raise _no_outcome(function_id)
 
     def follow_run(
-        self, function_id: str, run_id: str, *, interval: float = DEFAULT_INTERVAL, timeout: float | None = None
+        self, function_id: str, run_id: str, *, interval: float | None = None, timeout: float | None = None
     ) -> AsyncIterator[RunProgress]:
-        check_segment("run_id", run_id)
-        settings = WatchSettings(function_id, interval=interval, timeout=timeout)
+        from notte_ext.watch import afollow
+
+        settings = _follow_settings(function_id, run_id, interval, timeout)
         return afollow(lambda: self.get_run(function_id, run_id), settings, run_id)
 
     async def run(
@@ -523,20 +545,20 @@ class AsyncFunctions:
         variables: Mapping[str, Any] | None = None,
         *,
         timeout: float | None = None,
-        interval: float = DEFAULT_INTERVAL,
+        interval: float | None = None,
         raise_on_failure: bool = False,
         **options: Any,
     ) -> FunctionRunDetails:
         begun = time.monotonic()
         started = await self.start_run(function_id, variables, **options)
-        remaining = None if timeout is None else max(timeout - (time.monotonic() - begun), 0.001)
+        remaining = _left(timeout, begun)
         last = None
         try:
             async for progress in self.follow_run(
                 function_id, started.function_run_id, interval=interval, timeout=remaining
             ):
                 last = progress.run
-        except RunTimeoutError as error:
+        except WatchTimeoutError as error:
             raise _timed_out(error, function_id, started.function_run_id, timeout or 0) from None
         return _finished(last, function_id, raise_on_failure)
 

@@ -32,16 +32,42 @@ from typing import TypedDict
 
 from attrs import define, field
 
-from notte_ext import _bindings
 from notte_ext._listings import FunctionRun, RunsPage, RunStatus, check_function_id
-from notte_ext._run_start import RunDetailsStatus
-from notte_ext.errors import InvalidArgumentError, NotteError, PaginationError
+from notte_ext._run_start import FunctionRunDetails, RunDetailsStatus
+from notte_ext.errors import (
+    InvalidArgumentError,
+    NotteError,
+    PaginationError,
+    RunFailedError,
+    RunTimeoutError,
+    WatchTimeoutError,
+)
 from notte_ext.pagination import DEFAULT_MAX_PAGES
+
+__all__ = [
+    "DEFAULT_INTERVAL",
+    "AsyncFetchPage",
+    "AsyncFetchRun",
+    "FetchPage",
+    "FetchRun",
+    "RunAppeared",
+    "RunFailedError",  # the errors live in errors.py; importable from here too
+    "RunProgress",
+    "RunStatusChanged",
+    "RunTimeoutError",
+    "RunVanished",
+    "WatchEvent",
+    "WatchOptions",
+    "WatchSettings",
+    "WatchTimeoutError",
+    "afollow",
+    "awatch",
+    "follow",
+    "watch",
+]
 
 ACTIVE = RunStatus("active")
 DETAILS_ACTIVE = RunDetailsStatus("active")
-#: One run as `get_run` reads it (its own model: it may carry more than a listed run).
-FunctionRunDetails = _bindings.FunctionRunGetMetadataResult
 DEFAULT_INTERVAL = 2.0
 DEFAULT_JITTER = 0.1
 
@@ -86,18 +112,6 @@ class RunVanished:
 
 
 WatchEvent = RunAppeared | RunStatusChanged | RunVanished
-
-
-class WatchTimeoutError(NotteError):
-    """The watch's `timeout` passed before it ended (with `until_idle`: before no run was active).
-
-    A typed error rather than a quiet stop, so "everything finished" and "gave up waiting"
-    can't be confused (the CLI exits 4 on it). Every event seen before it was yielded.
-    """
-
-    def __init__(self, message: str, *, active_runs: int) -> None:
-        super().__init__(message)
-        self.active_runs = active_runs
 
 
 def _positive_number(name: str, value: object, *, allow_none: bool = False) -> None:
@@ -409,23 +423,6 @@ class RunProgress:
     @property
     def finished(self) -> bool:
         return self.run.status != DETAILS_ACTIVE
-
-
-class RunTimeoutError(WatchTimeoutError):
-    """`follow_run`'s (or `run()`'s) timeout passed while the run was still active; `run` is how it was
-    last seen. The run goes on: stop it with `stop_run` if it must not."""
-
-    def __init__(self, message: str, *, run: FunctionRunDetails | None) -> None:
-        super().__init__(message, active_runs=1)
-        self.run = run
-
-
-class RunFailedError(NotteError):
-    """The run ended `failed` and the caller asked to be told so (`raise_on_failure=True`); `run` is its final state."""
-
-    def __init__(self, message: str, *, run: FunctionRunDetails) -> None:
-        super().__init__(message)
-        self.run = run
 
 
 #: Read one run, through the client: () -> the run.

@@ -289,3 +289,8 @@ def test_demo_is_the_readme_main_job() -> None:
     assert "$ notte-ext runs list fn-demo --limit 5 --format table" in result.stdout
     assert "5 run(s)" in result.stdout
     assert "Function fn-demo: 250 run(s)" in result.stdout
+    # The run lifecycle: a run started, its log, its end.
+    assert "$ notte-ext runs start fn-demo --var url=https://example.com --wait --format table" in result.stdout
+    lifecycle = result.stdout[result.stdout.index("$ notte-ext runs start") :].splitlines()[1:]
+    assert [line.split()[1] for line in lifecycle] == ["started", "log", "log", "status_changed"]
+    assert lifecycle[-1].endswith("active -> closed")

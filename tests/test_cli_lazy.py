@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from notte_ext.cli import COMMANDS, main
-from notte_ext.cli.runs import WATCH
+from notte_ext.cli.runs import RUN_COMMANDS
 from notte_ext.testing import NotteTestServer
 
 
@@ -51,7 +51,7 @@ def test_help_imports_no_command_module_nor_the_client() -> None:
     assert not lazy & loaded
 
 
-LAZY = {**COMMANDS, **{f"runs {name}": entry for name, entry in WATCH.items()}}
+LAZY = {**COMMANDS, **{f"runs {name}": entry for name, entry in RUN_COMMANDS.items()}}
 
 
 @pytest.mark.parametrize("name", sorted(LAZY))

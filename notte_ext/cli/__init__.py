@@ -51,12 +51,13 @@ class TopGroup(LazyGroup, NotteGroup):
 
 
 COMMANDS = {
-    "runs": ("notte_ext.cli.runs:runs", "List and summarize a function's runs (all pages, finished runs included)."),
+    "runs": ("notte_ext.cli.runs:runs", "List, summarize, start, watch and stop a function's runs."),
+    "functions": ("notte_ext.cli.functions:functions", "List, read and delete your functions."),
     "spec": ("notte_ext.cli.spec:spec", "Compare OpenAPI documents and check upstream drift."),
     "serve": ("notte_ext.cli.serve:serve", "Serve a local, spec-faithful Notte API with sample data until Ctrl-C."),
     "demo": (
         "notte_ext.cli.demo:demo",
-        "List and summarize sample runs from an embedded local Notte API (no key, no network).",
+        "List and summarize sample runs, start one and wait for it, on an embedded local Notte API (no key, no network).",
     ),
 }
 
@@ -71,12 +72,12 @@ COMMANDS = {
 @version_option
 @click.pass_context
 def main(ctx: click.Context, /, **options: Any) -> None:
-    """notte-ext: list and summarize Notte function runs, check spec drift, serve a local Notte API.
+    """notte-ext: Notte functions and their runs (list, start and wait, stop), spec drift, a local Notte API.
 
     Client options (--api-key, --base-url, ...) go before or after the command.
 
     Exit codes: 0 ok (also when the reader of a pipe stops early), 1 the API refused or answered
-    unexpectedly, 2 usage or configuration error, 3 the API could not be reached, 4 `runs watch --timeout` passed
-    (and 1 when a run reached a `runs watch --exit-on` status), 130 interrupted.
+    unexpectedly, 2 usage or configuration error, 3 the API could not be reached, 4 `runs watch --timeout` or
+    `runs start --wait-timeout` passed (and 1 when a run reached an `--exit-on` status), 130 interrupted.
     """
     ctx.obj = AppState(**options)

@@ -1,75 +1,119 @@
-"""Writing runs: json/jsonl/csv for pipes, streamed run by run; the table for people is in `_table`
-(imported only for it: rich costs ~25 ms of start-up that a piped listing doesn't need)."""
+"""Writing records (runs, functions): json/jsonl/csv for pipes, streamed record by record; the table
+for people is in `_table` (imported only for it: rich costs ~25 ms of start-up that a piped listing
+doesn't need). A `RecordKind` says what a record is: its noun, its model (for the field names) and
+the table's default columns."""
 
 from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, TextIO
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, TextIO, TypeVar
 
 import attrs
 import click
+from attrs import frozen
 
-from notte_ext.functions import FunctionRun
+from notte_ext.functions import Function, FunctionRun
 
 FORMATS = ("table", "json", "jsonl", "csv")
-# The table's columns when none are chosen, most wanted first: on a narrow terminal the table
-# drops them from the end, down to the first `_table.MIN_TABLE_COLUMNS`. Values are never cut.
-TABLE_COLUMNS = ("function_run_id", "status", "created_at", "updated_at", "session_id")
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-def run_record(run: FunctionRun) -> dict[str, Any]:
-    """A run with the spec's field names (and any field the API added since)."""
-    return run.to_dict()
+@frozen
+class RecordKind:
+    """What the records written are: `noun` ("run"), the generated `model` (its fields, which follow
+    a regeneration) and the table's `columns` when none are chosen, most wanted first: on a narrow
+    terminal the table drops them from the end, down to the first `_table.MIN_TABLE_COLUMNS`."""
+
+    noun: str
+    model: type
+    columns: tuple[str, ...]
+
+    def fields(self) -> list[str]:
+        return [field.name for field in attrs.fields(self.model) if field.name != "additional_properties"]
+
+
+RUNS = RecordKind("run", FunctionRun, ("function_run_id", "status", "created_at", "updated_at", "session_id"))
+FUNCTIONS = RecordKind("function", Function, ("function_id", "name", "status", "latest_version", "updated_at"))
+TABLE_COLUMNS = RUNS.columns  # the runs table's, as before there were other records
+
+
+def run_record(run: Any) -> dict[str, Any]:
+    """A record (a run, a function...) with the spec's field names (and any field the API added since)."""
+    record: dict[str, Any] = run.to_dict()
+    return record
 
 
 def run_fields() -> list[str]:
     """The fields of a run in the vendored spec (follows a regeneration)."""
-    return [field.name for field in attrs.fields(FunctionRun) if field.name != "additional_properties"]
+    return RUNS.fields()
 
 
 class ColumnsType(click.ParamType):  # type: ignore[type-arg]  # generic only in click's stubs
-    """`--columns function_run_id,status`: run fields, comma-separated, in the order shown."""
+    """`--columns function_run_id,status`: fields of the records, comma-separated, in the order shown."""
 
     name = "FIELDS"
+
+    def __init__(self, kind: RecordKind = RUNS) -> None:
+        self.kind = kind
 
     def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> tuple[str, ...]:
         if isinstance(value, tuple):
             return value
+        fields = self.kind.fields()
         columns = tuple(name.strip() for name in str(value).split(",") if name.strip())
-        unknown = [name for name in columns if name not in run_fields()]
+        unknown = [name for name in columns if name not in fields]
         if unknown or not columns:
-            self.fail(f"{', '.join(unknown) or 'nothing'} is not a run field; choose from {', '.join(run_fields())}")
+            self.fail(
+                f"{', '.join(unknown) or 'nothing'} is not a {self.kind.noun} field; choose from {', '.join(fields)}"
+            )
         return columns
 
 
-columns_option = click.option(
-    "--columns",
-    type=ColumnsType(),
-    help=(
-        "Run fields for table/csv output, comma-separated, e.g. function_run_id,status,local "
-        f"(table default: as many of {', '.join(TABLE_COLUMNS)} as fit the terminal)."
-    ),
-)
+def columns_option_for(kind: RecordKind) -> Callable[[F], F]:
+    return click.option(
+        "--columns",
+        type=ColumnsType(kind),
+        help=(
+            f"{kind.noun.capitalize()} fields for table/csv output, comma-separated, e.g. {','.join(kind.columns[:2])} "
+            f"(table default: as many of {', '.join(kind.columns)} as fit the terminal)."
+        ),
+    )
+
+
+columns_option = columns_option_for(RUNS)
 
 
 def write_runs(
-    runs: Iterable[FunctionRun], output_format: str, out: TextIO, columns: Sequence[str] | None = None
+    runs: Iterable[Any], output_format: str, out: TextIO, columns: Sequence[str] | None = None, kind: RecordKind = RUNS
 ) -> None:
+    """Write records (runs unless `kind` says otherwise) in `output_format`, as they come."""
     if columns and output_format not in ("table", "csv"):
         raise click.UsageError(f"--columns applies to table and csv output, not {output_format}")
     if output_format == "table":
         from notte_ext.cli._table import write_table
 
-        write_table(iter(runs), out, columns)
+        write_table(iter(runs), out, columns, kind)
     elif output_format == "csv":
         _csv(iter(runs), out, columns)
     else:
         {"json": _json_array, "jsonl": _json_lines}[output_format](iter(runs), out)
 
 
-def _json_array(runs: Iterator[FunctionRun], out: TextIO) -> None:
+def write_one(record: Any, output_format: str, out: TextIO, noun: str) -> None:
+    """One record (a function, a run, an answer): `field  value` lines on a table, else as a listing of one."""
+    if output_format == "table":
+        from notte_ext.cli._table import write_fields
+
+        write_fields(run_record(record), out)
+    elif output_format == "json":
+        out.write(json.dumps(run_record(record), ensure_ascii=False, indent=2) + "\n")
+    else:
+        write_runs([record], output_format, out, kind=RecordKind(noun, type(record), ()))
+
+
+def _json_array(runs: Iterator[Any], out: TextIO) -> None:
     separator = "\n  "
     out.write("[")
     for run in runs:
@@ -78,13 +122,13 @@ def _json_array(runs: Iterator[FunctionRun], out: TextIO) -> None:
     out.write("]\n" if separator == "\n  " else "\n]\n")
 
 
-def _json_lines(runs: Iterator[FunctionRun], out: TextIO) -> None:
+def _json_lines(runs: Iterator[Any], out: TextIO) -> None:
     for run in runs:
         out.write(json.dumps(run_record(run), ensure_ascii=False) + "\n")
         out.flush()  # jsonl is for streaming consumers: hand each run over as it arrives
 
 
-def _csv(runs: Iterator[FunctionRun], out: TextIO, columns: Sequence[str] | None) -> None:
+def _csv(runs: Iterator[Any], out: TextIO, columns: Sequence[str] | None) -> None:
     writer: csv.DictWriter[str] | None = None
     for run in runs:
         record = {key: csv_cell(value) for key, value in run_record(run).items()}

@@ -1,4 +1,5 @@
-"""The runs table for people (rich): as many columns as fit the terminal, values never cut."""
+"""The table for people (rich): as many columns as fit the terminal, values never cut; one record as
+`field  value` lines."""
 
 from __future__ import annotations
 
@@ -11,8 +12,7 @@ from rich.console import Console
 from rich.measure import Measurement
 from rich.table import Table
 
-from notte_ext.cli._output import TABLE_COLUMNS, csv_cell, run_record
-from notte_ext.functions import FunctionRun
+from notte_ext.cli._output import RecordKind, csv_cell, run_record
 
 # On a narrow terminal the table drops columns from the end, down to the first MIN_TABLE_COLUMNS.
 MIN_TABLE_COLUMNS = 3
@@ -40,21 +40,26 @@ def _table_cell(value: Any) -> str:
     return str(csv_cell(value))  # lists and objects spelled as in the CSV
 
 
-def write_table(runs: Iterator[FunctionRun], out: TextIO, columns: Sequence[str] | None) -> None:
+def write_table(records: Iterator[Any], out: TextIO, columns: Sequence[str] | None, kind: RecordKind) -> None:
     console = OutputConsole(file=out, highlight=False)
-    rows = [run_record(run) for run in runs]
+    rows = [run_record(record) for record in records]
     if rows and console.is_terminal:
-        shown = _fitting_columns(console, rows, columns)
+        shown = _fitting_columns(console, rows, columns, kind.columns)
         if shown is None:
-            _records(console, rows, columns or TABLE_COLUMNS)
+            _records(console, rows, columns or kind.columns)
         else:
             console.print(_build_table(rows, shown, boxed=True))
     elif rows:
         # Piped (`--format table | less -S`): no box drawing, as wide as the values, so nothing is cut.
-        table = _build_table(rows, columns or TABLE_COLUMNS, boxed=False)
+        table = _build_table(rows, columns or kind.columns, boxed=False)
         console.width = _natural_width(console, table)
         console.print(table)
-    console.print(f"{len(rows)} run(s)")
+    console.print(f"{len(rows)} {kind.noun}(s)")
+
+
+def write_fields(record: dict[str, Any], out: TextIO) -> None:
+    """One record: a `field  value` line per field, in the spec's order."""
+    _records(OutputConsole(file=out, highlight=False), [record], list(record))
 
 
 def _build_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], *, boxed: bool) -> Table:
@@ -67,12 +72,10 @@ def _build_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], *, boxe
 
 
 def _fitting_columns(
-    console: Console, rows: Sequence[dict[str, Any]], chosen: Sequence[str] | None
+    console: Console, rows: Sequence[dict[str, Any]], chosen: Sequence[str] | None, default: Sequence[str]
 ) -> Sequence[str] | None:
     """The columns whose natural width fits the terminal; None if even the fewest don't fit."""
-    candidates = (
-        [chosen] if chosen else [TABLE_COLUMNS[:n] for n in range(len(TABLE_COLUMNS), MIN_TABLE_COLUMNS - 1, -1)]
-    )
+    candidates = [chosen] if chosen else [default[:n] for n in range(len(default), MIN_TABLE_COLUMNS - 1, -1)]
     for columns in candidates:
         if _natural_width(console, _build_table(rows, columns, boxed=True)) <= console.width:
             return columns

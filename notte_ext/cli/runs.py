@@ -3,45 +3,19 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from collections.abc import Iterator
+from typing import Any
 
 import click
 
 from notte_ext.cli import LazyGroup
 from notte_ext.cli._app import AppState, client_options, option_group, pass_state
+from notte_ext.cli._listing import PREFETCH_OPTION, query_option, with_progress
 from notte_ext.cli._output import FORMATS, columns_option, write_runs
-from notte_ext.cli._progress import progress
 from notte_ext.cli._summary import RunSummary
 from notte_ext.cli._time import WhenType, check_time_range
 from notte_ext.functions import MAX_PAGE_SIZE, FunctionRun, RunStatus, query_parameters
-from notte_ext.pagination import DEFAULT_PREFETCH, Paginator
-
-
-def _query_option(name: str, schema: dict[str, Any]) -> Callable[[F], F]:
-    """One option for one query parameter of the vendored spec: its type, bounds or choices, its description.
-
-    Unset, the parameter is not sent (the API's default applies), except `--page-size`: the maximum.
-    """
-    flag = "--" + name.replace("_", "-")
-    help_text = str(schema.get("description") or schema.get("title") or name).rstrip(".") + "."
-    if name == "page_size":  # ours is the maximum: fewer requests for a whole history
-        kind = click.IntRange(1, MAX_PAGE_SIZE)
-        help_text = "Runs per request (the API's maximum is the fastest way through a long history)."
-        return click.option(flag, type=kind, default=MAX_PAGE_SIZE, show_default=True, help=help_text)
-    default = schema.get("default")
-    if default is not None:
-        help_text += f" API default: {str(default).lower() if isinstance(default, bool) else default}."
-    if "enum" in schema:
-        return click.option(flag, type=click.Choice([str(value) for value in schema["enum"]]), help=help_text)
-    if schema.get("type") == "boolean":
-        return click.option(f"{flag}/--no-{flag[2:]}", default=None, help=help_text)
-    if schema.get("type") == "integer":
-        return click.option(flag, type=click.IntRange(schema.get("minimum"), schema.get("maximum")), help=help_text)
-    return click.option(flag, help=help_text)
-
-
-F = TypeVar("F", bound=Callable[..., Any])
+from notte_ext.pagination import Paginator
 
 # The operation's query parameters as options, derived from the vendored spec (generated names).
 QUERY_OPTIONS = query_parameters()
@@ -65,16 +39,7 @@ listing_options = option_group(
     click.option(
         "--until", type=WhenType(), callback=check_time_range, help="Runs created before: ISO date/time or age."
     ),
-    *(_query_option(name, schema) for name, schema in QUERY_OPTIONS.items()),
-)
-
-# Separate from listing_options: how to fetch, not what to list.
-prefetch_option = click.option(
-    "--prefetch",
-    type=click.IntRange(min=0),
-    default=DEFAULT_PREFETCH,
-    show_default=True,
-    help="Pages requested ahead while earlier ones are written (0: one request at a time).",
+    *(query_option(name, schema, MAX_PAGE_SIZE) for name, schema in QUERY_OPTIONS.items()),
 )
 
 
@@ -90,32 +55,30 @@ def _listing(state: AppState, function_id: str, options: dict[str, Any], limit: 
             prefetch=options["prefetch"],
             **{name: options[name] for name in QUERY_OPTIONS if options[name] is not None},
         )
-        yield from _with_progress(paginator)
+        yield from with_progress(paginator)
 
 
-def _with_progress(paginator: Paginator[FunctionRun]) -> Iterator[FunctionRun]:
-    count = 0
-    with progress("fetching runs…") as status:
-        for page in paginator.pages():
-            if status is not None:
-                count += len(page.items)
-                status.update(f"fetched {count} run(s), page {page.number}…")
-            yield from page.items
+# The other run commands live in their own modules (events, not a listing), loaded when they run.
+RUN_COMMANDS = {
+    "watch": ("notte_ext.cli.watch:watch", "Print FUNCTION_ID's runs as they appear and change status (polling)."),
+    "start": (
+        "notte_ext.cli.run_commands:start",
+        "Start a run of FUNCTION_ID; with --wait, follow it to its end (a CI step that fails with the run).",
+    ),
+    "get": ("notte_ext.cli.run_commands:get", "Show run RUN_ID of FUNCTION_ID (status, logs, result)."),
+    "stop": ("notte_ext.cli.run_commands:stop", "Stop run RUN_ID of FUNCTION_ID (it ends closed)."),
+}
 
 
-# `runs watch` lives in its own module (it streams events, not a listing), loaded when it runs.
-WATCH = {"watch": ("notte_ext.cli.watch:watch", "Print FUNCTION_ID's runs as they appear and change status (polling).")}
-
-
-@click.group(cls=LazyGroup, lazy=WATCH)
+@click.group(cls=LazyGroup, lazy=RUN_COMMANDS)
 @client_options
 def runs() -> None:
-    """List and summarize a function's runs (all pages, finished runs included)."""
+    """List, summarize, start, watch and stop a function's runs."""
 
 
 @runs.command("list")
 @listing_options
-@prefetch_option
+@PREFETCH_OPTION
 @click.option("--limit", type=click.IntRange(min=0), help="Stop after this many runs.")
 @click.option(
     "--format",
@@ -141,7 +104,7 @@ def list_runs(
 
 @runs.command("summary")
 @listing_options
-@prefetch_option
+@PREFETCH_OPTION
 @pass_state
 def summarize_runs(state: AppState, /, function_id: str, **options: Any) -> None:
     """Counts by status, failure rate, first/last run and runs per day for FUNCTION_ID."""

@@ -30,15 +30,20 @@ def event_record(event: WatchEvent) -> dict[str, Any]:
     return record | {"run": event.run.to_dict()}
 
 
-def _write(event: WatchEvent, output_format: str, out: TextIO) -> None:
-    record = event_record(event)
+def write_record(record: dict[str, Any], when: str, output_format: str, out: TextIO) -> None:
+    """One event: a JSON line, or `when  event  run id  what` (a status, old -> new, or a log message)."""
     if output_format == "jsonl":
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
     else:
-        status = record.get("status") or f"{record.get('old_status')} -> {record.get('new_status')}"
-        when = event.run.updated_at.isoformat()
-        out.write(f"{when}  {record['event']:<14}  {record['function_run_id']}  {status}\n")
+        what = (
+            record.get("status") or record.get("message") or f"{record.get('old_status')} -> {record.get('new_status')}"
+        )
+        out.write(f"{when}  {record['event']:<14}  {record['function_run_id']}  {what}\n")
     out.flush()  # each event as it happens
+
+
+def _write(event: WatchEvent, output_format: str, out: TextIO) -> None:
+    write_record(event_record(event), event.run.updated_at.isoformat(), output_format, out)
 
 
 @click.command("watch")

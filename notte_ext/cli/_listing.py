@@ -1,0 +1,58 @@
+"""What the listing commands share (`runs list|summary`, `functions list`): one option per query
+parameter of the vendored operation, the page-ahead option, and progress while pages arrive."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+import click
+
+from notte_ext.cli._progress import progress
+from notte_ext.pagination import DEFAULT_PREFETCH, Paginator
+
+F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
+
+
+def query_option(name: str, schema: dict[str, Any], largest_page: int, noun: str = "runs") -> Callable[[F], F]:
+    """One option for one query parameter of the vendored spec: its type, bounds or choices, its description.
+
+    Unset, the parameter is not sent (the API's default applies), except `--page-size`: the maximum.
+    """
+    flag = "--" + name.replace("_", "-")
+    help_text = str(schema.get("description") or schema.get("title") or name).rstrip(".") + "."
+    if name == "page_size":  # ours is the maximum: fewer requests for a whole history
+        kind = click.IntRange(1, largest_page)
+        help_text = f"{noun.capitalize()} per request (the API's maximum is the fastest way through a long history)."
+        return click.option(flag, type=kind, default=largest_page, show_default=True, help=help_text)
+    default = schema.get("default")
+    if default is not None:
+        help_text += f" API default: {str(default).lower() if isinstance(default, bool) else default}."
+    if "enum" in schema:
+        return click.option(flag, type=click.Choice([str(value) for value in schema["enum"]]), help=help_text)
+    if schema.get("type") == "boolean":
+        return click.option(f"{flag}/--no-{flag[2:]}", default=None, help=help_text)
+    if schema.get("type") == "integer":
+        return click.option(flag, type=click.IntRange(schema.get("minimum"), schema.get("maximum")), help=help_text)
+    return click.option(flag, help=help_text)
+
+
+# Separate from listing_options: how to fetch, not what to list.
+PREFETCH_OPTION = click.option(
+    "--prefetch",
+    type=click.IntRange(min=0),
+    default=DEFAULT_PREFETCH,
+    show_default=True,
+    help="Pages requested ahead while earlier ones are written (0: one request at a time).",
+)
+
+
+def with_progress(paginator: Paginator[T], noun: str = "run") -> Iterator[T]:
+    count = 0
+    with progress(f"fetching {noun}s…") as status:
+        for page in paginator.pages():
+            if status is not None:
+                count += len(page.items)
+                status.update(f"fetched {count} {noun}(s), page {page.number}…")
+            yield from page.items

@@ -1,0 +1,161 @@
+"""`notte-ext runs start|get|stop`: start a function's run (and, in CI, wait for its end), read one, stop one.
+
+`runs start --wait` prints the run's progress (one line per status change or log line; jsonl when
+piped) and exits like `runs watch`: 0 once the run ended, 1 when it ended with an `--exit-on`
+status (printed first), 4 when `--wait-timeout` passed (the run goes on; `--timeout` stays the
+per-request timeout of every command).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from notte_ext.cli._app import AppState, pass_state
+from notte_ext.cli._output import FORMATS, write_one
+from notte_ext.cli._progress import progress
+from notte_ext.cli.watch import EXIT_STATUS_REACHED, EXIT_TIMEOUT, write_record
+from notte_ext.functions import Functions, RunDetailsStatus, StartedRun
+from notte_ext.watch import DEFAULT_INTERVAL, RunProgress, RunTimeoutError
+
+FINAL_STATUSES = [status.value for status in RunDetailsStatus if status.value != "active"]
+
+
+def _pairs(values: tuple[str, ...], option: str, parse: Any) -> dict[str, Any]:
+    pairs: dict[str, Any] = {}
+    for value in values:
+        key, equals, text = value.partition("=")
+        if not equals or not key.strip():
+            raise click.BadParameter(f"{value!r} is not KEY=VALUE", param_hint=option)
+        try:
+            pairs[key.strip()] = parse(text)
+        except json.JSONDecodeError as exc:
+            raise click.BadParameter(f"{key}: {text!r} is not JSON ({exc.msg})", param_hint=option) from None
+    return pairs
+
+
+def _started_record(run: StartedRun) -> dict[str, Any]:
+    status = run.status.value if run.status is not None else "active"
+    return {"event": "started", "function_run_id": run.function_run_id, "status": status}
+
+
+def _progress_records(progress_: RunProgress) -> list[dict[str, Any]]:
+    run_id, run = progress_.run.function_run_id, progress_.run.to_dict()
+    records: list[dict[str, Any]] = [
+        {"event": "log", "function_run_id": run_id, "message": line} for line in progress_.new_logs
+    ]
+    if progress_.old_status is not None and progress_.old_status != progress_.status:
+        old, new = progress_.old_status.value, progress_.status.value
+        records.append({"event": "status_changed", "function_run_id": run_id, "old_status": old, "new_status": new})
+    if records and records[-1]["event"] == "status_changed":
+        records[-1]["run"] = run
+    return records
+
+
+@click.command("start")
+@click.argument("function_id")
+@click.option("--var", "texts", multiple=True, metavar="KEY=VALUE", help="A variable of the run, as text (repeatable).")
+@click.option(
+    "--var-json",
+    "jsons",
+    multiple=True,
+    metavar="KEY=JSON",
+    help="A variable given as JSON: 3, true, [1, 2] (repeatable).",
+)
+@click.option(
+    "--wait", is_flag=True, help="Print the run's progress until it ends; exit 0, 1 (--exit-on) or 4 (--wait-timeout)."
+)
+@click.option(
+    "--exit-on",
+    "exit_on",
+    multiple=True,
+    type=click.Choice(FINAL_STATUSES),
+    help="With --wait: exit 1 when the run ends with this status (repeatable), e.g. failed.",
+)
+@click.option(
+    "--wait-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    help="With --wait: exit 4 if the run is still active after this many seconds (it goes on). --timeout is per request.",
+)
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULT_INTERVAL,
+    show_default=True,
+    help="With --wait: seconds between polls of the run.",
+)
+@click.option(
+    "--format", "output_format", type=click.Choice(("table", "jsonl")), help="Default: table on a terminal, else jsonl."
+)
+@pass_state
+def start(
+    state: AppState,
+    /,
+    function_id: str,
+    texts: tuple[str, ...],
+    jsons: tuple[str, ...],
+    wait: bool,
+    exit_on: tuple[str, ...],
+    wait_timeout: float | None,
+    interval: float,
+    output_format: str | None,
+) -> None:
+    """Start a run of FUNCTION_ID; with --wait, follow it to its end (a CI step that fails with the run)."""
+    if (exit_on or wait_timeout is not None) and not wait:
+        raise click.UsageError("--exit-on and --wait-timeout apply with --wait")
+    variables = {**_pairs(texts, "--var", str), **_pairs(jsons, "--var-json", json.loads)}
+    chosen = output_format or ("table" if sys.stdout.isatty() else "jsonl")
+    with state.client() as client, progress(f"starting a run of {function_id}…") as status:
+        started = client.functions.start_run(function_id, variables)
+        write_record(_started_record(started), _now(), chosen, sys.stdout)
+        if not wait:
+            return
+        try:
+            follow = client.functions.follow_run(
+                function_id, started.function_run_id, interval=interval, timeout=wait_timeout
+            )
+            for progress_ in follow:
+                for record in _progress_records(progress_):
+                    write_record(record, _now(), chosen, sys.stdout)
+                if status is not None:
+                    status.update(f"run {started.function_run_id}: {progress_.status.value}…")
+                if progress_.finished and progress_.status.value in exit_on:
+                    sys.exit(EXIT_STATUS_REACHED)
+        except RunTimeoutError as error:
+            click.echo(f"Timeout: {error.message}", err=True)
+            sys.exit(EXIT_TIMEOUT)
+
+
+def _now() -> str:
+    """When the line was seen (a run's log lines carry no time of their own)."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+_format_option = click.option(
+    "--format", "output_format", type=click.Choice(FORMATS), help="Default: table on a terminal, else jsonl."
+)
+
+
+def _one_run_command(name: str, help_text: str, call: Callable[[Functions, str, str], Any]) -> click.Command:
+    """`runs get|stop FUNCTION_ID RUN_ID`: one call about one run, its answer written as one record."""
+
+    @click.command(name, help=help_text)
+    @click.argument("function_id")
+    @click.argument("run_id")
+    @_format_option
+    @pass_state
+    def command(state: AppState, /, function_id: str, run_id: str, output_format: str | None) -> None:
+        with state.client() as client:
+            answer = call(client.functions, function_id, run_id)
+        write_one(answer, output_format or ("table" if sys.stdout.isatty() else "jsonl"), sys.stdout, "run")
+
+    return command
+
+
+get = _one_run_command("get", "Show run RUN_ID of FUNCTION_ID (status, logs, result).", Functions.get_run)
+stop = _one_run_command("stop", "Stop run RUN_ID of FUNCTION_ID (it ends closed).", Functions.stop_run)
