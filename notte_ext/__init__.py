@@ -37,6 +37,7 @@ if TYPE_CHECKING:
         RequestValidationError,
         ResponseTooLargeError,
         RunFailedError,
+        RunLogError,
         RunTimeoutError,
         SchemaMismatchError,
         ServerError,
@@ -91,6 +92,7 @@ _HOME: dict[str, str] = {
     "WatchTimeoutError": "notte_ext.errors",
     "RunTimeoutError": "notte_ext.errors",
     "RunFailedError": "notte_ext.errors",
+    "RunLogError": "notte_ext.errors",
 }
 
 
@@ -138,6 +140,7 @@ __all__ = [
     "RetryPolicy",
     "RunAppeared",
     "RunFailedError",
+    "RunLogError",
     "RunProgress",
     "RunStatus",
     "RunStatusChanged",

@@ -24,7 +24,7 @@ from attrs import frozen
 
 from notte_ext import _bindings
 from notte_ext._openapi import mismatch
-from notte_ext.errors import NotteError
+from notte_ext.errors import RunLogError
 
 OPERATION_ID = "function_run_start"
 #: One run as `get_run` reads it (its own model: it may carry more than a listed run), and its status.
@@ -81,10 +81,6 @@ class RunFinished:
 
 
 RunEvent = RunStarted | RunSessionStarted | RunLogLine | RunFinished
-
-
-class RunLogError(NotteError):
-    """A run's streamed log broke its own rules (an endless line, more events than any run sends)."""
 
 
 def started_by_redirect(function_id: str, response: httpx.Response) -> StartedRun | None:

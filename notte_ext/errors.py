@@ -170,3 +170,7 @@ class RunFailedError(NotteError):
     def __init__(self, message: str, *, run: FunctionRunDetails) -> None:
         super().__init__(message)
         self.run = run
+
+
+class RunLogError(NotteError):
+    """A run's streamed log broke its own bounds (a line longer than 1 MiB, more events than any run sends)."""

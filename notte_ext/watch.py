@@ -19,6 +19,10 @@ A run the API backdates below the watermark and that is already finished when fi
 is not seen; one that is still active is (through the active listing).
 
 `watch` and `awatch` drive the same `_Poll` bookkeeping, which does no I/O.
+
+Following one run (`follow`/`afollow`, what `client.functions.follow_run` and `run()` use) is simpler:
+poll `get_run` on the same schedule (jittered interval, timeout) until the run is no longer active,
+reporting it when first read, on each status change and when its log grows (`_Following`, no I/O).
 """
 
 from __future__ import annotations

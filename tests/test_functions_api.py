@@ -13,7 +13,7 @@ import pytest
 
 from notte_ext import AsyncNotteClient, NotteClient, RetryPolicy
 from notte_ext._run_start import RunFinished, RunLogLine, RunSessionStarted, RunStarted
-from notte_ext.errors import InvalidArgumentError, NotFoundError, SchemaMismatchError
+from notte_ext.errors import InvalidArgumentError, NotFoundError, RunLogError, SchemaMismatchError
 from notte_ext.testing import NotteTestServer, RunPlan
 from notte_ext.watch import RunFailedError, RunTimeoutError, WatchTimeoutError
 
@@ -198,6 +198,21 @@ def test_an_outcome_that_breaks_its_rules_is_a_schema_mismatch(server: NotteTest
         outcome(FUNCTION_ID, {"function_run_id": "r", "status": "paused"}, "sk")
     with pytest.raises(SchemaMismatchError, match="no run id"):
         outcome(FUNCTION_ID, {"status": "closed"}, "sk")
+
+
+def test_a_runs_log_is_read_within_bounds() -> None:
+    from notte_ext._run_start import MAX_EVENTS, MAX_LINE_CHARS, EventReader
+
+    reader = EventReader(FUNCTION_ID, "sk")
+    assert reader.feed(": keep-alive") is None
+    assert reader.feed('data: {"type": "log", "message": "hello"}') == RunLogLine("hello")
+    assert reader.feed("data: plain text") == RunLogLine("plain text")
+    with pytest.raises(RunLogError, match="longer than"):
+        reader.feed("data: " + "x" * MAX_LINE_CHARS)
+    for _ in range(MAX_EVENTS - 2):
+        reader.feed("data: {}")
+    with pytest.raises(RunLogError, match="more than"):
+        reader.feed("data: {}")
 
 
 def test_the_async_client_has_the_same_surface(server: NotteTestServer) -> None:

@@ -29,6 +29,7 @@ FAST_SUITE = [
     "tests/test_query_parameters.py",
     "tests/test_cli.py",
     "tests/test_pagination_rules.py",
+    "tests/test_functions_api.py",
 ]
 SAMPLE_VALUES = {"integer": 1234, "string": "sample", "boolean": True, "number": 1.5}
 
@@ -81,8 +82,30 @@ def _schema(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
     return _component(document, branch["$ref"]) if "$ref" in branch else branch
 
 
+def _start_body(document: dict[str, Any]) -> dict[str, Any]:
+    """The run request body schema of runs/start (the start operation found by its operationId)."""
+    for item in document["paths"].values():
+        for operation in item.values():
+            if isinstance(operation, dict) and operation.get("operationId") == "function_run_start":
+                ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+                return _component(document, ref)
+    raise LookupError("no function_run_start")
+
+
+def _new_body_field(ours: dict[str, Any], revision: dict[str, Any]) -> list[Any] | None:
+    """A run request field the revision adds, and a value for it (an enum's first value), if any."""
+    known = _start_body(ours)["properties"]
+    for name, schema in _start_body(revision)["properties"].items():
+        if name not in known:
+            branch = _schema(revision, schema)
+            value = branch["enum"][0] if "enum" in branch else SAMPLE_VALUES[branch["type"]]
+            return [name, value]
+    return None
+
+
 def what_is_new(ours: dict[str, Any], revision: dict[str, Any]) -> dict[str, Any] | None:
-    """The rehearsal's expectations: a new query parameter (and a value to send), new status, new field.
+    """The rehearsal's expectations: a new query parameter (and a value to send), new status, new field,
+    and a field the run request of runs/start gained (a change in another operation than the listing).
 
     None when the revision adds no query parameter to the vendored one (it is the vendored revision)."""
     known = {p["name"] for p in _list_runs(ours)["parameters"]}
@@ -107,7 +130,14 @@ def what_is_new(ours: dict[str, Any], revision: dict[str, Any]) -> dict[str, Any
     )
     field = [new_field, SAMPLE_VALUES[_schema(revision, fields[new_field])["type"]]] if new_field else None
     wire = str(value).lower() if isinstance(value, bool) else str(value)
-    return {"parameter": parameter["name"], "value": value, "wire": wire, "status": status, "field": field}
+    return {
+        "parameter": parameter["name"],
+        "value": value,
+        "wire": wire,
+        "status": status,
+        "field": field,
+        "start_field": _new_body_field(ours, revision),
+    }
 
 
 @pytest.mark.parametrize("revision", REVISIONS, ids=lambda path: path.stem)

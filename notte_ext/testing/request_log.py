@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 __all__ = ["RecordedRequest", "RequestLog", "redact_headers"]
 
 _SECRET_HEADERS = {"authorization", "cookie", "x-api-key", "x-notte-api-key"}
+#: How much of a request body the log keeps (an upload may be large; tests look at the start).
+LOGGED_BODY_BYTES = 64 * 1024
 
 
 def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
@@ -33,11 +35,12 @@ class RecordedRequest:
     method: str
     path: str  # percent-decoded
     raw_path: str  # as sent
-    function_id: str | None  # decoded, when the path is /functions/{function_id}/runs
+    function_id: str | None  # decoded, when the path has a {function_id} segment
     query: Mapping[str, str]
     headers: Mapping[str, str]  # redacted
     status: int | None  # what was sent; None when the connection was dropped before any response
     faults: tuple[Effect, ...]  # the effects applied, in order (empty: served normally)
+    body: bytes = b""  # the request body as received, its first LOGGED_BODY_BYTES
 
     @classmethod
     def of(cls, request: IncomingRequest, status: int | None, faults: tuple[Effect, ...]) -> RecordedRequest:
@@ -50,6 +53,7 @@ class RecordedRequest:
             headers=redact_headers(request.headers),
             status=status,
             faults=faults,
+            body=request.body[:LOGGED_BODY_BYTES],
         )
 
 

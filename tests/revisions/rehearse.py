@@ -2,8 +2,11 @@
 
 Lists runs through the library and the CLI against the local server and checks what the bump
 brought: the new query parameter is sent, the new status is filterable, the new field is an
-attribute. Expectations come as JSON in argv[1]:
-{"parameter": name, "value": v, "wire": "...", "status": s | null, "field": [name, value] | null}
+attribute. Then the other operations, whatever the bump renamed: functions are listed (library and
+CLI), a run is started and followed to its end, and a field the run request gained is sent.
+Expectations come as JSON in argv[1]:
+{"parameter": name, "value": v, "wire": "...", "status": s | null, "field": [name, value] | null,
+ "start_field": [name, value] | null}
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from notte_ext import NotteClient, RunStatus
-from notte_ext.testing import NotteTestServer
+from notte_ext.testing import NotteTestServer, RunPlan
 
 FUNCTION_ID = "fn-rehearsal"
 
@@ -59,5 +62,36 @@ def main(expected: dict[str, Any]) -> None:
         )
 
 
+def other_operations(expected: dict[str, Any]) -> None:
+    """The functions listing and a run's lifecycle, bound by operation: they work after any rename."""
+    extra = dict([expected["start_field"]]) if expected.get("start_field") else {}
+    with NotteTestServer(run_plan=RunPlan(duration=0.2, outcome="closed")) as server:
+        server.add_function(FUNCTION_ID, runs=3)
+        with NotteClient(server.api_key, base_url=server.url) as client:
+            assert [f.function_id for f in client.functions.list()] == [FUNCTION_ID]
+            final = client.functions.run(FUNCTION_ID, {"url": "https://example.com"}, interval=0.05, **extra)
+        assert final.status.value == "closed", final
+        (start,) = [r for r in server.requests if r.path.endswith("/runs/start")]
+        sent = json.loads(start.body)
+        assert {key: sent[key] for key in extra} == extra, sent
+        print(f"library: functions listed, a run started ({', '.join(extra) or 'no new field'}) and followed to closed")
+
+        cli = Path(sys.executable).with_name("notte-ext")
+        command = [str(cli), "--api-key", server.api_key, "--base-url", server.url]
+        listed = subprocess.run([*command, "functions", "list"], capture_output=True, text=True, check=False)
+        assert listed.returncode == 0, listed.stderr
+        assert [json.loads(line)["function_id"] for line in listed.stdout.splitlines()] == [FUNCTION_ID]
+        waited = subprocess.run(
+            [*command, "runs", "start", FUNCTION_ID, "--wait", "--interval", "0.05", "--exit-on", "failed"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert waited.returncode == 0, waited.stderr
+        assert json.loads(waited.stdout.splitlines()[-1])["new_status"] == "closed"
+        print("CLI: functions list, runs start --wait exited 0 on closed")
+
+
 if __name__ == "__main__":
     main(json.loads(sys.argv[1]))
+    other_operations(json.loads(sys.argv[1]))
