@@ -153,7 +153,10 @@ class _BaseClient:
             return parse_success(endpoint, response, expected, self._secret)
         raise status_error(response, self._secret)
 
-    def _connection_error(self, exc: httpx.HTTPError, request: dict[str, Any]) -> NotteError:
+    def _connection_error(
+        self, exc: httpx.HTTPError, request: dict[str, Any], deadline: float | None = None
+    ) -> NotteError:
+        """The typed error of a failed exchange; `deadline`: the request's own (a stream's), if it had one."""
         what = f"{request['method'].upper()} {request['url']}"
         reason = redact_urls(redact(str(exc) or type(exc).__name__, self._secret))
         proxy = proxy_of(exc)
@@ -162,7 +165,11 @@ class _BaseClient:
         if request["method"].upper() in WRITE_METHODS and not isinstance(exc, NOT_SENT_ERRORS):
             reason += "; the API may have processed it: not retried, so that it can't happen twice"
         if isinstance(exc, httpx.TimeoutException):
-            limit = f"timeout={self._settings.timeout:g} s (connect + headers + whole body, per attempt)"
+            limit = (
+                f"timeout={self._settings.timeout:g} s (connect + headers + whole body, per attempt)"
+                if deadline is None
+                else f"its {deadline:g} s deadline (the whole streamed answer)"
+            )
             retries = f"{self._retry.max_retries} retries allowed"
             kind = type(exc).__name__
             return APITimeoutError(
@@ -286,14 +293,14 @@ class NotteClient(_BaseClient):
                     response.close()
                     response, hops = self._http.send(hop, stream=True, follow_redirects=False), hops + 1
             except httpx.HTTPError as exc:
-                raise self._connection_error(exc, request) from exc
+                raise self._connection_error(exc, request, deadline) from exc
             try:
                 if not response.is_success:
                     response.read()
                     raise self._streamed_failure(response)
                 yield response
             except httpx.HTTPError as exc:
-                raise self._connection_error(exc, request) from exc
+                raise self._connection_error(exc, request, deadline) from exc
             finally:
                 response.close()
         finally:
@@ -380,14 +387,14 @@ class AsyncNotteClient(_BaseClient):
                 await response.aclose()
                 response, hops = await self._http.send(hop, stream=True, follow_redirects=False), hops + 1
         except httpx.HTTPError as exc:
-            raise self._connection_error(exc, request) from exc
+            raise self._connection_error(exc, request, deadline) from exc
         try:
             if not response.is_success:
                 await response.aread()
                 raise self._streamed_failure(response)
             yield response
         except httpx.HTTPError as exc:
-            raise self._connection_error(exc, request) from exc
+            raise self._connection_error(exc, request, deadline) from exc
         finally:
             await response.aclose()
 

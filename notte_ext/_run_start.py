@@ -24,6 +24,7 @@ from attrs import frozen
 
 from notte_ext import _bindings
 from notte_ext._openapi import mismatch
+from notte_ext._responses import foreign_body_error, reject_foreign_body
 from notte_ext.errors import RunLogError
 
 OPERATION_ID = "function_run_start"
@@ -91,6 +92,16 @@ def started_by_redirect(function_id: str, response: httpx.Response) -> StartedRu
 
 def is_event_stream(response: httpx.Response) -> bool:
     return response.headers.get("Content-Type", "").split(";")[0].strip().lower() in ("text/event-stream", "text/plain")
+
+
+def answered_outcome(function_id: str, response: httpx.Response, secret: str) -> StartedRun:
+    """The outcome a (read) answer that is not a stream holds: JSON, or a typed error saying what came instead."""
+    reject_foreign_body(_bindings.function_run_start, response, secret)  # an HTML page, another content type
+    try:
+        body = response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise foreign_body_error(OPERATION_ID, response, secret) from None
+    return outcome(function_id, body, secret)
 
 
 def outcome(function_id: str, body: Any, secret: str) -> StartedRun:

@@ -53,8 +53,8 @@ from notte_ext._run_start import (
     RunFinished,
     RunStarted,
     StartedRun,
+    answered_outcome,
     is_event_stream,
-    outcome,
     started_by_redirect,
 )
 from notte_ext.errors import InvalidArgumentError, RunFailedError, RunTimeoutError, WatchTimeoutError
@@ -345,7 +345,7 @@ class Functions:
                 yield RunStarted(started)
             if not is_event_stream(response):
                 response.read()
-                yield RunFinished(outcome(function_id, response.json(), self._client.api.token))
+                yield RunFinished(answered_outcome(function_id, response, self._client.api.token))
                 return
             reader = EventReader(function_id, self._client.api.token)
             for line in response.iter_lines():
@@ -508,7 +508,7 @@ class AsyncFunctions:
                 yield RunStarted(started)
             if not is_event_stream(response):
                 await response.aread()
-                yield RunFinished(outcome(function_id, response.json(), self._client.api.token))
+                yield RunFinished(answered_outcome(function_id, response, self._client.api.token))
                 return
             reader = EventReader(function_id, self._client.api.token)
             async for line in response.aiter_lines():

@@ -13,8 +13,15 @@ import pytest
 
 from notte_ext import AsyncNotteClient, NotteClient, RetryPolicy
 from notte_ext._run_start import RunFinished, RunLogLine, RunSessionStarted, RunStarted
-from notte_ext.errors import InvalidArgumentError, NotFoundError, RunLogError, SchemaMismatchError
-from notte_ext.testing import NotteTestServer, RunPlan
+from notte_ext.errors import (
+    APITimeoutError,
+    ForeignResponseError,
+    InvalidArgumentError,
+    NotFoundError,
+    RunLogError,
+    SchemaMismatchError,
+)
+from notte_ext.testing import Match, NotteTestServer, ProxyPage, RunPlan, TrickledBody
 from notte_ext.watch import RunFailedError, RunTimeoutError, WatchTimeoutError
 
 FUNCTION_ID = "fn-sample"
@@ -198,6 +205,16 @@ def test_an_outcome_that_breaks_its_rules_is_a_schema_mismatch(server: NotteTest
         outcome(FUNCTION_ID, {"function_run_id": "r", "status": "paused"}, "sk")
     with pytest.raises(SchemaMismatchError, match="no run id"):
         outcome(FUNCTION_ID, {"status": "closed"}, "sk")
+
+
+def test_what_is_not_the_apis_answer_to_a_start_is_a_typed_error(server: NotteTestServer, client: NotteClient) -> None:
+    server.start_redirects = False
+    server.faults.add(ProxyPage(), match=Match(operation_id="function_run_start"))
+    with pytest.raises(ForeignResponseError, match="text/html"):
+        client.functions.start_run(FUNCTION_ID)
+    server.faults.add(TrickledBody(interval=0.3, chunk_bytes=8), match=Match(operation_id="function_run_start"))
+    with pytest.raises(APITimeoutError, match=r"its 0\.5 s deadline \(the whole streamed answer\)"):
+        list(client.functions.stream_run(FUNCTION_ID, stream=False, timeout=0.5))  # the outcome, trickled
 
 
 def test_a_runs_log_is_read_within_bounds() -> None:
