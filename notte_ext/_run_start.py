@@ -23,6 +23,7 @@ import httpx
 from attrs import frozen
 
 from notte_ext import _bindings
+from notte_ext._messages import Secret
 from notte_ext._openapi import mismatch
 from notte_ext._responses import foreign_body_error, reject_foreign_body
 from notte_ext.errors import RunLogError
@@ -94,7 +95,7 @@ def is_event_stream(response: httpx.Response) -> bool:
     return response.headers.get("Content-Type", "").split(";")[0].strip().lower() in ("text/event-stream", "text/plain")
 
 
-def answered_outcome(function_id: str, response: httpx.Response, secret: str) -> StartedRun:
+def answered_outcome(function_id: str, response: httpx.Response, secret: Secret) -> StartedRun:
     """The outcome a (read) answer that is not a stream holds: JSON, or a typed error saying what came instead."""
     reject_foreign_body(_bindings.function_run_start, response, secret)  # an HTML page, another content type
     try:
@@ -104,7 +105,7 @@ def answered_outcome(function_id: str, response: httpx.Response, secret: str) ->
     return outcome(function_id, body, secret)
 
 
-def outcome(function_id: str, body: Any, secret: str) -> StartedRun:
+def outcome(function_id: str, body: Any, secret: Secret) -> StartedRun:
     """A run's outcome (the JSON answer, or the `result` event's message decoded), checked field by field."""
     if not isinstance(body, Mapping):
         raise mismatch(OPERATION_ID, None, body, "the run's outcome is not an object", secret=secret)
@@ -130,7 +131,7 @@ def outcome(function_id: str, body: Any, secret: str) -> StartedRun:
 class EventReader:
     """A run's server-sent events, line by line, into `RunEvent`s; bounded (line length, event count)."""
 
-    def __init__(self, function_id: str, secret: str) -> None:
+    def __init__(self, function_id: str, secret: Secret) -> None:
         self._function_id, self._secret = function_id, secret
         self._events = 0
 

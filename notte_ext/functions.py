@@ -43,6 +43,7 @@ from notte_ext._listings import (
     query_parameters,
     run_query,
 )
+from notte_ext._messages import Secret
 from notte_ext._openapi import mismatch
 from notte_ext._responses import Exchange, M
 from notte_ext._run_start import (
@@ -191,6 +192,9 @@ class Sender(Protocol):
     @property
     def api(self) -> AuthenticatedClient: ...
 
+    @property
+    def secrets(self) -> Secret: ...
+
     def send(self, endpoint: ModuleType, expected: type[M], *args: Any, **kwargs: Any) -> M: ...
 
     def exchange(self, endpoint: ModuleType, *args: Any, **kwargs: Any) -> Exchange: ...
@@ -205,6 +209,9 @@ class AsyncSender(Protocol):
 
     @property
     def api(self) -> AuthenticatedClient: ...
+
+    @property
+    def secrets(self) -> Secret: ...
 
     async def send(self, endpoint: ModuleType, expected: type[M], *args: Any, **kwargs: Any) -> M: ...
 
@@ -345,9 +352,9 @@ class Functions:
                 yield RunStarted(started)
             if not is_event_stream(response):
                 response.read()
-                yield RunFinished(answered_outcome(function_id, response, self._client.api.token))
+                yield RunFinished(answered_outcome(function_id, response, self._client.secrets))
                 return
-            reader = EventReader(function_id, self._client.api.token)
+            reader = EventReader(function_id, self._client.secrets)
             for line in response.iter_lines():
                 event = reader.feed(line)
                 if event is not None:
@@ -508,9 +515,9 @@ class AsyncFunctions:
                 yield RunStarted(started)
             if not is_event_stream(response):
                 await response.aread()
-                yield RunFinished(answered_outcome(function_id, response, self._client.api.token))
+                yield RunFinished(answered_outcome(function_id, response, self._client.secrets))
                 return
-            reader = EventReader(function_id, self._client.api.token)
+            reader = EventReader(function_id, self._client.secrets)
             async for line in response.aiter_lines():
                 event = reader.feed(line)
                 if event is not None:
