@@ -11,6 +11,7 @@ from types import ModuleType
 from typing import Any, NamedTuple, Protocol, Self, TypeVar
 
 import httpx
+import jiter
 from notte_api_client.models import HTTPValidationError, ValidationError
 
 from notte_ext._messages import Secret, each_secret, one_line, redact, redact_json
@@ -91,6 +92,21 @@ def foreign_body_error(operation_id: str, response: httpx.Response, secret: Secr
     )
 
 
+def decode_json(content: bytes) -> Any:
+    """`json.loads(content)`, about twice as fast on a page of runs.
+
+    jiter (pydantic's parser, in Rust) takes about half the instructions of json.loads on a page of
+    runs and allocates fewer objects the garbage collector counts; where it accepts a document it
+    returns what json.loads does (ints of any size, the same floats, the last of duplicate keys).
+    What it refuses (invalid JSON, but also what json.loads takes: NaN, a lone surrogate escape, a
+    BOM, UTF-16) goes to json.loads, which decides as it always did.
+    """
+    try:
+        return jiter.from_json(content)
+    except ValueError:
+        return json.loads(content)
+
+
 def parse_success(endpoint: ModuleType, response: httpx.Response, expected: type[M], secret: Secret) -> M:
     """Validate a 2xx body against the vendored spec, then build the generated model from it.
 
@@ -99,7 +115,7 @@ def parse_success(endpoint: ModuleType, response: httpx.Response, expected: type
     """
     operation_id = endpoint.__name__.rsplit(".", 1)[-1]
     try:
-        body = response.json()
+        body = decode_json(response.content)
     except (json.JSONDecodeError, UnicodeDecodeError):
         raise foreign_body_error(operation_id, response, secret) from None
     check_response(operation_id, response.status_code, body, secret=secret)
