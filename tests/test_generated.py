@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import datetime
 import difflib
 import hashlib
@@ -11,10 +12,12 @@ import json
 import re
 import shutil
 import subprocess
+import textwrap
 import tomllib
 from pathlib import Path
 from urllib.parse import urlencode
 
+import attrs
 import httpx
 import openapi_python_client
 import pytest
@@ -199,20 +202,49 @@ def test_datetime_override_only_adds_the_utc_conversion_to_construct() -> None:
     ]
 
 
-def test_union_override_only_skips_the_parse_function_when_nothing_is_constructed() -> None:
+def test_union_override_only_replaces_the_parse_function_by_straight_line_code() -> None:
     removed, added = _override_diff("property_templates/union_property.py.jinja")
     assert removed == []
-    assert added == [
-        "{% set constructed = namespace(any=false) %}",
+    counting = [
+        "{% set constructed = namespace(count=0, checked=false, unmodified=false) %}",
         "{% for inner_property in property.inner_properties %}",
         '{% import "property_templates/" + inner_property.template as inner_template %}',
-        "{% if inner_template.construct %}{% set constructed.any = true %}{% endif %}",
-        "{% endfor %}",
-        "{% if not constructed.any %}",
-        "{{ property.python_name }} = {{ source }}",
+        "{% if inner_template.construct %}",
+        "{% set constructed.count = constructed.count + 1 %}",
+        "{% if inner_template.check_type_for_construct %}{% set constructed.checked = true %}{% endif %}",
         "{% else %}",
+        "{% set constructed.unmodified = true %}",
         "{% endif %}",
+        "{% endfor %}",
     ]
+    nothing_to_construct = ["{% if constructed.count == 0 %}", "{{ property.python_name }} = {{ source }}"]
+    one_member_to_construct = [
+        "{% elif constructed.count == 1 and constructed.checked and constructed.unmodified %}",
+        "{{ property.python_name }} = {{ source }}",
+        "{% for inner_property in property.inner_properties %}",
+        '{% import "property_templates/" + inner_property.template as inner_template %}',
+        "{% if inner_template.construct %}",
+        "if {{ inner_template.check_type_for_construct(inner_property, property.python_name) }}:",
+        "    try:",
+        "        {{ inner_template.construct(inner_property, property.python_name) | trim | indent(8) }}",
+        "        {{ property.python_name }} = {{ inner_property.python_name }}",
+        # The exceptions upstream's _parse_ function swallows before returning the value as it is.
+        "    except (TypeError, ValueError, AttributeError, KeyError):",
+        "        pass",
+        "{% endif %}",
+        "{% endfor %}",
+    ]
+    upstream_otherwise = ["{% else %}", "{% endif %}"]
+    assert added == counting + nothing_to_construct + one_member_to_construct + upstream_otherwise
+    upstream = Path(openapi_python_client.__file__).parent / "templates/property_templates/union_property.py.jinja"
+    assert "    except (TypeError, ValueError, AttributeError, KeyError):" in upstream.read_text()
+
+
+def test_list_override_only_takes_lists_of_plain_items_as_they_are() -> None:
+    removed, added = _override_diff("property_templates/list_property.py.jinja")
+    cast_call = "cast({{ property.get_type_string(no_optional=True) | as_unembedded_code }}, {{ source }})"
+    assert removed == ["{{ property.python_name }} = " + cast_call]
+    assert added == ["{{ property.python_name }} = {{ source }}"]
 
 
 def test_generated_from_dict_hands_out_aware_utc() -> None:
@@ -232,15 +264,28 @@ def test_generated_from_dict_hands_out_aware_utc() -> None:
     assert parsed.session_id is None
 
 
-def test_model_override_only_moves_from_dict_imports_to_the_module_bottom() -> None:
+def test_model_override_only_moves_from_dict_imports_and_passes_fields_by_position() -> None:
     removed, added = _override_diff("model.py.jinja")
     lazy_import_loop = [
         "    {% for lazy_import in model.lazy_imports | sort %}",
         "        {{ lazy_import }} # noqa: PLC0415",
         "    {% endfor %}",
     ]
-    assert removed == lazy_import_loop
-    assert added == [
+    by_keyword = [
+        "{% for property in model.required_properties + model.optional_properties %}",
+        "            {{ property.python_name }}={{ property.python_name }},",
+    ]
+    assert removed == lazy_import_loop + by_keyword
+    both = "model.required_properties + model.optional_properties"
+    # The same conditions as the two loops declaring the fields in the class body, in the same order.
+    by_position = [
+        f"{{% for property in {both} if property.default is none and property.required %}}",
+        "            {{ property.python_name }},",
+        "{% endfor %}",
+        f"{{% for property in {both} if property.default is not none or not property.required %}}",
+        "            {{ property.python_name }},",
+    ]
+    at_the_bottom = [
         "",
         "{% for lazy_import in model.lazy_imports | sort %}",
         "{% if loop.first %}",
@@ -251,9 +296,12 @@ def test_model_override_only_moves_from_dict_imports_to_the_module_bottom() -> N
         "{{ lazy_import }}  # noqa: E402",
         "{% endfor %}",
     ]
+    assert added == by_position + at_the_bottom
     ours = (ROOT / "codegen/templates/model.py.jinja").read_text()
     upstream = (Path(openapi_python_client.__file__).parent / "templates/model.py.jinja").read_text()
     assert ours.count(lazy_import_loop[1]) == upstream.count(lazy_import_loop[1]) - 1  # only from_dict's moved
+    assert "    {% if property.default is none and property.required %}" in ours  # the class body's loops
+    assert "    {% if property.default is not none or not property.required %}" in ours
 
 
 def test_endpoint_override_only_drops_the_fixed_multipart_boundary() -> None:
@@ -285,3 +333,39 @@ def test_an_uploaded_file_holding_the_old_fixed_boundary_arrives_whole() -> None
     uploaded = parse_form(content_type, request.read())["file"]
     assert uploaded.filename == "workflow.py"
     assert uploaded.content == workflow
+
+
+def _generated_models() -> list[type]:
+    import notte_api_client.models as models
+
+    return [getattr(models, name) for name in models.__all__ if attrs.has(getattr(models, name))]
+
+
+@pytest.mark.parametrize("model", _generated_models(), ids=lambda model: model.__name__)
+def test_from_dict_passes_every_field_in_the_order_of_init(model: type) -> None:
+    """By position, a field out of order would land in its neighbour: check each call against attrs."""
+    from_dict = next(
+        node
+        for node in ast.walk(ast.parse(textwrap.dedent(inspect.getsource(model))))
+        if isinstance(node, ast.FunctionDef) and node.name == "from_dict"
+    )
+    (call,) = [
+        node
+        for node in ast.walk(from_dict)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "cls"
+    ]
+    assert not call.keywords
+    passed = [arg.id for arg in call.args if isinstance(arg, ast.Name)]
+    assert passed == [field.alias for field in attrs.fields(model) if field.init]
+
+
+def test_generated_package_is_mypy_strict_clean(tmp_path: Path) -> None:
+    """The template overrides take values as they are where upstream cast them: types must still check."""
+    result = subprocess.run(
+        [str(ROOT / ".venv/bin/mypy"), "--strict", "--config-file=", f"--cache-dir={tmp_path}", "notte_api_client"],
+        cwd=ROOT / "generated",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -99,10 +99,10 @@ class BodyFunctionCreateFunctionsPost:
         shared = d.pop("shared", UNSET)
 
         body_function_create_functions_post = cls(
-            file=file,
-            name=name,
-            description=description,
-            shared=shared,
+            file,
+            name,
+            description,
+            shared,
         )
 
         body_function_create_functions_post.additional_properties = d

@@ -52,7 +52,7 @@ class BodyFunctionUpdateFunctionsFunctionIdPost:
         file = File(payload=BytesIO(d.pop("file")))
 
         body_function_update_functions_function_id_post = cls(
-            file=file,
+            file,
         )
 
         body_function_update_functions_function_id_post.additional_properties = d

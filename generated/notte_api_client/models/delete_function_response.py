@@ -47,8 +47,8 @@ class DeleteFunctionResponse:
         message = d.pop("message")
 
         delete_function_response = cls(
-            status=status,
-            message=message,
+            status,
+            message,
         )
 
         delete_function_response.additional_properties = d

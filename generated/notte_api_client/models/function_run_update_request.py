@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 
@@ -86,33 +86,24 @@ class FunctionRunUpdateRequest:
 
         session_id = d.pop("session_id", UNSET)
 
-        logs = cast(list[str], d.pop("logs", UNSET))
+        logs = d.pop("logs", UNSET)
 
-        def _parse_variables(data: object) -> FunctionRunUpdateRequestVariablesType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        variables = d.pop("variables", UNSET)
+        if isinstance(variables, dict):
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                variables_type_0 = FunctionRunUpdateRequestVariablesType0.from_dict(data)
-
-                return variables_type_0
+                variables_type_0 = FunctionRunUpdateRequestVariablesType0.from_dict(variables)
+                variables = variables_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(FunctionRunUpdateRequestVariablesType0 | None | Unset, data)
-
-        variables = _parse_variables(d.pop("variables", UNSET))
 
         result = d.pop("result", UNSET)
 
         function_run_update_request = cls(
-            status=status,
-            session_id=session_id,
-            logs=logs,
-            variables=variables,
-            result=result,
+            status,
+            session_id,
+            logs,
+            variables,
+            result,
         )
 
         return function_run_update_request

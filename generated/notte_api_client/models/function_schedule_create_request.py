@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -54,24 +54,17 @@ class FunctionScheduleCreateRequest:
         d = dict(src_dict)
         cron = d.pop("cron")
 
-        def _parse_variables(data: object) -> FunctionScheduleCreateRequestVariablesType0 | None:
-            if data is None:
-                return data
+        variables = d.pop("variables")
+        if isinstance(variables, dict):
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                variables_type_0 = FunctionScheduleCreateRequestVariablesType0.from_dict(data)
-
-                return variables_type_0
+                variables_type_0 = FunctionScheduleCreateRequestVariablesType0.from_dict(variables)
+                variables = variables_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(FunctionScheduleCreateRequestVariablesType0 | None, data)
-
-        variables = _parse_variables(d.pop("variables"))
 
         function_schedule_create_request = cls(
-            cron=cron,
-            variables=variables,
+            cron,
+            variables,
         )
 
         function_schedule_create_request.additional_properties = d

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -147,33 +147,24 @@ class GetFunctionResponse:
 
         latest_version = d.pop("latest_version")
 
-        versions = cast(list[str], d.pop("versions"))
+        versions = d.pop("versions")
 
         status = d.pop("status")
 
         workflow_id = d.pop("workflow_id")
 
-        def _parse_variables(data: object) -> list[ParameterInfo] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        variables = d.pop("variables", UNSET)
+        if isinstance(variables, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
                 variables_type_0 = []
-                _variables_type_0 = data
+                _variables_type_0 = variables
                 for variables_type_0_item_data in _variables_type_0:
                     variables_type_0_item = ParameterInfo.from_dict(variables_type_0_item_data)
 
                     variables_type_0.append(variables_type_0_item)
-
-                return variables_type_0
+                variables = variables_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[ParameterInfo] | None | Unset, data)
-
-        variables = _parse_variables(d.pop("variables", UNSET))
 
         name = d.pop("name", UNSET)
 
@@ -184,18 +175,18 @@ class GetFunctionResponse:
         reference_workflow_id = d.pop("reference_workflow_id", UNSET)
 
         get_function_response = cls(
-            function_id=function_id,
-            created_at=created_at,
-            updated_at=updated_at,
-            latest_version=latest_version,
-            versions=versions,
-            status=status,
-            workflow_id=workflow_id,
-            variables=variables,
-            name=name,
-            description=description,
-            shared=shared,
-            reference_workflow_id=reference_workflow_id,
+            function_id,
+            created_at,
+            updated_at,
+            latest_version,
+            versions,
+            status,
+            workflow_id,
+            variables,
+            name,
+            description,
+            shared,
+            reference_workflow_id,
         )
 
         get_function_response.additional_properties = d

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -151,42 +151,33 @@ class GetFunctionRunResponse:
 
         session_id = d.pop("session_id", UNSET)
 
-        logs = cast(list[str], d.pop("logs", UNSET))
+        logs = d.pop("logs", UNSET)
 
-        def _parse_variables(data: object) -> GetFunctionRunResponseVariablesType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        variables = d.pop("variables", UNSET)
+        if isinstance(variables, dict):
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                variables_type_0 = GetFunctionRunResponseVariablesType0.from_dict(data)
-
-                return variables_type_0
+                variables_type_0 = GetFunctionRunResponseVariablesType0.from_dict(variables)
+                variables = variables_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(GetFunctionRunResponseVariablesType0 | None | Unset, data)
-
-        variables = _parse_variables(d.pop("variables", UNSET))
 
         result = d.pop("result", UNSET)
 
         local = d.pop("local", UNSET)
 
         get_function_run_response = cls(
-            function_id=function_id,
-            function_run_id=function_run_id,
-            created_at=created_at,
-            updated_at=updated_at,
-            status=status,
-            workflow_id=workflow_id,
-            workflow_run_id=workflow_run_id,
-            session_id=session_id,
-            logs=logs,
-            variables=variables,
-            result=result,
-            local=local,
+            function_id,
+            function_run_id,
+            created_at,
+            updated_at,
+            status,
+            workflow_id,
+            workflow_run_id,
+            session_id,
+            logs,
+            variables,
+            result,
+            local,
         )
 
         get_function_run_response.additional_properties = d

@@ -54,7 +54,7 @@ class HTTPValidationError:
                 detail.append(detail_item)
 
         http_validation_error = cls(
-            detail=detail,
+            detail,
         )
 
         http_validation_error.additional_properties = d

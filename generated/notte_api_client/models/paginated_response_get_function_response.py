@@ -78,11 +78,11 @@ class PaginatedResponseGetFunctionResponse:
         has_previous = d.pop("has_previous")
 
         paginated_response_get_function_response = cls(
-            items=items,
-            page=page,
-            page_size=page_size,
-            has_next=has_next,
-            has_previous=has_previous,
+            items,
+            page,
+            page_size,
+            has_next,
+            has_previous,
         )
 
         paginated_response_get_function_response.additional_properties = d

@@ -64,9 +64,9 @@ class ParameterInfo:
         default = d.pop("default", UNSET)
 
         parameter_info = cls(
-            name=name,
-            type_=type_,
-            default=default,
+            name,
+            type_,
+            default,
         )
 
         parameter_info.additional_properties = d

@@ -57,9 +57,9 @@ class RunFunctionRequest:
         stream = d.pop("stream", UNSET)
 
         run_function_request = cls(
-            workflow_id=workflow_id,
-            variables=variables,
-            stream=stream,
+            workflow_id,
+            variables,
+            stream,
         )
 
         return run_function_request

@@ -38,7 +38,7 @@ class ScheduleDeleteResponse:
         status = d.pop("status")
 
         schedule_delete_response = cls(
-            status=status,
+            status,
         )
 
         schedule_delete_response.additional_properties = d

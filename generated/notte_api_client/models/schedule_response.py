@@ -38,7 +38,7 @@ class ScheduleResponse:
         status = d.pop("status")
 
         schedule_response = cls(
-            status=status,
+            status,
         )
 
         schedule_response.additional_properties = d

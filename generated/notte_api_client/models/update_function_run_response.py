@@ -92,12 +92,12 @@ class UpdateFunctionRunResponse:
             status = UpdateFunctionRunResponseStatus(_status)
 
         update_function_run_response = cls(
-            function_id=function_id,
-            function_run_id=function_run_id,
-            updated_at=updated_at,
-            workflow_id=workflow_id,
-            workflow_run_id=workflow_run_id,
-            status=status,
+            function_id,
+            function_run_id,
+            updated_at,
+            workflow_id,
+            workflow_run_id,
+            status,
         )
 
         update_function_run_response.additional_properties = d

@@ -90,11 +90,11 @@ class ValidationError:
             ctx = ValidationErrorContext.from_dict(_ctx)
 
         validation_error = cls(
-            loc=loc,
-            msg=msg,
-            type_=type_,
-            input_=input_,
-            ctx=ctx,
+            loc,
+            msg,
+            type_,
+            input_,
+            ctx,
         )
 
         validation_error.additional_properties = d
