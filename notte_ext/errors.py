@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from notte_api_client.models import ValidationError
-
 from notte_ext._messages import one_line, redact_urls
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the generated package imports httpx: ~50 ms the CLI's exit codes don't need
+    from notte_api_client.models import ValidationError
+
     from notte_ext._run_start import FunctionRunDetails
 
 

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+from functools import cache
 from pathlib import Path
-from typing import Any
-
-import httpx
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from notte_ext._messages import redact_logged_urls, redact_url, redact_url_text
 from notte_ext.drift.errors import SpecError
@@ -17,9 +15,20 @@ from notte_ext.drift.guard import guarded
 FETCH_TIMEOUT = 30.0  # seconds to wait for an upstream URL
 # docs.notte.cc publishes per-operation pages that embed the spec in a ````yaml fence.
 _FENCE = re.compile(r"^````yaml[^\n]*\n(.*?)\n````", re.S | re.M)
-# libyaml is ~10x faster on large documents; fall back to the pure-Python loader.
-_YamlLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 redact_logged_urls("httpx")  # it logs each fetched URL in full, credentials included
+
+# httpx and yaml are imported where needed: a diff of two JSON files needs neither (~60 ms of start-up).
+if TYPE_CHECKING:
+    import yaml
+
+
+@cache
+def _yaml_loader() -> type[yaml.SafeLoader]:
+    """libyaml is ~10x faster on large documents; fall back to the pure-Python loader."""
+    import yaml
+
+    loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return loader
 
 
 def _one_line(text: object) -> str:
@@ -34,15 +43,19 @@ def _parse(text: str) -> Any:
     """
     fenced = _FENCE.search(text)
     if fenced:
+        import yaml
+
         try:
-            return yaml.load(fenced.group(1), Loader=_YamlLoader)  # noqa: S506 - a safe loader
+            return yaml.load(fenced.group(1), Loader=_yaml_loader())  # noqa: S506 - a safe loader
         except yaml.YAMLError as exc:
             raise SpecError(f"not valid YAML: {_one_line(exc)}") from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as json_error:
+        import yaml
+
         try:
-            return yaml.load(text, Loader=_YamlLoader)  # noqa: S506 - a safe loader
+            return yaml.load(text, Loader=_yaml_loader())  # noqa: S506 - a safe loader
         except yaml.YAMLError as exc:
             if text.lstrip().startswith(("{", "[")):
                 where = f"line {json_error.lineno} column {json_error.colno}"
@@ -79,6 +92,8 @@ def read_text(location: str, *, timeout: float = FETCH_TIMEOUT, proxy: str | Non
     """
     shown = redact_url(location)
     if is_url(location):
+        import httpx
+
         try:
             response = httpx.get(location, timeout=timeout, follow_redirects=True, proxy=proxy)
             response.raise_for_status()
