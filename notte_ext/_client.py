@@ -148,6 +148,10 @@ class _BaseClient:
             response.status_code,
             (time.perf_counter() - exchange.started) * 1000,
         )
+        # httpx binds a response and its stream to each other: without this, every body (~300 KB
+        # for a page of runs with logs and variables) waits for the cyclic garbage collector, and
+        # a long listing held ~30 of them. The body is read and the stream closed: let it go.
+        response.stream = httpx.ByteStream(b"")
         if response.is_success:
             reject_foreign_body(endpoint, response, self._secret)
             return parse_success(endpoint, response, expected, self._secret)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import gc
 import logging
+import weakref
 from collections.abc import Callable, Iterator
 
 import httpx
@@ -29,6 +31,7 @@ from notte_ext import (
     ServerError,
 )
 from notte_ext._responses import parse_success
+from notte_ext.functions import run_query
 from notte_ext.testing import (
     Latency,
     MalformedJSON,
@@ -264,3 +267,20 @@ def test_a_call_after_close_is_a_typed_error_and_sends_nothing(server: NotteTest
         asyncio.run(after_aclose())
     assert isinstance(ClientClosedError("x"), RuntimeError)  # what httpx raised before: code catching it still does
     assert server.requests == []
+
+
+def test_a_parsed_response_is_freed_by_reference_counting_alone(client: NotteClient, server: NotteTestServer) -> None:
+    """httpx binds a response and its stream to each other; left so, every page body (~300 KB with
+    rich runs) waits for the cyclic GC, and a long listing held dozens of them (bench/memory.py)."""
+    server.add_function("fn-freed", runs=5)
+    exchange = client.exchange(list_runs_endpoint, **run_query("fn-freed").request(1))
+    response = weakref.ref(exchange.response)
+    automatic = gc.isenabled()
+    gc.disable()
+    try:
+        assert len(client.result(exchange, RunsPage).items) == 5
+        del exchange
+        assert response() is None
+    finally:
+        if automatic:
+            gc.enable()
