@@ -28,7 +28,6 @@ listing began. Requests sent past the last page are dropped without surfacing th
 from __future__ import annotations
 
 import asyncio
-from collections import OrderedDict
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Hashable, Iterator
 from concurrent.futures import Future
 from contextlib import aclosing
@@ -36,6 +35,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from attrs import define, field
 
+from notte_ext._dedupe import DEFAULT_DEDUPE_WINDOW, Dedupe
 from notte_ext._workers import Workers
 from notte_ext.errors import InvalidArgumentError, PaginationError
 
@@ -46,9 +46,6 @@ DEFAULT_MAX_PAGES = 10_000
 # costing at most 4 cheap requests past the last page, and none for a one-page listing (page 1
 # goes alone). 0 turns it off: one request at a time, no threads.
 DEFAULT_PREFETCH = 4
-# Keys remembered for dedupe (~100 bytes each): a duplicate needs more items than this created
-# between two page requests to fall outside it, and then the newest-first key still catches it.
-DEFAULT_DEDUPE_WINDOW = 2_000
 
 
 def check_prefetch(prefetch: object) -> int:
@@ -99,17 +96,17 @@ class _Bookkeeping(Generic[T]):
     """The state of one pass over a listing: bounded, whatever the listing's length."""
 
     rules: PageRules[T]
-    # Most recently yielded keys (oldest first) -> their sort key (None without newest_first_by).
-    recent: OrderedDict[Hashable, Any] = field(factory=OrderedDict)
-    newest: Any = None  # sort key of the first item of page 1: anything newer came later
-    forgotten: Any = None  # sort key of the last item evicted from `recent`: anything newer was yielded
-    forgotten_keys: set[Hashable] = field(factory=set)  # the evicted items with exactly that sort key
+    dedupe: Dedupe[T] = field(init=False)
     yielded: int = 0
     pages: int = 0
     shifted: bool = False  # the last page showed items pushed down since the page before
     last_signature: tuple[Hashable, Hashable, int] | None = None  # first key, last key, length
     repeats: int = 0
     pending_error: PaginationError | None = None
+
+    def __attrs_post_init__(self) -> None:
+        rules = self.rules
+        self.dedupe = Dedupe(rules.key, rules.label, rules.newest_first_by, rules.dedupe_window)
 
     @property
     def satisfied(self) -> bool:
@@ -120,15 +117,19 @@ class _Bookkeeping(Generic[T]):
         Page 1 goes alone: a page sent with it can be answered first (threads and connections
         race), and items created in between would be on page 1, indistinguishable from those
         that existed when the listing began. Alone, nothing the listing does precedes page 1,
-        and a one-page listing costs one request."""
-        alone = not self.pages
+        and a one-page listing costs one request. Once the server's order is known not newest
+        first, pages go one at a time: a run created mid-listing can then land anywhere, and
+        only pages read in order are sure to serve every run pushed down by it."""
+        alone = not self.pages or self.dedupe.is_exact
         return range(number, number + (0 if alone else prefetch) + 1)
 
     def take(self, number: int, model: PageModel[T]) -> Page[T]:
         """Record a fetched page and return what of it to yield."""
         self.pages += 1
-        self.shifted = False
-        fresh = [item for item in model.items if self._is_new(item)]
+        was_exact = self.dedupe.is_exact
+        fresh, count = self.dedupe.fresh(model.items, last_page=not model.has_next)
+        # Pages in flight may predate a shift (or, once the order broke, be out of turn): ask again.
+        self.shifted = bool(count.duplicates or count.set_aside) or self.dedupe.is_exact != was_exact
         matching = [item for item in fresh if self.rules.accept(item)]
         if self.rules.limit is not None:
             matching = matching[: self.rules.limit - self.yielded]
@@ -140,7 +141,7 @@ class _Bookkeeping(Generic[T]):
             # a full page (the very same page again, for a burst of exactly one page), so only a
             # short page, or a full one served three times in a row, means the server loops.
             self.pending_error = PaginationError(
-                f"{self.rules.label}: page {number} brought no new items but the server says has_next; "
+                f"{self.rules.label}: page {number} {count.describe()} but the server says has_next; "
                 "stopped to avoid looping forever"
             )
         elif page.has_next and self.pages >= self.rules.max_pages:
@@ -149,36 +150,6 @@ class _Bookkeeping(Generic[T]):
                 "narrow the query or raise the cap"
             )
         return page
-
-    def _is_new(self, item: T) -> bool:
-        """False for an item already yielded or created after the listing began (both mean the
-        listing shifted); otherwise remember it as yielded."""
-        key, order = self.rules.key(item), self.rules.newest_first_by
-        if key in self.recent:
-            self.shifted = True
-            return False
-        rank = None if order is None else order(item)
-        if self.newest is None:
-            self.newest = rank
-        elif rank is not None and (rank > self.newest or self._forgotten(key, rank)):
-            self.shifted = True
-            return False
-        self.recent[key] = rank
-        if len(self.recent) > self.rules.dedupe_window:
-            gone_key, gone = self.recent.popitem(last=False)
-            if gone is not None:  # yielded newest first: each one evicted is the oldest so far
-                if gone == self.forgotten:
-                    self.forgotten_keys.add(gone_key)
-                else:
-                    self.forgotten, self.forgotten_keys = gone, {gone_key}
-        return True
-
-    def _forgotten(self, key: Hashable, rank: Any) -> bool:
-        """Yielded, then evicted from `recent`: newer than the last one evicted, or as new and
-        one of the (few) evicted with that very sort key."""
-        if self.forgotten is None:
-            return False
-        return bool(rank > self.forgotten) or (rank == self.forgotten and key in self.forgotten_keys)
 
     def _count_repeats(self, model: PageModel[T]) -> int:
         """How many times in a row before this one the same page content was served."""

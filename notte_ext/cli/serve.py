@@ -4,6 +4,7 @@ import functools
 
 import click
 
+from notte_ext.testing.ordering import ORDERS, RunOrder
 from notte_ext.testing.sample import DEFAULT_SAMPLE_RUNS, serve_sample
 from notte_ext.testing.server import DEFAULT_API_KEY
 from notte_ext.testing.state import RunPlan
@@ -40,6 +41,14 @@ _PLAN = RunPlan()
     type=click.Choice(("closed", "failed")),
     help="Every started run ends so (overrides --failure-rate).",
 )
+@click.option(
+    "--order",
+    type=click.Choice(ORDERS),
+    default=ORDERS[0],
+    show_default=True,
+    help="The order runs are listed in (the API: newest first; the others test a client against a server that breaks it).",
+)
+@click.option("--order-seed", type=int, default=0, show_default=True, help="Seeds --order shuffled and misplaced.")
 def serve(
     port: int,
     api_key: str,
@@ -49,8 +58,18 @@ def serve(
     failure_rate: float,
     run_seed: int,
     run_outcome: str | None,
+    order: str,
+    order_seed: int,
 ) -> None:
     """Serve a local, spec-faithful Notte API with sample data until Ctrl-C."""
     plan = RunPlan(duration=run_seconds, failure_rate=failure_rate, seed=run_seed, outcome=run_outcome)
     echo = functools.partial(click.echo, err=False)
-    serve_sample(port=port, api_key=api_key, runs=runs, latency=latency, echo=echo, run_plan=plan)
+    serve_sample(
+        port=port,
+        api_key=api_key,
+        runs=runs,
+        latency=latency,
+        echo=echo,
+        run_plan=plan,
+        order=RunOrder(order, order_seed),
+    )

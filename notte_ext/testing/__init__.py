@@ -59,6 +59,7 @@ from notte_ext.testing.faults import (
     UnknownEnumValue,
 )
 from notte_ext.testing.operation import RunsOperation, SpecOperation
+from notte_ext.testing.ordering import ORDERS, RunOrder
 from notte_ext.testing.request_log import RecordedRequest, redact_headers
 from notte_ext.testing.server import DEFAULT_API_KEY, SAMPLE_WORKFLOW, NotteTestServer
 from notte_ext.testing.state import RunPlan
@@ -66,6 +67,7 @@ from notte_ext.testing.validation import SpecViolationError, spec_violations, va
 
 __all__ = [
     "DEFAULT_API_KEY",
+    "ORDERS",
     "RUN_STATUSES",
     "SAMPLE_DAYS",
     "SAMPLE_WORKFLOW",
@@ -94,6 +96,7 @@ __all__ = [
     "RandomFaults",
     "RecordedRequest",
     "Reply",
+    "RunOrder",
     "RunPlan",
     "RunsOperation",
     "SpecOperation",

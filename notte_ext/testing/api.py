@@ -123,7 +123,7 @@ def list_runs(request: IncomingRequest, state: ApiState, token: str) -> Handled:
     runs = matching_runs(state.runs, str(request.function_id), parsed, token)
     if runs is None:
         return detail(HTTPStatus.NOT_FOUND, "Function not found"), None
-    return Reply(200, page_of(runs, parsed)), parsed
+    return Reply(200, page_of(state.order.apply(runs), parsed)), parsed
 
 
 def list_functions(request: IncomingRequest, state: ApiState, token: str) -> Handled:

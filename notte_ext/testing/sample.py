@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from notte_ext.testing.faults import Latency
+from notte_ext.testing.ordering import RunOrder
 from notte_ext.testing.server import DEFAULT_API_KEY, NotteTestServer
 from notte_ext.testing.state import RunPlan
 
@@ -28,6 +29,7 @@ def serve_sample(
     seed: int = 0,
     now: datetime | None = None,
     run_plan: RunPlan | None = None,
+    order: RunOrder | None = None,
 ) -> None:
     """Serve ``runs`` generated runs of ``fn-sample`` until interrupted (Ctrl-C).
 
@@ -38,8 +40,9 @@ def serve_sample(
 
     ``latency`` adds that many seconds to every response, like a far-away API; ``validate=False``
     skips checking each response against openapi.json (benchmarks: it costs more than the rest).
+    ``order``: the order the runs listing serves (default newest first, as the API).
     """
-    with NotteTestServer(api_key, port=port, validate_responses=validate, run_plan=run_plan) as server:
+    with NotteTestServer(api_key, port=port, validate_responses=validate, run_plan=run_plan, order=order) as server:
         server.add_function(SAMPLE_FUNCTION_ID, runs=runs, seed=seed, now=now)
         if latency:
             server.faults.add(Latency(latency), times=None)

@@ -28,6 +28,7 @@ from notte_ext.testing.exchange import IncomingRequest, Reply
 from notte_ext.testing.faults import Effect, FaultPlan
 from notte_ext.testing.function_store import FunctionStore
 from notte_ext.testing.operation import RunsOperation, SpecSource
+from notte_ext.testing.ordering import RunOrder
 from notte_ext.testing.request_log import RecordedRequest, RequestLog
 from notte_ext.testing.routes import Routes
 from notte_ext.testing.state import ApiState, RunPlan
@@ -169,6 +170,8 @@ class NotteTestServer:
             openapi.json): its operations, query parameters, bodies, run fields, statuses and
             response schemas.
         run_plan: how started runs behave (``RunPlan``: how long they run, how they end).
+        order: the order the runs listing serves (``RunOrder``: newest first, as the API, by default;
+            oldest first, shuffled or with one run misplaced, seeded); settable later as ``order``.
 
     Use it as a context manager, or ``start()``/``stop()``. Thread-safe throughout.
     """
@@ -182,6 +185,7 @@ class NotteTestServer:
         validate_responses: bool = True,
         spec: SpecSource = None,
         run_plan: RunPlan | None = None,
+        order: RunOrder | None = None,
     ) -> None:
         self.api_key = api_key
         self.spec = RunsOperation.load(spec)
@@ -191,6 +195,7 @@ class NotteTestServer:
         self.run_plan = run_plan or RunPlan()
         #: runs/start redirects to the run's runner, as the API does; False answers from runs/start itself.
         self.start_redirects = True
+        self.order = order or RunOrder()
         self.faults = FaultPlan()
         self._routes = Routes(self.spec)
         self.violations: list[str] = []
@@ -365,7 +370,7 @@ class NotteTestServer:
 
     def _state(self) -> ApiState:
         return ApiState(
-            self.store, self.functions, self._keys, self.spec, self.run_plan, self.url, self.start_redirects
+            self.store, self.functions, self._keys, self.spec, self.run_plan, self.url, self.start_redirects, self.order
         )
 
     def _check(self, reply: Reply, request: IncomingRequest) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 from notte_ext.testing.exchange import Reply
 from notte_ext.testing.function_store import FunctionStore
 from notte_ext.testing.operation import SpecOperation
+from notte_ext.testing.ordering import RunOrder
 from notte_ext.testing.store import RunStore
 
 __all__ = ["ApiState", "RunPlan", "detail", "validation_error"]
@@ -55,6 +56,7 @@ class ApiState:
     plan: RunPlan
     base_url: str  # where the server listens (download links, the runner's redirect)
     start_redirects: bool = True  # runs/start answers with a redirect to the runner, as the API does
+    order: RunOrder = field(default_factory=RunOrder)  # the order the runs listing serves
 
 
 def detail(status: HTTPStatus, message: str | None = None, **headers: str) -> Reply:

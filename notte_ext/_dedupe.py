@@ -1,0 +1,220 @@
+"""Which items of a listing's pages are new: exact, or loud; never a quiet guess.
+
+The API has no cursor, and items created while you page push older ones onto later pages.
+With a newest-first sort key (`PageRules.newest_first_by`) that can be handled in constant
+memory: a duplicate is one of the last items yielded (a bounded window of keys), or newer than
+anything that left the window; an item newer than the first one of page 1 was created after the
+listing began and is set aside. Without a sort key only the window is used.
+
+That rests on the server's order, which the spec does not promise. So every page is checked
+before any of it is used: under newest first, a page is sorted newest first, and an item on it
+is a duplicate, newer than the listing, or older than everything yielded so far. The first item
+that breaks this switches the listing, for the rest of it, to an exact dedupe by key (a set of
+every key seen, at most `EXACT_DEDUPE_LIMIT`), and the items set aside as "created after the
+listing began" are yielded after all: on such a server they are not. Where exactness is no
+longer possible (keys already evicted from the window, more items set aside than it holds, or
+the set's bound reached) it raises `PaginationError` naming the two items that broke the order.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any, Generic, TypeVar
+
+from attrs import define, field
+
+from notte_ext.errors import PaginationError
+
+T = TypeVar("T")
+
+# Keys remembered for dedupe while the order holds (~100 bytes each): a duplicate needs more items
+# than this created between two page requests to fall outside it, and then the sort key catches it.
+DEFAULT_DEDUPE_WINDOW = 2_000
+# Keys kept once the order is known broken: ~120 bytes per run id (a str in a set), so ~24 MB at most.
+EXACT_DEDUPE_LIMIT = 200_000
+
+
+@define(frozen=True)
+class _Seen:
+    """One item, as an error message names it: its key and its sort key."""
+
+    key: Hashable
+    rank: Any
+
+    def __str__(self) -> str:
+        rank = self.rank.isoformat() if hasattr(self.rank, "isoformat") else self.rank
+        return f"{self.key} ({rank})"
+
+
+@define(frozen=True)
+class PageCount:
+    """What a page held: new items, duplicates of ones already listed, and ones set aside as
+    created after the listing began (all three zero: an empty page)."""
+
+    new: int = 0
+    duplicates: int = 0
+    set_aside: int = 0
+
+    def describe(self) -> str:
+        """Why nothing on the page was new, for the "no new items" error."""
+        if not (self.duplicates or self.set_aside):
+            return "was empty"
+        parts = [f"{self.duplicates} already listed"] if self.duplicates else []
+        parts += [f"{self.set_aside} created after the listing began"] if self.set_aside else []
+        return f"brought no new items ({', '.join(parts)})"
+
+
+NEW, DUPLICATE, LATER = "new", "duplicate", "later"  # what an item of a page is
+
+
+@define(frozen=True)
+class _Expect:
+    """Under newest first, after an item set aside (`first`: the next older one must be the
+    listing's first item) or a duplicate already evicted from the window (`recent`: the next one
+    must still be in it), since a page is a slice of one sorted listing; `after` is that item."""
+
+    what: str
+    after: _Seen
+
+
+@define
+class Dedupe(Generic[T]):
+    """The dedupe state of one pass over a listing; `fresh` returns what of a page is new."""
+
+    key: Callable[[T], Hashable]
+    label: str
+    newest_first_by: Callable[[T], Any] | None = None
+    window: int = DEFAULT_DEDUPE_WINDOW
+    exact_limit: int = EXACT_DEDUPE_LIMIT
+    # Most recently yielded keys (oldest first) -> their sort key (None without newest_first_by).
+    recent: OrderedDict[Hashable, Any] = field(factory=OrderedDict)
+    first: _Seen | None = None  # the first item of page 1: anything newer came later
+    oldest: _Seen | None = None  # the last item yielded: under newest first, the oldest so far
+    forgotten: Any = None  # sort key of the last item evicted from `recent`: anything newer was yielded
+    forgotten_keys: set[Hashable] = field(factory=set)  # the evicted items with exactly that sort key
+    expect: _Expect | None = None
+    set_aside: dict[Hashable, T] = field(factory=dict)  # newer than the listing: yielded if the order breaks
+    overflowed: bool = False  # more were set aside than `window`: the order can no longer break quietly
+    exact: set[Hashable] | None = None  # every key seen, once the order is known not newest first
+    broken: str | None = None  # the two items that showed it, for error messages
+
+    @property
+    def is_exact(self) -> bool:
+        return self.exact is not None
+
+    def fresh(self, items: list[T], last_page: bool) -> tuple[list[T], PageCount]:
+        """The items of a page not yielded before (in page order), and what the page held."""
+        if self.exact is None:
+            read = self._read(items, last_page)
+            if isinstance(read, list):
+                return self._take(items, read)
+            self._go_exact(*read)
+        return self._fresh_exact(items)
+
+    def _read(self, items: list[T], last_page: bool) -> list[str] | tuple[_Seen, _Seen]:
+        """What each item of a page is, or the first two items that show the server does not
+        list newest first (no state changes: the page is used only if it is consistent)."""
+        rank_of = self.newest_first_by
+        if rank_of is None:  # no order to rely on: the window only
+            return [DUPLICATE if self.key(item) in self.recent else NEW for item in items]
+        first, oldest, expect, before = self.first, self.oldest, self.expect, None
+        kinds: list[str] = []
+        for item in items:
+            seen = _Seen(self.key(item), rank_of(item))
+            if before is not None and seen.rank > before.rank:
+                return before, seen  # a page is a slice of one sorted listing
+            before = seen
+            if first is not None and seen.rank > first.rank and seen.key not in self.recent:
+                kinds.append(LATER)  # created after the listing began: it pushed the listing down
+                expect = _Expect("first", seen)
+            elif expect is not None and expect.what == "first":
+                if first is None or seen.key != first.key:  # under the new ones, the listing as it began, from its top
+                    return expect.after, seen
+                kinds.append(DUPLICATE)
+                expect = None if seen.key in self.recent else _Expect("recent", seen)
+            elif seen.key in self.recent:
+                kinds.append(DUPLICATE)
+                expect = None
+            elif self._forgotten(seen):
+                kinds.append(DUPLICATE)  # a burst larger than the window pushed it this far down
+                expect = _Expect("recent", seen)
+            elif expect is not None:
+                return expect.after, seen
+            elif oldest is not None and seen.rank > oldest.rank:
+                return oldest, seen  # newer than what was yielded, yet neither yielded nor created since
+            else:
+                kinds.append(NEW)
+                first, oldest = first or seen, seen
+        if last_page and expect is not None:  # the listing ends with its oldest run: never one of those
+            return expect.after, before or expect.after
+        self.expect = expect
+        return kinds
+
+    def _take(self, items: list[T], kinds: list[str]) -> tuple[list[T], PageCount]:
+        fresh: list[T] = []
+        for item, kind in zip(items, kinds, strict=True):
+            if kind == NEW:
+                self._remember(item)
+                fresh.append(item)
+            elif kind == LATER:
+                self._set_aside(item)
+        return fresh, PageCount(len(fresh), kinds.count(DUPLICATE), kinds.count(LATER))
+
+    def _go_exact(self, earlier: _Seen, later: _Seen) -> None:
+        self.broken = f"{later} was listed after {earlier}"
+        if self.forgotten is not None or self.overflowed:
+            raise PaginationError(
+                f"{self.label}: the server does not list newest first ({self.broken}), and over "
+                f"{self.window} runs were listed before that showed, too many to go on without duplicates "
+                "or losses; list fewer (e.g. only_active) or report the server's order"
+            )
+        self.exact = set(self.recent)
+        self.recent.clear()
+
+    def _fresh_exact(self, items: list[T]) -> tuple[list[T], PageCount]:
+        backlog = list(self.set_aside.values())  # created "after the listing began": not on this server
+        self.set_aside.clear()
+        seen, fresh = self.exact, []
+        assert seen is not None
+        for item in backlog + items:
+            key = self.key(item)
+            if key not in seen:
+                seen.add(key)
+                fresh.append(item)
+        if len(seen) > self.exact_limit:
+            raise PaginationError(
+                f"{self.label}: the server does not list newest first ({self.broken}); telling duplicates "
+                f"apart then takes every run id, and this listing passed the bound of {self.exact_limit}; "
+                "list fewer (e.g. only_active) or report the server's order"
+            )
+        return fresh, PageCount(new=len(fresh), duplicates=len(backlog) + len(items) - len(fresh))
+
+    def _set_aside(self, item: T) -> None:
+        key = self.key(item)
+        if len(self.set_aside) < self.window:
+            self.set_aside[key] = item
+        elif key not in self.set_aside:
+            self.overflowed = True
+
+    def _remember(self, item: T) -> None:
+        key = self.key(item)
+        rank = None if self.newest_first_by is None else self.newest_first_by(item)
+        if self.first is None:
+            self.first = _Seen(key, rank)
+        self.oldest = _Seen(key, rank)
+        self.recent[key] = rank
+        if len(self.recent) > self.window:
+            gone_key, gone = self.recent.popitem(last=False)
+            if gone is not None:  # yielded newest first: each one evicted is the oldest so far
+                if gone == self.forgotten:
+                    self.forgotten_keys.add(gone_key)
+                else:
+                    self.forgotten, self.forgotten_keys = gone, {gone_key}
+
+    def _forgotten(self, seen: _Seen) -> bool:
+        """Yielded, then evicted from `recent`: newer than the last one evicted, or as new and
+        one of the (few) evicted with that very sort key."""
+        if self.forgotten is None:
+            return False
+        return bool(seen.rank > self.forgotten) or (seen.rank == self.forgotten and seen.key in self.forgotten_keys)

@@ -1,0 +1,51 @@
+"""The order the runs listing serves, for testing a client against servers that break newest first.
+
+The API lists runs newest first in practice, but its spec promises no order (an independent
+spec-driven mock serves any). ``RunOrder`` reorders the matching runs before a page is cut, the
+same way on every request (seeded, keyed by run id), so pages stay consistent while runs are
+created in between, as on a real server with some other sort.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+from notte_ext.testing.store import StoredRun
+
+__all__ = ["ORDERS", "RunOrder"]
+
+#: newest-first: as the API does; oldest-first: reversed; shuffled: a seeded random order;
+#: misplaced: newest first but for one run (seeded) moved elsewhere.
+ORDERS = ("newest-first", "oldest-first", "shuffled", "misplaced")
+
+R = TypeVar("R", bound=StoredRun)
+
+
+@dataclass(frozen=True)
+class RunOrder:
+    name: str = "newest-first"
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if self.name not in ORDERS:
+            raise ValueError(f"unknown run order {self.name!r}; one of {', '.join(ORDERS)}")
+
+    def apply(self, runs: Sequence[R]) -> list[R]:
+        """``runs`` (newest first, as the store keeps them) in this order."""
+        if self.name == "oldest-first":
+            return list(reversed(runs))
+        if self.name == "shuffled":
+            return sorted(runs, key=lambda run: self._draw(run.run_id))
+        ordered = list(runs)
+        if self.name == "misplaced" and len(ordered) > 1:
+            moved = min(range(len(ordered)), key=lambda index: self._draw(ordered[index].run_id))
+            run = ordered.pop(moved)
+            ordered.insert((moved + 1 + self._draw("to") % (len(ordered) - 1 or 1)) % len(ordered), run)
+        return ordered
+
+    def _draw(self, text: str) -> int:
+        """A number fixed by the seed and ``text``: the same on every request."""
+        return int.from_bytes(hashlib.sha256(f"{self.seed}:{text}".encode()).digest()[:8], "big")

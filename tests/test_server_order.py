@@ -1,0 +1,65 @@
+"""Listings against servers that break newest first (issue 21): every run once, or a loud failure.
+
+The spec promises no order. The test server serves its 250 runs oldest first, in a seeded random
+order, or newest first with one run misplaced; each listing (library sync sequential and paging
+ahead, async, the CLI's jsonl and summary) must give all 250 distinct runs, or fail with one line
+that names the order. None may end in success with fewer.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import httpx
+import pytest
+
+from notte_ext.testing import ORDERS, NotteTestServer, RunOrder
+from tests.test_cli import FUNCTION_ID, notte_ext
+from tests.test_page_ahead import async_listing, sync_listing
+
+RUNS = 250
+
+
+def _cli_jsonl(server: NotteTestServer) -> list[str]:
+    result = notte_ext("runs", "list", FUNCTION_ID, "--format", "jsonl", server=server)
+    assert result.returncode == 0, result.stderr
+    return [str(json.loads(line)["function_run_id"]) for line in result.stdout.splitlines()]
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+@pytest.mark.parametrize("order", ORDERS)
+def test_every_listing_gives_each_run_once_whatever_the_order(server: NotteTestServer, order: str, seed: int) -> None:
+    everything = {run.run_id for run in server.store.listing(FUNCTION_ID, only_active=False, token=None) or []}
+    assert len(everything) == RUNS
+    server.order = RunOrder(order, seed)
+    served = [item["function_run_id"] for page in (1, 2, 3) for item in _raw_page(server, page)]
+    if order != "newest-first":
+        assert served != sorted(served, key=lambda run_id: -_created(server, run_id).timestamp())  # really broken
+    listings = {
+        "sync, one page at a time": sync_listing(server, 0),
+        "sync, paging ahead": sync_listing(server, 4),
+        "async": async_listing(server, 4),
+        "cli jsonl": _cli_jsonl(server),
+    }
+    for name, listed in listings.items():
+        assert len(listed) == len(set(listed)) == RUNS, name
+        assert set(listed) == everything, name
+    summary = notte_ext("runs", "summary", FUNCTION_ID, server=server)
+    assert summary.returncode == 0, summary.stderr
+    assert f"Function {FUNCTION_ID}: {RUNS} run(s)" in summary.stdout
+
+
+def _raw_page(server: NotteTestServer, page: int) -> list[dict[str, str]]:
+    response = httpx.get(
+        f"{server.url}/functions/{FUNCTION_ID}/runs",
+        params={"page": page, "page_size": 100, "only_active": "false"},
+        headers={"Authorization": f"Bearer {server.api_key}"},
+    )
+    return list(response.json()["items"])
+
+
+def _created(server: NotteTestServer, run_id: str) -> datetime:
+    run = server.store.get(FUNCTION_ID, run_id)
+    assert run is not None
+    return run.created
