@@ -14,7 +14,10 @@ from datetime import datetime
 import httpx
 import pytest
 
+from notte_ext import PaginationError
+from notte_ext._dedupe import DEFAULT_DEDUPE_WINDOW
 from notte_ext.testing import ORDERS, NotteTestServer, RunOrder
+from notte_ext.testing.store import StoredRun
 from tests.test_cli import FUNCTION_ID, notte_ext
 from tests.test_page_ahead import async_listing, sync_listing
 
@@ -63,3 +66,28 @@ def _created(server: NotteTestServer, run_id: str) -> datetime:
     run = server.store.get(FUNCTION_ID, run_id)
     assert run is not None
     return run.created
+
+
+def test_an_order_broken_past_the_dedupe_window_fails_loudly_naming_it(notte_server: NotteTestServer) -> None:
+    """Once more runs were listed than the window remembers, exactness is gone: a run out of
+    place then stops the listing with one line naming the order and the two runs."""
+    notte_server.add_function("fn-many", runs=2_500)
+    newest_first = notte_server.store.listing("fn-many", only_active=False, token=None) or []
+    seed = next(  # a seed whose misplaced run is served deep past the window, after 2,000 yielded
+        seed
+        for seed in range(200)
+        if _misplaced_at(RunOrder("misplaced", seed).apply(newest_first), newest_first) > DEFAULT_DEDUPE_WINDOW + 100
+    )
+    notte_server.order = RunOrder("misplaced", seed)
+    with pytest.raises(PaginationError, match=r"does not list newest first \(\S+ \(.+\) was listed after \S+ \(.+\)\)"):
+        sync_listing(notte_server, 4, "fn-many")
+    result = notte_ext("runs", "list", "fn-many", "--format", "jsonl", server=notte_server)
+    assert result.returncode != 0
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "does not list newest first" in result.stderr
+
+
+def _misplaced_at(served: list[StoredRun], newest_first: list[StoredRun]) -> int:
+    return next(
+        index for index, (run, expected) in enumerate(zip(served, newest_first, strict=True)) if run != expected
+    )
