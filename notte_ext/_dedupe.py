@@ -22,7 +22,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, Generic, TypeVar
 
-from attrs import define, field
+from attrs import define, evolve, field
 
 from notte_ext.errors import PaginationError
 
@@ -68,14 +68,30 @@ class PageCount:
 NEW, DUPLICATE, LATER = "new", "duplicate", "later"  # what an item of a page is
 
 
+EVICTED = -1  # the position of a duplicate already evicted from the window: known only to be below it
+
+
 @define(frozen=True)
 class _Expect:
-    """Under newest first, after an item set aside (`first`: the next older one must be the
-    listing's first item) or a duplicate already evicted from the window (`recent`: the next one
-    must still be in it), since a page is a slice of one sorted listing; `after` is that item."""
+    """Under newest first, each page is a slice of one sorted listing: the runs created since it
+    began (newer than its first item), then the items yielded so far in the order they were, then
+    new ones. So the next item, after `after`, must be the one yielded in position `position`
+    (`count`, the number yielded: a new one), on this page; on the next page, read later, runs
+    created meanwhile may have pushed it back to `position` or before (`exact` False)."""
 
-    what: str
-    after: _Seen
+    position: int
+    exact: bool = False
+    after: _Seen | None = None
+
+
+def _fits(expect: _Expect, position: int, lowest: int) -> bool:
+    """Whether a duplicate yielded at `position` (EVICTED: below `lowest`, the oldest kept) can
+    come where `expect` says."""
+    if expect.position == EVICTED:  # after an evicted one: another, or the oldest kept
+        return position in (EVICTED, lowest)
+    if position == EVICTED:
+        return not expect.exact or expect.position < lowest
+    return position == expect.position if expect.exact else position <= expect.position
 
 
 @define
@@ -87,13 +103,14 @@ class Dedupe(Generic[T]):
     newest_first_by: Callable[[T], Any] | None = None
     window: int = DEFAULT_DEDUPE_WINDOW
     exact_limit: int = EXACT_DEDUPE_LIMIT
-    # Most recently yielded keys (oldest first) -> their sort key (None without newest_first_by).
-    recent: OrderedDict[Hashable, Any] = field(factory=OrderedDict)
+    # Most recently yielded keys (oldest first) -> their sort key (None without newest_first_by), position.
+    recent: OrderedDict[Hashable, tuple[Any, int]] = field(factory=OrderedDict)
     first: _Seen | None = None  # the first item of page 1: anything newer came later
     oldest: _Seen | None = None  # the last item yielded: under newest first, the oldest so far
     forgotten: Any = None  # sort key of the last item evicted from `recent`: anything newer was yielded
     forgotten_keys: set[Hashable] = field(factory=set)  # the evicted items with exactly that sort key
-    expect: _Expect | None = None
+    count: int = 0  # items yielded: the position of the next new one
+    expect: _Expect = field(factory=lambda: _Expect(0))
     set_aside: dict[Hashable, T] = field(factory=dict)  # newer than the listing: yielded if the order breaks
     overflowed: bool = False  # more were set aside than `window`: the order can no longer break quietly
     exact: set[Hashable] | None = None  # every key seen, once the order is known not newest first
@@ -118,36 +135,30 @@ class Dedupe(Generic[T]):
         rank_of = self.newest_first_by
         if rank_of is None:  # no order to rely on: the window only
             return [DUPLICATE if self.key(item) in self.recent else NEW for item in items]
-        first, oldest, expect, before = self.first, self.oldest, self.expect, None
+        first, oldest, count, before = self.first, self.oldest, self.count, None
+        expect = evolve(self.expect, exact=False)
+        lowest = next(iter(self.recent.values()))[1] if self.recent else count  # position of the oldest kept
         kinds: list[str] = []
         for item in items:
             seen = _Seen(self.key(item), rank_of(item))
             if before is not None and seen.rank > before.rank:
                 return before, seen  # a page is a slice of one sorted listing
-            before = seen
-            if first is not None and seen.rank > first.rank and seen.key not in self.recent:
-                kinds.append(LATER)  # created after the listing began: it pushed the listing down
-                expect = _Expect("first", seen)
-            elif expect is not None and expect.what == "first":
-                if first is None or seen.key != first.key:  # under the new ones, the listing as it began, from its top
-                    return expect.after, seen
-                kinds.append(DUPLICATE)
-                expect = None if seen.key in self.recent else _Expect("recent", seen)
-            elif seen.key in self.recent:
-                kinds.append(DUPLICATE)
-                expect = None
-            elif self._forgotten(seen):
-                kinds.append(DUPLICATE)  # a burst larger than the window pushed it this far down
-                expect = _Expect("recent", seen)
-            elif expect is not None:
-                return expect.after, seen
-            elif oldest is not None and seen.rank > oldest.rank:
-                return oldest, seen  # newer than what was yielded, yet neither yielded nor created since
+            before, entry = seen, self.recent.get(seen.key)
+            if entry is None and first is not None and seen.rank > first.rank:
+                kind, expect = LATER, _Expect(0, True, seen)  # then the listing as it began, from its top
+            elif entry is not None:
+                kind, expect, fits = DUPLICATE, _Expect(entry[1] + 1, True, seen), _fits(expect, entry[1], lowest)
+            elif self._forgotten(seen):  # pushed down by a burst larger than the window
+                kind, expect, fits = DUPLICATE, _Expect(EVICTED, True, seen), _fits(expect, EVICTED, lowest)
             else:
-                kinds.append(NEW)
-                first, oldest = first or seen, seen
-        if last_page and expect is not None:  # the listing ends with its oldest run: never one of those
-            return expect.after, before or expect.after
+                kind, fits = NEW, expect.position == count and (oldest is None or seen.rank <= oldest.rank)
+                first, oldest, count = first or seen, seen, count + 1
+                expect = _Expect(count, True, seen)
+            if kind != LATER and not fits:
+                return (expect.after or oldest or seen), seen
+            kinds.append(kind)
+        if last_page and expect.position != count:  # the listing ends with its oldest run, yielded or new
+            return (expect.after or seen), before or seen
         self.expect = expect
         return kinds
 
@@ -203,9 +214,10 @@ class Dedupe(Generic[T]):
         if self.first is None:
             self.first = _Seen(key, rank)
         self.oldest = _Seen(key, rank)
-        self.recent[key] = rank
+        self.recent[key] = (rank, self.count)
+        self.count += 1
         if len(self.recent) > self.window:
-            gone_key, gone = self.recent.popitem(last=False)
+            gone_key, (gone, _) = self.recent.popitem(last=False)
             if gone is not None:  # yielded newest first: each one evicted is the oldest so far
                 if gone == self.forgotten:
                     self.forgotten_keys.add(gone_key)

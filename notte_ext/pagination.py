@@ -4,11 +4,11 @@ Works for any `PaginatedResponse_*` model of the spec (items, page, page_size, h
 has_previous). The API has no cursor and no total, and items created while you page push older
 ones onto later pages. The bookkeeping here, in constant memory:
 
-* dedupes by a key against a bounded window of the most recently yielded keys: a new item
-  pushes the listing down by one, so a duplicate is one of the last items yielded. With a
-  newest-first sort key (`PageRules.newest_first_by`), an item newer than the first one
-  yielded was created after the listing began and is skipped, and one newer than anything that
-  left the window is a duplicate of it (bursts larger than the window stay exact);
+* dedupes by a key (`notte_ext._dedupe`): with a newest-first sort key
+  (`PageRules.newest_first_by`), in constant memory, an item newer than the first one yielded
+  set aside as created after the listing began; every page is checked against that order, and
+  a server that breaks it gets an exact dedupe by key (bounded) or a loud `PaginationError`,
+  never a quiet loss;
 * stops with `PaginationError` (after yielding everything valid) when `has_next` stays true
   but the server serves the same page again (or a short/empty page with nothing new), or when
   more than `max_pages` pages were needed;

@@ -219,6 +219,8 @@ class _Poll:
     missing: dict[str, dt.datetime] = field(factory=dict)  # tracked, but gone from the active listing
     newest: dt.datetime | None = None
     ids_at_newest: set[str] = field(factory=set)
+    top: dt.datetime | None = None  # created_at of the first run of the full listing, this poll
+    bottom: FunctionRun | None = None  # the last run of it read so far: under newest first, the oldest
     pending_error: PaginationError | None = None
 
     def take(self, page: RunsPage) -> list[WatchEvent]:
@@ -280,6 +282,7 @@ class _Poll:
         return events
 
     def _take_history(self, runs: list[FunctionRun]) -> list[WatchEvent]:
+        self._check_order(runs)
         events: list[WatchEvent] = []
         for run in runs:
             run_id = run.function_run_id
@@ -298,6 +301,23 @@ class _Poll:
                 if run.status == ACTIVE or not self.settings.running_only:
                     events.append(RunAppeared(run))
         return events
+
+    def _check_order(self, runs: list[FunctionRun]) -> None:
+        """A poll stops as deep as it needs only if the server lists newest first (the spec does not
+        promise it): a page must be sorted so, and a run not read yet on it must be older than the
+        last one read, or newer than the first (created during the poll). Else it says so, loudly."""
+        before = None
+        for run in runs:
+            if before is not None and run.created_at > before.created_at:
+                raise _not_newest_first(self.settings.label, before, run)
+            before = run
+            fresh = run.function_run_id not in self.scanned_ids
+            older_than_top = self.top is None or run.created_at <= self.top
+            if fresh and older_than_top and self.bottom is not None and run.created_at > self.bottom.created_at:
+                raise _not_newest_first(self.settings.label, self.bottom, run)
+            if fresh and older_than_top:
+                self.top = self.top or run.created_at
+                self.bottom = run
 
     def _update(self, known: FunctionRun, run: FunctionRun) -> list[WatchEvent]:
         if run.status == ACTIVE:
@@ -321,6 +341,17 @@ class _Poll:
         if floor is not None and oldest >= floor:
             return True
         return any(created <= oldest for created in self.missing.values())
+
+
+def _not_newest_first(label: str, earlier: FunctionRun, later: FunctionRun) -> PaginationError:
+    return PaginationError(
+        f"{label}: the server does not list newest first ({_described(later)} was listed after "
+        f"{_described(earlier)}); a watch relies on it to find new and finished runs; report the server's order"
+    )
+
+
+def _described(run: FunctionRun) -> str:
+    return f"{run.function_run_id} ({run.created_at.isoformat()})"
 
 
 @define

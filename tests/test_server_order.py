@@ -14,7 +14,7 @@ from datetime import datetime
 import httpx
 import pytest
 
-from notte_ext import PaginationError
+from notte_ext import NotteClient, PaginationError
 from notte_ext._dedupe import DEFAULT_DEDUPE_WINDOW
 from notte_ext.testing import ORDERS, NotteTestServer, RunOrder
 from notte_ext.testing.store import StoredRun
@@ -91,3 +91,19 @@ def _misplaced_at(served: list[StoredRun], newest_first: list[StoredRun]) -> int
     return next(
         index for index, (run, expected) in enumerate(zip(served, newest_first, strict=True)) if run != expected
     )
+
+
+@pytest.mark.parametrize("order", ["oldest-first", "shuffled"])
+def test_watching_a_server_that_does_not_list_newest_first_fails_loudly(server: NotteTestServer, order: str) -> None:
+    """A poll reads only as deep as newest first makes enough: on another order it would miss
+    runs, so it stops, saying why."""
+    server.order = RunOrder(order)
+    with (
+        NotteClient(server.api_key, base_url=server.url) as client,
+        pytest.raises(PaginationError, match=r"does not list newest first \(\S+ \(.+\) was listed after"),
+    ):
+        list(client.functions.watch_runs(FUNCTION_ID, interval=0.5, timeout=30))
+    result = notte_ext("runs", "watch", FUNCTION_ID, "--timeout", "30", server=server)
+    assert result.returncode != 0
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "does not list newest first" in result.stderr

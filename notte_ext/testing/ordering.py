@@ -40,10 +40,10 @@ class RunOrder:
         if self.name == "shuffled":
             return sorted(runs, key=lambda run: self._draw(run.run_id))
         ordered = list(runs)
-        if self.name == "misplaced" and len(ordered) > 1:
-            moved = min(range(len(ordered)), key=lambda index: self._draw(ordered[index].run_id))
-            run = ordered.pop(moved)
-            ordered.insert((moved + 1 + self._draw("to") % (len(ordered) - 1 or 1)) % len(ordered), run)
+        if self.name == "misplaced" and len(ordered) > 1:  # the run drawn first, right below the second
+            moved, anchor = sorted(ordered, key=lambda run: self._draw(run.run_id))[:2]
+            ordered.remove(moved)
+            ordered.insert(ordered.index(anchor) + 1, moved)
         return ordered
 
     def _draw(self, text: str) -> int:
