@@ -27,6 +27,7 @@ from attrs import define, field
 from httpx_retries import Retry, RetryTransport
 
 from notte_ext._defaults import DEFAULT_MAX_RETRIES, DEFAULT_MAX_WAIT
+from notte_ext._pace import SPECULATIVE, THROTTLE_STATUSES
 from notte_ext.errors import ConfigurationError
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
@@ -76,6 +77,11 @@ class _PolicyRetry(Retry):
         assert isinstance(copy, _PolicyRetry)
         copy.policy = self.policy
         return copy
+
+    def is_retryable_status_code(self, status_code: int) -> bool:
+        if status_code in THROTTLE_STATUSES and SPECULATIVE.get():
+            return False  # a page asked for ahead: its listing backs off as a whole (notte_ext._pace)
+        return super().is_retryable_status_code(status_code)
 
     def delay_for(self, response: httpx.Response | Exception) -> float:
         hint = retry_after_seconds(response) if isinstance(response, httpx.Response) else None

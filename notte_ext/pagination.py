@@ -28,7 +28,8 @@ listing began. Requests sent past the last page are dropped without surfacing th
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Hashable, Iterator
+import time
+from collections.abc import AsyncGenerator, Awaitable, Callable, Container, Generator, Hashable, Iterator
 from concurrent.futures import Future
 from contextlib import aclosing
 from typing import Any, Generic, Protocol, TypeVar
@@ -36,8 +37,9 @@ from typing import Any, Generic, Protocol, TypeVar
 from attrs import define, field
 
 from notte_ext._dedupe import DEFAULT_DEDUPE_WINDOW, Dedupe
+from notte_ext._pace import SPECULATIVE, Pace, is_throttled
 from notte_ext._workers import Workers
-from notte_ext.errors import InvalidArgumentError, PaginationError
+from notte_ext.errors import InvalidArgumentError, NotteError, PaginationError
 
 T = TypeVar("T")
 DEFAULT_MAX_PAGES = 10_000
@@ -96,7 +98,11 @@ class _Bookkeeping(Generic[T]):
     """The state of one pass over a listing: bounded, whatever the listing's length."""
 
     rules: PageRules[T]
+    prefetch: int
     dedupe: Dedupe[T] = field(init=False)
+    pace: Pace = field(init=False)
+    ahead: dict[int, int] = field(factory=dict)  # page asked for ahead -> the back-off epoch it was sent in
+    epoch: int = 0  # back-offs so far: pages sent before the last one don't halve the window again
     yielded: int = 0
     pages: int = 0
     shifted: bool = False  # the last page showed items pushed down since the page before
@@ -107,25 +113,43 @@ class _Bookkeeping(Generic[T]):
     def __attrs_post_init__(self) -> None:
         rules = self.rules
         self.dedupe = Dedupe(rules.key, rules.label, rules.newest_first_by, rules.dedupe_window)
+        self.pace = Pace(limit=self.prefetch + 1)
 
     @property
     def satisfied(self) -> bool:
         return self.rules.limit is not None and self.yielded >= self.rules.limit
 
-    def wanted(self, number: int, prefetch: int) -> range:
-        """The pages to have in flight when page `number` is next: it and `prefetch` after it.
+    def to_send(self, number: int, in_flight: Container[int]) -> list[int]:
+        """The pages to ask for now, page `number` being the next to read: those of the window
+        (`notte_ext._pace`) not in flight yet; while the listing backs off, only page `number`.
         Page 1 goes alone: a page sent with it can be answered first (threads and connections
         race), and items created in between would be on page 1, indistinguishable from those
-        that existed when the listing began. Alone, nothing the listing does precedes page 1,
-        and a one-page listing costs one request. Once the server's order is known not newest
-        first, pages go one at a time: a run created mid-listing can then land anywhere, and
-        only pages read in order are sure to serve every run pushed down by it."""
-        alone = not self.pages or self.dedupe.is_exact
-        return range(number, number + (0 if alone else prefetch) + 1)
+        that existed when the listing began. Once the server's order is known not newest first,
+        pages go one at a time: a run created mid-listing can then land anywhere, and only pages
+        read in order are sure to serve every run pushed down by it."""
+        wanted = range(number, number + 1) if self.dedupe.is_exact else self.pace.wanted(number)
+        pages = [page for page in wanted if page not in in_flight and (page == number or not self.pace.pause())]
+        for page in pages:  # page `number` sent now is not ahead: the transport retries it as usual
+            self.ahead[page] = self.epoch
+        if number in pages:
+            del self.ahead[number]
+        return pages
+
+    def backs_off(self, error: BaseException, number: int) -> bool:
+        """Whether page `number`'s error is the server asking a page sent ahead to wait (429,
+        503): then the window halves (once per back-off) and the page is asked for again."""
+        epoch = self.ahead.pop(number, None)
+        if epoch is None or not is_throttled(error):
+            return False
+        if epoch == self.epoch:
+            self.pace.back_off(error, number)
+            self.epoch += 1
+        return True
 
     def take(self, number: int, model: PageModel[T]) -> Page[T]:
         """Record a fetched page and return what of it to yield."""
         self.pages += 1
+        self.pace.read(number, bool(model.has_next))
         was_exact = self.dedupe.is_exact
         fresh, count = self.dedupe.fresh(model.items, last_page=not model.has_next)
         # Pages in flight may predate a shift (or, once the order broke, be out of turn): ask again.
@@ -207,16 +231,23 @@ class Paginator(Generic[T]):
         self._parse = parse
 
     def pages(self) -> Iterator[Page[T]]:
-        book = _Bookkeeping(self._rules)
-        window: dict[int, Future[PageModel[T]]] = {}
-        pool = Workers(self._fetch, self._prefetch + 1, "notte-prefetch") if self._prefetch else None
+        book = _Bookkeeping(self._rules, self._prefetch)
+        window: dict[int, Future[Any]] = {}
+        pool = Workers(self._fetch_marked, self._prefetch + 1, "notte-prefetch") if self._prefetch else None
         number = 1
         try:
             while not book.satisfied:
-                for ahead in book.wanted(number, self._prefetch):
-                    if ahead not in window:
-                        window[ahead] = pool.submit(ahead) if pool else _fetched_now(self._fetch, ahead)
-                page = book.take(number, self._parse(window.pop(number).result()))
+                for ahead in book.to_send(number, window):
+                    if ahead == number:
+                        time.sleep(book.pace.pause())
+                    window[ahead] = pool.submit((ahead, ahead != number)) if pool else _fetched_now(self._fetch, ahead)
+                try:
+                    model = self._parse(window.pop(number).result())
+                except NotteError as error:
+                    if book.backs_off(error, number):
+                        continue  # asked for again as the page needed now, with the usual retries
+                    raise
+                page = book.take(number, model)
                 if book.shifted:  # pages in flight may predate the shift: ask for them again
                     _drop(window)
                 yield page
@@ -227,6 +258,15 @@ class Paginator(Generic[T]):
             _drop(window)  # their results and errors are never looked at
             if pool is not None:
                 pool.stop()
+
+    def _fetch_marked(self, job: tuple[int, bool]) -> Any:
+        """Fetch page `number`, marked as asked for ahead (`speculative`) for the retry transport."""
+        number, speculative = job
+        mark = SPECULATIVE.set(speculative)
+        try:
+            return self._fetch(number)
+        finally:
+            SPECULATIVE.reset(mark)
 
     def __iter__(self) -> Generator[T, None, None]:
         for page in self.pages():
@@ -262,15 +302,23 @@ class AsyncPaginator(Generic[T]):
         self._prefetch = check_prefetch(prefetch)
 
     async def pages(self) -> AsyncGenerator[Page[T], None]:
-        book = _Bookkeeping(self._rules)
+        book = _Bookkeeping(self._rules, self._prefetch)
         window: dict[int, asyncio.Task[PageModel[T]]] = {}
         number = 1
         try:
             while not book.satisfied:
-                for ahead in book.wanted(number, self._prefetch):
-                    if ahead not in window:
-                        window[ahead] = asyncio.ensure_future(self._fetch(ahead))
-                page = book.take(number, await window.pop(number))
+                for ahead in book.to_send(number, window):
+                    if ahead == number:
+                        await asyncio.sleep(book.pace.pause())
+                    window[ahead] = asyncio.ensure_future(_fetch_marked(self._fetch, ahead, ahead != number))
+                await asyncio.sleep(0)  # let the new requests go out before waiting on one
+                try:
+                    model = await window.pop(number)
+                except NotteError as error:
+                    if book.backs_off(error, number):
+                        continue  # asked for again as the page needed now, with the usual retries
+                    raise
+                page = book.take(number, model)
                 if book.shifted:  # pages in flight may predate the shift: ask for them again
                     await _cancel(window)
                 yield page
@@ -292,6 +340,14 @@ class AsyncPaginator(Generic[T]):
 
     async def to_list(self) -> list[T]:
         return [item async for item in self]
+
+
+async def _fetch_marked(
+    fetch: Callable[[int], Awaitable[PageModel[T]]], number: int, speculative: bool
+) -> PageModel[T]:
+    """Fetch page `number` in its own task, marked as asked for ahead for the retry transport."""
+    SPECULATIVE.set(speculative)  # the task runs in a copy of the context: this stays in it
+    return await fetch(number)
 
 
 async def _cancel(window: dict[int, asyncio.Task[Any]]) -> None:

@@ -79,12 +79,13 @@ def test_page_one_goes_alone(client: NotteClient, server: NotteTestServer) -> No
 @pytest.mark.parametrize("listing", LISTINGS)
 def test_errors_of_speculative_pages_past_the_end_never_surface(server: NotteTestServer, listing: str) -> None:
     expected = sync_listing(server, 0)
+    server.faults.add(Latency(0.3), times=None, match=Match(page=3))  # page 4 goes out before page 3 is back
     server.faults.add(Status(500, detail="past the end"), times=None, match=Match(page=4))
     server.faults.add(Status(401), times=None, match=Match(page=5))
     server.clear()
     assert LISTINGS[listing](server, 4, FUNCTION_ID) == expected
     settle_page_ahead()  # sync: they end after the listing returned
-    assert {"4", "5"} & {request.query["page"] for request in server.requests}  # sent ahead after page 1
+    assert "4" in {request.query["page"] for request in server.requests}  # sent ahead with page 3
 
 
 @pytest.mark.parametrize("listing", LISTINGS)
