@@ -48,12 +48,15 @@ DEFAULT_MAX_PAGES = 10_000
 # costing at most 4 cheap requests past the last page, and none for a one-page listing (page 1
 # goes alone). 0 turns it off: one request at a time, no threads.
 DEFAULT_PREFETCH = 4
+# Past a few pages in flight a listing gains nothing (it waits on the client's own work), while
+# each one is a thread and a connection: a bound, so that no argument fans out without limit.
+MAX_PREFETCH = 16
 
 
 def check_prefetch(prefetch: object) -> int:
-    """`prefetch` must be an integer >= 0 (bool is not an integer here)."""
-    if isinstance(prefetch, bool) or not isinstance(prefetch, int) or prefetch < 0:
-        raise InvalidArgumentError(f"prefetch must be an integer >= 0, got {prefetch!r}")
+    """`prefetch` must be an integer from 0 to MAX_PREFETCH (bool is not an integer here)."""
+    if isinstance(prefetch, bool) or not isinstance(prefetch, int) or not 0 <= prefetch <= MAX_PREFETCH:
+        raise InvalidArgumentError(f"prefetch must be an integer from 0 to {MAX_PREFETCH}, got {prefetch!r}")
     return prefetch
 
 

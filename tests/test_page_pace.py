@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from notte_ext.pagination import DEFAULT_PREFETCH
+from notte_ext.pagination import DEFAULT_PREFETCH, MAX_PREFETCH
 from notte_ext.testing import Latency, Match, NotteTestServer, Status
 from tests.settle import settle_page_ahead
 from tests.test_cli import notte_ext
@@ -78,3 +78,18 @@ def test_a_429_on_a_page_asked_for_ahead_halves_the_window_and_pauses_the_listin
     pages = _requests(notte_server, "fn-250")
     assert pages.count(3) == 2  # the 429, then once more as the page needed
     assert len(pages) <= 5, pages
+
+
+def test_prefetch_past_16_is_a_usage_error_before_any_request(server: NotteTestServer) -> None:
+    result = notte_ext("runs", "list", "fn-1", "--prefetch", "100000", server=server)
+    assert result.returncode == 2
+    assert "--prefetch" in result.stderr
+    assert "0<=x<=16" in result.stderr
+    assert not server.requests
+
+
+@pytest.mark.parametrize("listing", LISTINGS)
+def test_the_most_prefetch_never_asks_far_past_the_last_page(notte_server: NotteTestServer, listing: str) -> None:
+    notte_server.add_function("fn-3-pages", runs=250)
+    assert len(LISTINGS[listing](notte_server, MAX_PREFETCH, "fn-3-pages")) == 250
+    assert len(_requests(notte_server, "fn-3-pages")) <= 4  # slow start: 3 pages, one past the end

@@ -194,11 +194,11 @@ def test_a_needed_page_that_fails_surfaces_its_error_a_speculative_one_does_not(
         Paginator(failing(2), rules(), prefetch=4).to_list()
 
 
-@pytest.mark.parametrize("prefetch", [-1, True, 1.5, "2"])
-def test_prefetch_must_be_a_non_negative_integer(prefetch: object) -> None:
-    with pytest.raises(InvalidArgumentError, match="prefetch must be an integer >= 0"):
+@pytest.mark.parametrize("prefetch", [-1, True, 1.5, "2", 17, 100_000])
+def test_prefetch_must_be_an_integer_from_0_to_16(prefetch: object) -> None:
+    with pytest.raises(InvalidArgumentError, match="prefetch must be an integer from 0 to 16"):
         Paginator(pages_of([], 10), rules(), prefetch=prefetch)  # type: ignore[arg-type]
-    with pytest.raises(InvalidArgumentError, match="prefetch must be an integer >= 0"):
+    with pytest.raises(InvalidArgumentError, match="prefetch must be an integer from 0 to 16"):
         AsyncPaginator(pages_of([], 10), rules(), prefetch=prefetch)  # type: ignore[arg-type]
 
 

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 import click
 
 from notte_ext.cli._progress import progress
-from notte_ext.pagination import DEFAULT_PREFETCH, Paginator
+from notte_ext.pagination import DEFAULT_PREFETCH, MAX_PREFETCH, Paginator
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
@@ -41,10 +41,10 @@ def query_option(name: str, schema: dict[str, Any], largest_page: int, noun: str
 # Separate from listing_options: how to fetch, not what to list.
 PREFETCH_OPTION = click.option(
     "--prefetch",
-    type=click.IntRange(min=0),
+    type=click.IntRange(0, MAX_PREFETCH),
     default=DEFAULT_PREFETCH,
     show_default=True,
-    help="Pages requested ahead while earlier ones are written (0: one request at a time).",
+    help="Pages requested ahead while earlier ones are written, at most (0: one request at a time).",
 )
 
 
