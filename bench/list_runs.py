@@ -11,6 +11,9 @@ options vs `--prefetch 0`. All sides run interleaved against one server, medians
 times: against sample data ending now, a lean history ending months ago (page 1 goes alone in
 both, then page-ahead: the two should measure alike), and rich runs (variables, logs, results:
 ~3 KB each, 4 ms of server time per page on top of the latency, bench/_rich_server.py).
+Each library side also counts the requests it sent (retries included: counted under the retry
+layer) per listing, and a short listing (`--short`, 250 runs: three pages) shows what page-ahead
+costs when there is little to gain: slow start keeps it to one request past the last page.
 Items/s at zero latency against a raw httpx + json loop (the floor) is bench/overhead.py.
 """
 
@@ -25,23 +28,56 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import httpx
+
 from bench._rich_server import describe
 from bench._server import ServerProcess, lean_server, rich_server, sample_server
 from bench.overhead import measure
 from notte_ext import AsyncNotteClient, NotteClient
 from notte_ext._defaults import API_KEY_ENV, BASE_URL_ENV
+from notte_ext.pagination import DEFAULT_PREFETCH
 
 Listing = Callable[[], int]
 
 
-def sync_listing(server: ServerProcess, prefetch: int) -> int:
-    with NotteClient(server.api_key, base_url=server.url) as client:
+class Requests:
+    """How many requests went on the wire, counted by the transport under the client's layers."""
+
+    def __init__(self) -> None:
+        self.sent = 0
+
+    def sync(self) -> httpx.BaseTransport:
+        counter = self
+
+        class Counting(httpx.HTTPTransport):
+            def handle_request(self, request: httpx.Request) -> httpx.Response:
+                counter.sent += 1
+                return super().handle_request(request)
+
+        return Counting()
+
+    def asynchronous(self) -> httpx.AsyncBaseTransport:
+        counter = self
+
+        class Counting(httpx.AsyncHTTPTransport):
+            async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+                counter.sent += 1
+                return await super().handle_async_request(request)
+
+        return Counting()
+
+
+def sync_listing(server: ServerProcess, prefetch: int, requests: Requests | None = None) -> int:
+    transport = requests.sync() if requests else None
+    with NotteClient(server.api_key, base_url=server.url, transport=transport) as client:
         return sum(1 for _ in client.functions.list_runs(server.function_id, prefetch=prefetch))
 
 
-def async_listing(server: ServerProcess, prefetch: int) -> int:
+def async_listing(server: ServerProcess, prefetch: int, requests: Requests | None = None) -> int:
+    transport = requests.asynchronous() if requests else None
+
     async def listing() -> int:
-        async with AsyncNotteClient(server.api_key, base_url=server.url) as client:
+        async with AsyncNotteClient(server.api_key, base_url=server.url, transport=transport) as client:
             return len(await client.functions.list_runs(server.function_id, prefetch=prefetch).to_list())
 
     return asyncio.run(listing())
@@ -55,16 +91,20 @@ def cli_listing(server: ServerProcess, *options: str) -> int:
     return done.stdout.count(b"\n")
 
 
-def compare(sides: dict[str, Listing], baselines: dict[str, str], expected: int, repeat: int) -> None:
-    """Run every side `repeat` times, interleaved (machine noise hits all alike); print medians
-    and each side's speed-up over its baseline (`baselines[side]` is the side it is compared to)."""
+def compare(
+    sides: dict[str, Listing], baselines: dict[str, str], expected: int, repeat: int, counts: dict[str, Requests]
+) -> None:
+    """Run every side `repeat` times, interleaved (machine noise hits all alike); print medians,
+    requests per listing (`counts`, where counted) and each side's speed-up over its baseline
+    (`baselines[side]` is the side it is compared to)."""
     times: dict[str, list[float]] = {label: [] for label in sides}
     for _ in range(repeat):
         for label, listing in sides.items():
             times[label].append(measure(listing, expected)[0])  # wall time
     medians = {label: statistics.median(values) for label, values in times.items()}
     for label, seconds in medians.items():
-        print(f"  {label:<34} {seconds:8.3f} s   {expected / seconds:10,.0f} runs/s")
+        sent = f"{counts[label].sent / repeat:5.1f} requests" if label in counts else ""
+        print(f"  {label:<34} {seconds:8.3f} s   {expected / seconds:10,.0f} runs/s   {sent}")
     for label, baseline in baselines.items():
         print(f"  speed-up {label} vs {baseline}: {medians[baseline] / medians[label]:.2f}x")
 
@@ -73,7 +113,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=2000)
     parser.add_argument("--latency", type=float, default=0.05)
-    parser.add_argument("--prefetch", type=int, default=4)
+    parser.add_argument("--prefetch", type=int, default=DEFAULT_PREFETCH)
+    parser.add_argument("--short", type=int, default=250, help="runs of the short listing (0: none)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--servers", default=",".join(SERVERS), help="which of %(default)s, comma-separated")
     args = parser.parse_args()
@@ -83,7 +124,13 @@ def main() -> None:
         title, server_process = SERVERS[name]
         with server_process(args.runs, args.latency) as server:
             print(title if name != "rich" else f"{title}: {describe()}")
-            compare(*_sides(server, args.prefetch), args.runs, args.repeat)
+            sides, baselines, counts = _sides(server, args.prefetch)
+            compare(sides, baselines, args.runs, args.repeat, counts)
+    if args.short:
+        with sample_server(args.short, args.latency) as server:
+            print(f"short listing: {args.short} runs (sample data)")
+            sides, baselines, counts = _sides(server, args.prefetch, cli=False)
+            compare(sides, baselines, args.short, args.repeat, counts)
 
 
 SERVERS = {
@@ -93,21 +140,25 @@ SERVERS = {
 }
 
 
-def _sides(server: ServerProcess, n: int) -> tuple[dict[str, Listing], dict[str, str]]:
+def _sides(
+    server: ServerProcess, n: int, cli: bool = True
+) -> tuple[dict[str, Listing], dict[str, str], dict[str, Requests]]:
+    counts = {
+        label: Requests()
+        for label in ("sync prefetch=0", f"sync prefetch={n}", "async prefetch=0", f"async prefetch={n}")
+    }
     sides: dict[str, Listing] = {
-        "sync prefetch=0": lambda: sync_listing(server, 0),
-        f"sync prefetch={n}": lambda: sync_listing(server, n),
-        "async prefetch=0": lambda: async_listing(server, 0),
-        f"async prefetch={n}": lambda: async_listing(server, n),
-        "cli --prefetch 0": lambda: cli_listing(server, "--prefetch", "0"),
-        "cli (default options)": lambda: cli_listing(server),
+        "sync prefetch=0": lambda: sync_listing(server, 0, counts["sync prefetch=0"]),
+        f"sync prefetch={n}": lambda: sync_listing(server, n, counts[f"sync prefetch={n}"]),
+        "async prefetch=0": lambda: async_listing(server, 0, counts["async prefetch=0"]),
+        f"async prefetch={n}": lambda: async_listing(server, n, counts[f"async prefetch={n}"]),
     }
-    baselines = {
-        f"sync prefetch={n}": "sync prefetch=0",
-        f"async prefetch={n}": "sync prefetch=0",
-        "cli (default options)": "cli --prefetch 0",
-    }
-    return sides, baselines
+    baselines = {f"sync prefetch={n}": "sync prefetch=0", f"async prefetch={n}": "sync prefetch=0"}
+    if cli:
+        sides["cli --prefetch 0"] = lambda: cli_listing(server, "--prefetch", "0")
+        sides["cli (default options)"] = lambda: cli_listing(server)
+        baselines["cli (default options)"] = "cli --prefetch 0"
+    return sides, baselines, counts
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from contextvars import ContextVar
 
 from attrs import define
 
-from notte_ext.errors import APIStatusError, RateLimitError
+from notte_ext.errors import APIStatusError, RateLimitError, ServerError
 
 # Set while a page asked for ahead is being sent (in its worker thread or task): the retry
 # transport then leaves a 429 or 503 to the listing (see `Pace.back_off`).
@@ -59,7 +59,7 @@ class Pace:
         """A page asked for ahead was throttled: halve the window, pause the listing's new requests."""
         self.size = max(1, self.size // 2)
         self.round_end = number + self.size
-        retry_after = error.retry_after if isinstance(error, RateLimitError) else None
+        retry_after = error.retry_after if isinstance(error, RateLimitError | ServerError) else None
         pause = DEFAULT_PAUSE if retry_after is None else retry_after
         self.resume_at = max(self.resume_at, time.monotonic() + pause)
 

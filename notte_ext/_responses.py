@@ -166,7 +166,7 @@ def status_error(response: httpx.Response, api_key: Secret, *, note: str | None 
     if status == 429:
         return RateLimitError(message, retry_after=retry_after, **common)
     if status >= 500:
-        return ServerError(message, **common)
+        return ServerError(message, retry_after=retry_after, **common)
     return APIStatusError(message, **common)
 
 

@@ -99,7 +99,20 @@ class RateLimitError(APIStatusError):
 
 
 class ServerError(APIStatusError):
-    """5xx: the API failed (after the retries the policy allows for 502/503/504)."""
+    """5xx: the API failed (after the retries the policy allows for 502/503/504); `retry_after`
+    is the server's hint in seconds, if any (a 503 may say when to come back)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        retry_after: float | None = None,
+        request_id: str | None = None,
+        body: Any = None,
+    ) -> None:
+        super().__init__(message, status_code=status_code, request_id=request_id, body=body)
+        self.retry_after = retry_after
 
 
 class SchemaMismatchError(NotteError):
