@@ -285,9 +285,10 @@ class Functions:
     ) -> Paginator[FunctionRun]:
         """All runs of a function, newest first, across every page (lazy). Options: `ListRunsOptions`.
 
-        `prefetch` (default 4) pages are requested ahead on worker threads, order kept: a
-        listing that waits on round trips is 3-4x faster, for at most 4 cheap requests past
-        the last page. 0: one request at a time, no threads (e.g. under a tight rate limit).
+        Up to `prefetch` (0-16) pages are requested ahead on worker threads, order kept, the
+        window growing by slow start and halved on 429/503 (`notte_ext._pace`): a long listing
+        that waits on round trips is 3-4x faster; a short one costs at most one request past
+        its last page. 0: one request at a time, no threads.
         Runs created while you page are not listed twice, and none that existed when you
         started is missed.
         """
