@@ -82,37 +82,29 @@ class RequestValidationError(APIStatusError):
         self.errors = list(errors)
 
 
-class RateLimitError(APIStatusError):
+class _WithRetryAfter(APIStatusError):
+    """An error status that may come with the server's `Retry-After`: `retry_after`, in seconds."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        retry_after: float | None = None,
+        request_id: str | None = None,
+        body: Any = None,
+    ) -> None:
+        super().__init__(message, status_code=status_code, request_id=request_id, body=body)
+        self.retry_after = retry_after
+
+
+class RateLimitError(_WithRetryAfter):
     """429 that persisted after the retries; `retry_after` is the server's hint in seconds, if any."""
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        status_code: int,
-        retry_after: float | None = None,
-        request_id: str | None = None,
-        body: Any = None,
-    ) -> None:
-        super().__init__(message, status_code=status_code, request_id=request_id, body=body)
-        self.retry_after = retry_after
 
-
-class ServerError(APIStatusError):
+class ServerError(_WithRetryAfter):
     """5xx: the API failed (after the retries the policy allows for 502/503/504); `retry_after`
     is the server's hint in seconds, if any (a 503 may say when to come back)."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        status_code: int,
-        retry_after: float | None = None,
-        request_id: str | None = None,
-        body: Any = None,
-    ) -> None:
-        super().__init__(message, status_code=status_code, request_id=request_id, body=body)
-        self.retry_after = retry_after
 
 
 class SchemaMismatchError(NotteError):
