@@ -1,6 +1,6 @@
 """list_runs under latency: page-ahead (sync threads, async tasks, the CLI) vs one page at a time.
 
-    .venv/bin/python -m bench.list_runs [--runs 2000] [--latency 0.05] [--prefetch 4] [--repeat 3]
+    .venv/bin/python -m bench.list_runs [--runs 2000] [--latency 0.05] [--prefetch 6] [--repeat 3]
                                         [--servers sample,lean,rich]
 
 Lists `--runs` runs from a local server (its own process) that adds `--latency` seconds to

@@ -1,6 +1,6 @@
 """Peak memory of iterating a long history: 1,000,000 runs in constant memory.
 
-    .venv/bin/python bench/memory.py [--runs 1000000] [--prefetch 4] [--servers lean,rich]
+    .venv/bin/python bench/memory.py [--runs 1000000] [--prefetch 6] [--servers lean,rich]
 
 The server runs in its own process, so only the client is measured: lean runs
 (bench/_lean_server.py: ~0.4 KB, computed per page, nothing stored, so a million runs cost it
