@@ -33,3 +33,28 @@ def test_the_command_serves_sample_runs_until_stopped(name: str) -> None:
         finally:
             process.terminate()
             process.wait(timeout=10)
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+@pytest.mark.parametrize("order", ["newest-first", "oldest-first", "shuffled", "misplaced"])
+def test_the_command_serves_runs_in_the_order_asked(name: str, order: str) -> None:
+    command = [*COMMANDS[name], "--port", "0", "--api-key", "sk-cli-test", "--runs", "30", "--order", order]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as process:
+        try:
+            assert process.stdout is not None
+            url = process.stdout.readline().split(" on ")[-1].strip()
+            process.stdout.readline()
+            response = httpx.get(
+                f"{url}/functions/fn-sample/runs",
+                params={"only_active": "false", "page_size": 100},
+                headers={"Authorization": "Bearer sk-cli-test"},
+            )
+            created = [run["created_at"] for run in response.json()["items"]]  # same format: text sorts
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+    assert len(created) == 30
+    newest_first = sorted(created, reverse=True)
+    moved = sum(a != b for a, b in zip(created, newest_first, strict=True))
+    expected = {"newest-first": created == newest_first, "oldest-first": created == newest_first[::-1]}
+    assert expected.get(order, moved > 1)  # shuffled and misplaced: not newest first
