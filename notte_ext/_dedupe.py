@@ -7,13 +7,15 @@ anything that left the window; an item newer than the first one of page 1 was cr
 listing began and is set aside. Without a sort key only the window is used.
 
 That rests on the server's order, which the spec does not promise. So every page is checked
-before any of it is used: under newest first, a page is sorted newest first, and an item on it
-is a duplicate, newer than the listing, or older than everything yielded so far. The first item
-that breaks this switches the listing, for the rest of it, to an exact dedupe by key (a set of
-every key seen, at most `EXACT_DEDUPE_LIMIT`), and the items set aside as "created after the
-listing began" are yielded after all: on such a server they are not. Where exactness is no
-longer possible (keys already evicted from the window, more items set aside than it holds, or
-the set's bound reached) it raises `PaginationError` naming the two items that broke the order.
+before any of it is used. Under newest first, with runs only being created, a page is a slice of
+one sorted listing: the runs created since the listing began (newer than its first item), then
+the items yielded so far in the order they were yielded, then new ones, older than all of them;
+and the last page ends with the oldest run. The first item that breaks this switches the listing,
+for the rest of it, to an exact dedupe by key (a set of every key seen, at most
+`EXACT_DEDUPE_LIMIT`), and the items set aside as "created after the listing began" are yielded
+after all: on such a server they are not. Where exactness is no longer possible (keys already
+evicted from the window, more items set aside than it holds, or the set's bound reached) it
+raises `PaginationError` naming the two items that broke the order.
 """
 
 from __future__ import annotations
@@ -134,17 +136,23 @@ class Dedupe(Generic[T]):
         """What each item of a page is, or the first two items that show the server does not
         list newest first (no state changes: the page is used only if it is consistent)."""
         rank_of = self.newest_first_by
+        on_page: set[Hashable] = set()
         if rank_of is None:  # no order to rely on: the window only
-            return [DUPLICATE if self.key(item) in self.recent else NEW for item in items]
+            kinds = []
+            for key in map(self.key, items):
+                kinds.append(DUPLICATE if key in self.recent or key in on_page else NEW)
+                on_page.add(key)
+            return kinds
         first, oldest, count, before = self.first, self.oldest, self.count, None
         expect = evolve(self.expect, exact=False)
         lowest = next(iter(self.recent.values()))[1] if self.recent else count  # position of the oldest kept
-        kinds: list[str] = []
+        kinds = []
         for item in items:
             seen = _Seen(self.key(item), rank_of(item))
-            if before is not None and seen.rank > before.rank:
-                return before, seen  # a page is a slice of one sorted listing
+            if before is not None and (seen.rank > before.rank or seen.key in on_page):
+                return before, seen  # a page is a slice of one sorted listing (each item once)
             before, entry = seen, self.recent.get(seen.key)
+            on_page.add(seen.key)
             if entry is None and first is not None and seen.rank > first.rank:
                 kind, expect = LATER, _Expect(0, True, seen)  # then the listing as it began, from its top
             elif entry is not None:

@@ -224,3 +224,10 @@ def test_page_one_is_answered_before_any_other_page_is_asked_for() -> None:
     assert calls.count(1) == 1
     assert set(range(2, 6)) <= set(calls)  # page-ahead still runs after page 1
     assert max(calls) <= 5 + 4
+
+
+@pytest.mark.parametrize("order", [None, lambda item: -int(item[1:])])
+def test_an_item_twice_on_one_page_is_listed_once(order: Callable[[str], int] | None) -> None:
+    served = {1: ["r1", "r2", "r2", "r3"], 2: ["r4", "r5"]}
+    paginator = Paginator(lambda n: FakePage(served[n], n, 4, n < 2), rules(newest_first_by=order))
+    assert paginator.to_list() == ["r1", "r2", "r3", "r4", "r5"]
