@@ -1,0 +1,255 @@
+"""Hostile documents end in one line and exit 2, quickly and in bounded memory (issue 23).
+
+Each case runs the real console script in its own process against a real server on 127.0.0.1
+(an endless body, a trickling one, a gzip bomb) or a hostile file (``/dev/zero``, a YAML alias
+bomb, deep nesting, a huge enum); its peak RSS is that process's own (``os.wait4``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import json
+import os
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from notte_ext.drift import SpecError, read_document
+from notte_ext.drift.limits import DEFAULT_MAX_BYTES, parse_size
+from tests.drift.builders import ROOT
+from tests.local_http import QuietHandler, running
+
+CLI = str(ROOT / ".venv/bin/notte-ext")
+SEED = str(ROOT / "codegen/upstream/list-function-runs-by-function-id.md")
+WITHIN_SECONDS = 30.0
+MAX_RSS = 400 * 1024 * 1024
+
+
+@dataclass
+class Outcome:
+    code: int
+    stdout: str
+    stderr: str
+    seconds: float
+    peak_rss: int  # bytes
+
+
+def notte_ext(*args: str, env: dict[str, str] | None = None) -> Outcome:
+    """Run the console script; kill it after WITHIN_SECONDS (the test then fails on the time)."""
+    started = time.monotonic()
+    with open(os.devnull, "rb") as stdin, tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        process = subprocess.Popen([CLI, *args], stdin=stdin, stdout=out, stderr=err, env={**os.environ, **(env or {})})
+        killer = threading.Timer(WITHIN_SECONDS + 5, process.kill)
+        killer.start()
+        try:
+            _, status, usage = os.wait4(process.pid, 0)  # this child's own peak RSS
+        finally:
+            killer.cancel()
+        process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+        seconds = time.monotonic() - started
+        out.seek(0)
+        err.seek(0)
+        return Outcome(process.returncode, out.read().decode(), err.read().decode(), seconds, usage.ru_maxrss * 1024)
+
+
+def assert_refused(outcome: Outcome, *words: str) -> None:
+    """Exit 2, nothing on stdout, one line on stderr naming ``words``, quickly, in bounded memory."""
+    assert outcome.code == 2, outcome
+    assert outcome.stdout == ""
+    lines = outcome.stderr.splitlines()
+    assert len(lines) == 1, outcome.stderr
+    assert "Traceback" not in outcome.stderr
+    for word in words:
+        assert word in lines[0]
+    assert outcome.seconds < WITHIN_SECONDS
+    assert outcome.peak_rss < MAX_RSS, f"peak RSS {outcome.peak_rss / 2**20:.0f} MiB"
+
+
+def drift(upstream: str, *options: str, env: dict[str, str] | None = None) -> Outcome:
+    return notte_ext("spec", "drift", "--spec", SEED, "--upstream", upstream, *options, env=env)
+
+
+class _HostileHandler(QuietHandler):
+    """HTTP/1.0 answers: without a Content-Length, a body ends only when the server closes."""
+
+    def do_GET(self) -> None:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the client hung up, as it should
+            self._hostile()
+
+    def _hostile(self) -> None:
+        if self.path == "/endless":  # 64 KiB of spaces (valid JSON whitespace) forever
+            self.send_response(200)
+            self.end_headers()
+            while True:
+                self.wfile.write(b" " * 65536)
+        elif self.path == "/trickle":  # a byte every 50 ms: no read ever waits long
+            self.send_response(200)
+            self.end_headers()
+            for _ in range(100_000):
+                self.wfile.write(b" ")
+                self.wfile.flush()
+                time.sleep(0.05)
+        elif self.path == "/announced":  # a Content-Length of a terabyte, and nothing
+            self.send_response(200)
+            self.send_header("Content-Length", str(10**12))
+            self.end_headers()
+        elif self.path == "/gzip-bomb":
+            self.answer(200, _BOMB, headers={"Content-Encoding": "gzip"})
+        else:
+            self.answer(200, Path(SEED).read_bytes(), "text/markdown")
+
+
+_BOMB = gzip.compress(b" " * (DEFAULT_MAX_BYTES + 2**20), compresslevel=9)  # ~50 KiB that inflate to 51 MiB
+
+
+@pytest.fixture(scope="module")
+def hostile() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _HostileHandler)
+    server.daemon_threads = True
+    with running(server):
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def test_dev_zero_stops_at_the_byte_limit() -> None:
+    assert_refused(drift("/dev/zero"), "/dev/zero", "larger than the 50 MiB limit", "--max-bytes")
+
+
+def test_an_endless_body_stops_at_the_byte_limit(hostile: str) -> None:
+    assert_refused(drift(f"{hostile}/endless"), "/endless", "larger than the 50 MiB limit")
+
+
+def test_a_gzip_bomb_is_counted_decoded(hostile: str) -> None:
+    assert len(_BOMB) < 1024 * 1024
+    assert_refused(drift(f"{hostile}/gzip-bomb"), "larger than the 50 MiB limit")
+
+
+def test_an_announced_length_over_the_limit_is_refused_before_reading(hostile: str) -> None:
+    assert_refused(drift(f"{hostile}/announced", "--timeout", "20"), "larger than the 50 MiB limit")
+
+
+def test_a_trickling_body_ends_at_the_total_deadline(hostile: str) -> None:
+    """Each byte comes long before any per-read timeout: only a total deadline ends it."""
+    outcome = drift(f"{hostile}/trickle", "--timeout", "1.5")
+    assert_refused(outcome, "/trickle", "no complete answer within 1.5 s")
+    assert outcome.seconds < 1.5 + 10  # the deadline, plus start-up on a loaded machine
+
+
+def test_the_limit_can_be_lowered_and_raised(hostile: str, tmp_path: Path) -> None:
+    assert_refused(drift(SEED, "--max-bytes", "1KiB"), "larger than the 1 KiB limit")
+    assert_refused(drift(SEED, env={"NOTTE_EXT_SPEC_MAX_BYTES": "2k"}), "larger than the 2 KiB limit")
+    assert drift(f"{hostile}/seed", "--max-bytes", "1MiB").code == 0
+    size = Path(SEED).stat().st_size
+    assert drift(SEED, "--max-bytes", str(size)).code == 0  # the limit itself is allowed
+    assert_refused(drift(SEED, "--max-bytes", str(size - 1)), f"larger than the {size - 1:,} bytes limit")
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "inf", "-inf", "1e308", "", "soon"])
+def test_timeout_must_be_finite_and_positive(value: str) -> None:
+    outcome = drift(SEED, "--timeout", value)
+    assert outcome.code == 2
+    assert outcome.stderr.count("\n") == 1
+    assert "Invalid value for '--timeout'" in outcome.stderr
+    assert "Errno" not in outcome.stderr
+    assert "Traceback" not in outcome.stderr
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "lots", "1.5MiB", "10 parsecs"])
+def test_max_bytes_must_be_a_positive_size(value: str) -> None:
+    outcome = drift(SEED, "--max-bytes", value)
+    assert outcome.code == 2
+    assert "Invalid value for '--max-bytes'" in outcome.stderr
+    assert outcome.stderr.count("\n") == 1
+
+
+def test_a_bad_environment_limit_is_one_line() -> None:
+    assert_refused(drift(SEED, env={"NOTTE_EXT_SPEC_MAX_BYTES": "many"}), "NOTTE_EXT_SPEC_MAX_BYTES", "'many'")
+
+
+def test_sizes() -> None:
+    assert [parse_size(s) for s in ("1", "2k", "3 KiB", "50MiB", "50m", "1GiB", "1gb")] == [
+        1,
+        2048,
+        3072,
+        50 * 2**20,
+        50 * 2**20,
+        2**30,
+        2**30,
+    ]
+
+
+def test_the_library_checks_its_own_arguments(hostile: str) -> None:
+    for bad in (0.0, -1.0, float("nan"), float("inf")):
+        with pytest.raises(SpecError, match="timeout must be a finite number of seconds > 0"):
+            read_document(f"{hostile}/seed", timeout=bad)
+    with pytest.raises(SpecError, match="max_bytes must be a positive byte count"):
+        read_document(SEED, max_bytes=0)
+    assert read_document(f"{hostile}/seed", timeout=5)["openapi"].startswith("3.")
+
+
+ALIAS_BOMB = """\
+openapi: 3.1.0
+info: {title: bomb, version: '1'}
+x-bomb:
+  - &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]
+  - &a1 [*a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0]
+  - &a2 [*a1, *a1, *a1, *a1, *a1, *a1, *a1, *a1, *a1, *a1]
+  - &a3 [*a2, *a2, *a2, *a2, *a2, *a2, *a2, *a2, *a2, *a2]
+  - &a4 [*a3, *a3, *a3, *a3, *a3, *a3, *a3, *a3, *a3, *a3]
+  - &a5 [*a4, *a4, *a4, *a4, *a4, *a4, *a4, *a4, *a4, *a4]
+  - &a6 [*a5, *a5, *a5, *a5, *a5, *a5, *a5, *a5, *a5, *a5]
+  - &a7 [*a6, *a6, *a6, *a6, *a6, *a6, *a6, *a6, *a6, *a6]
+  - &a8 [*a7, *a7, *a7, *a7, *a7, *a7, *a7, *a7, *a7, *a7]
+paths:
+  /runs:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {type: string, enum: *a8}
+"""
+
+
+def test_a_yaml_alias_bomb_is_refused(tmp_path: Path) -> None:
+    """A 1 KB file that walks as 10^9 values (the enum of a response status, where the diff looks)."""
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text(ALIAS_BOMB, encoding="utf-8")
+    plain = tmp_path / "plain.yaml"
+    plain.write_text(ALIAS_BOMB.split("x-bomb")[0] + "paths: {}\n", encoding="utf-8")
+    outcome = notte_ext("spec", "diff", str(plain), str(bomb), "--format", "markdown")
+    assert_refused(outcome, "bomb.yaml", "YAML aliases (*name) are not accepted", "line 4")
+
+
+def test_yaml_without_aliases_still_loads(tmp_path: Path) -> None:
+    """Anchors nothing refers to are harmless; so are inline merge keys."""
+    text = "openapi: 3.1.0\ninfo: &info {title: t, version: '1'}\npaths: {}\nx-merged: {<<: {a: 1}, b: 2}\n"
+    path = tmp_path / "anchors.yaml"
+    path.write_text(text, encoding="utf-8")
+    document = read_document(str(path))
+    assert document["x-merged"] == {"a": 1, "b": 2}
+    merged = tmp_path / "merged.yaml"
+    merged.write_text(text.replace("x-merged: {<<: {a: 1}, b: 2}", "x-merged: {<<: *info}"), encoding="utf-8")
+    with pytest.raises(SpecError, match="aliases"):
+        read_document(str(merged))
+
+
+def test_json_nested_beyond_the_parser_is_one_line(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text('{"openapi": "3.1.0", "x": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
+    assert_refused(notte_ext("spec", "diff", str(deep), str(deep)), "deep.json", "nested too deeply")
+
+
+def test_plain_documents_are_unaffected(tmp_path: Path) -> None:
+    copy = tmp_path / "copy.json"
+    copy.write_text(json.dumps(read_document(SEED)), encoding="utf-8")
+    outcome = notte_ext("spec", "diff", SEED, str(copy))
+    assert (outcome.code, outcome.stdout, outcome.stderr) == (0, "No changes.\n", "")
