@@ -101,9 +101,10 @@ def _run(
     """Report what ``compute(include_docs)`` finds, in the report options' format; exit 1 on failing changes."""
     try:
         changes = apply_profile(compute(include_docs), profile)
-    except SpecError as exc:  # the engine's only exception for unusable input
+        report = render(changes, fmt, title)
+    except SpecError as exc:  # the engine's only exception for unusable input (or a report too large)
         raise _Unusable(str(exc)) from None
-    click.echo(render(changes, fmt, title), nl=False)
+    click.echo(report, nl=False)
     if fails(changes, fail_on):
         raise SystemExit(1)
 

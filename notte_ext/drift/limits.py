@@ -15,15 +15,18 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from notte_ext.drift.errors import SpecError
 
 MAX_BYTES_ENV = "NOTTE_EXT_SPEC_MAX_BYTES"
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024  # ~50x the whole Notte spec; JSON of that size parses in ~1 s
 MAX_DEPTH = 100  # schemas nested in schemas (through properties, items, unions and $refs)
-MAX_VISITS = 2_000_000  # schema comparisons in one diff; the 5.5 MB bench pair makes ~20,000
-MAX_CHANGES = 50_000  # changes in one report; the 5.5 MB bench pair reports ~400
-MAX_SHOWN = 200  # characters of one value (an enum value, a default) quoted in a change's message
+MAX_ELEMENTS = 20_000  # values of one enum, properties of one schema, alternatives of one union
+MAX_VISITS = 500_000  # schema comparisons in one diff; the 6 MB bench pair makes ~18,000
+MAX_CHANGES = 50_000  # changes in one report; the 6 MB bench pair reports ~7,500
+MAX_FIELD = 300  # characters of one report field (a message quoting a value, a location, a name)
+MAX_REPORT_BYTES = 32 * 1024 * 1024  # what 50,000 changes take in the largest (JSON) format
 
 _SIZE = re.compile(r"(\d+)\s*(|b|k|kb|kib|m|mb|mib|g|gb|gib)", re.IGNORECASE)
 _UNITS = {"": 1, "b": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
@@ -64,6 +67,45 @@ def too_large(shown: str, limit: int) -> SpecError:
     )
 
 
-def shown(text: str) -> str:
-    """A value for a message, cut to ``MAX_SHOWN`` characters (a 1 MB enum value stays one line)."""
-    return text if len(text) <= MAX_SHOWN else f"{text[:MAX_SHOWN]}... ({len(text):,} characters)"
+def cut(text: str) -> str:
+    """A report field cut to ``MAX_FIELD`` characters: a 10 MB enum value or name stays readable."""
+    return text if len(text) <= MAX_FIELD else f"{text[:MAX_FIELD]}... ({len(text):,} characters)"
+
+
+def check_elements(count: int, what: str) -> None:
+    if count > MAX_ELEMENTS:
+        raise SpecError(f"{what} has {count:,} entries, more than the {MAX_ELEMENTS:,} a diff compares")
+
+
+def check_depth(depth: int) -> None:
+    if depth > MAX_DEPTH:
+        raise SpecError(f"schemas nested more than {MAX_DEPTH} deep (through properties, items, anyOf/oneOf or $ref)")
+
+
+def check_report(report: str) -> str:
+    if len(report) > MAX_REPORT_BYTES:
+        raise SpecError(f"the report would take {len(report):,} characters, more than {show_size(MAX_REPORT_BYTES)}")
+    return report
+
+
+@dataclass
+class Budget:
+    """What one diff may spend: schema comparisons, their nesting, and changes reported.
+
+    Comparisons of components are memoized, so a real document costs about one comparison per
+    schema; these bound what a hostile one can make the walk do.
+    """
+
+    visits: int = 0
+    changes: int = 0
+
+    def visit(self, depth: int) -> None:
+        self.visits += 1
+        check_depth(depth)
+        if self.visits > MAX_VISITS:
+            raise SpecError(f"more than {MAX_VISITS:,} schema comparisons: the documents are too large to compare")
+
+    def report(self, count: int = 1) -> None:
+        self.changes += count
+        if self.changes > MAX_CHANGES:
+            raise SpecError(f"more than {MAX_CHANGES:,} changes: too many to report (are these the same API?)")

@@ -11,6 +11,7 @@ import contextlib
 import gzip
 import json
 import os
+import re
 import subprocess
 import tempfile
 import threading
@@ -19,11 +20,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
-from notte_ext.drift import SpecError, read_document
-from notte_ext.drift.limits import DEFAULT_MAX_BYTES, parse_size
+from notte_ext.cli import main
+from notte_ext.drift import SpecError, limits, read_document
+from notte_ext.drift.limits import DEFAULT_MAX_BYTES, MAX_CHANGES, MAX_DEPTH, MAX_ELEMENTS, parse_size
 from tests.drift.builders import ROOT
 from tests.local_http import QuietHandler, running
 
@@ -253,3 +257,116 @@ def test_plain_documents_are_unaffected(tmp_path: Path) -> None:
     copy.write_text(json.dumps(read_document(SEED)), encoding="utf-8")
     outcome = notte_ext("spec", "diff", SEED, str(copy))
     assert (outcome.code, outcome.stdout, outcome.stderr) == (0, "No changes.\n", "")
+
+
+# --- bounds on the walk and the report: documents small enough to read, shaped to make the diff explode
+
+
+def _document(schema: dict[str, Any], components: dict[str, Any] | None = None, paths: int = 1) -> dict[str, Any]:
+    response = {"description": "ok", "content": {"application/json": {"schema": schema}}}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "hostile", "version": "1"},
+        "paths": {f"/runs{i or ''}": {"get": {"responses": {"200": response}}} for i in range(paths)},
+        "components": {"schemas": components or {}},
+    }
+
+
+def _diff(tmp_path: Path, base: dict[str, Any], revision: dict[str, Any], *options: str) -> Outcome:
+    for name, document in (("base", base), ("revision", revision)):
+        (tmp_path / f"{name}.json").write_text(json.dumps(document), encoding="utf-8")
+    return notte_ext("spec", "diff", str(tmp_path / "base.json"), str(tmp_path / "revision.json"), *options)
+
+
+def _nested(levels: int, leaf: dict[str, Any]) -> dict[str, Any]:
+    schema = leaf
+    for _ in range(levels):
+        schema = {"type": "object", "properties": {"a": schema}}
+    return schema
+
+
+def _chain(links: int, leaf: dict[str, Any]) -> dict[str, Any]:
+    components = {
+        f"C{i}": {"type": "object", "properties": {"a": {"$ref": f"#/components/schemas/C{i + 1}"}}}
+        for i in range(links)
+    }
+    return _document({"$ref": "#/components/schemas/C0"}, {**components, f"C{links}": leaf})
+
+
+def test_deep_nesting_is_refused(tmp_path: Path) -> None:
+    base, revision = (_document(_nested(MAX_DEPTH + 50, {"type": t})) for t in ("string", "integer"))
+    assert_refused(_diff(tmp_path, base, revision), "GET /runs", f"schemas nested more than {MAX_DEPTH} deep")
+
+
+def test_a_long_ref_chain_is_refused(tmp_path: Path) -> None:
+    """3,000 components each pointing to the next: shallow JSON, a deep walk."""
+    base, revision = (_chain(3000, {"type": t}) for t in ("string", "integer"))
+    assert_refused(_diff(tmp_path, base, revision), f"schemas nested more than {MAX_DEPTH} deep")
+
+
+def test_nesting_within_the_bound_is_compared(tmp_path: Path) -> None:
+    base, revision = (_document(_nested(MAX_DEPTH - 5, {"type": t})) for t in ("string", "integer"))
+    outcome = _diff(tmp_path, base, revision, "--format", "json")
+    assert outcome.code == 1, outcome
+    assert [c["id"] for c in json.loads(outcome.stdout)["changes"]] == ["response-property-type-changed"]
+
+
+def test_a_huge_enum_is_refused(tmp_path: Path) -> None:
+    base = _document({"type": "string", "enum": ["a"]})
+    revision = _document({"type": "string", "enum": [f"v{i}" for i in range(MAX_ELEMENTS + 1)]})
+    assert_refused(_diff(tmp_path, base, revision), f"enum has {MAX_ELEMENTS + 1:,} entries")
+
+
+def test_too_many_properties_are_refused(tmp_path: Path) -> None:
+    many = {"type": "object", "properties": {f"p{i}": {"type": "string"} for i in range(MAX_ELEMENTS + 1)}}
+    assert_refused(_diff(tmp_path, _document({"type": "object"}), _document(many)), "properties has")
+
+
+def test_too_many_changes_are_refused(tmp_path: Path) -> None:
+    """Each new operation is one change: a report of 50,001 says nothing anyone reads."""
+    many = _document({"type": "string"}, paths=MAX_CHANGES + 2)  # the base has one of them
+    assert_refused(_diff(tmp_path, _document({"type": "string"}), many), f"more than {MAX_CHANGES:,} changes")
+
+
+def test_a_wide_union_is_compared_in_linear_time(tmp_path: Path) -> None:
+    """Alternatives pair by title: 5,000 shuffled ones used to take seconds each way (quadratic)."""
+    alternatives = [{"type": "object", "title": f"T{i}", "properties": {"p": {"type": "string"}}} for i in range(5000)]
+    shuffled = [
+        {**alt, "properties": {"p": {"type": "string"}, "q": {"type": "integer"}}} for alt in reversed(alternatives)
+    ]
+    outcome = _diff(tmp_path, _document({"anyOf": alternatives}), _document({"anyOf": shuffled}), "--format", "json")
+    assert outcome.code == 0, outcome
+    assert json.loads(outcome.stdout)["summary"]["info"] == 5000  # q added to each, paired by title
+    assert outcome.seconds < WITHIN_SECONDS
+
+
+def test_a_huge_value_is_cut_in_the_report(tmp_path: Path) -> None:
+    """A 2 MB enum value is quoted as its first characters: the line stays short (and fast to redact)."""
+    base = _document({"type": "string", "enum": ["a"]})
+    revision = _document({"type": "string", "enum": ["a", "x" * 2_000_000]})
+    outcome = _diff(tmp_path, base, revision, "--format", "markdown")
+    assert outcome.code == 1, outcome
+    assert len(outcome.stdout) < 2000
+    assert re.search(r"x\.\.\. \(2,000,0\d\d characters\)", outcome.stdout)  # the message, cut
+    assert outcome.seconds < WITHIN_SECONDS
+
+
+def test_a_malformed_huge_value_is_one_short_line(tmp_path: Path) -> None:
+    base = _document({"type": "string", "maximum": 1})
+    revision = _document({"type": "string", "maximum": "9" * 1_000_000})
+    outcome = _diff(tmp_path, base, revision)
+    assert_refused(outcome, "maximum must be a number")
+    assert len(outcome.stderr) < 1200
+
+
+def test_a_report_larger_than_its_limit_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(limits, "MAX_REPORT_BYTES", 500)
+    base = _document({"type": "string", "enum": ["a"]})
+    revision = _document({"type": "string", "enum": [f"v{i}" for i in range(20)]})
+    for name, document in (("base", base), ("revision", revision)):
+        (tmp_path / f"{name}.json").write_text(json.dumps(document), encoding="utf-8")
+    result = CliRunner().invoke(main, ["spec", "diff", str(tmp_path / "base.json"), str(tmp_path / "revision.json")])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1
+    assert "the report would take" in result.stderr
