@@ -152,13 +152,14 @@ def drift_command(
 ) -> None:
     """Diff upstream's version of our vendored operations against our spec; list what we don't vendor."""
     label = vendored or (LOCAL_SPEC if Path(LOCAL_SPEC).is_file() else PACKAGED_SPEC)
-    if vendored is None:  # say which spec was chosen: stdout stays the report
-        click.echo(f"spec: {label}", err=True)
 
     def compute(include_docs: bool) -> list[Change]:
         ours = _packaged_spec() if label == PACKAGED_SPEC else read_document(label, proxy=proxy, max_bytes=max_bytes)
         theirs = read_document(upstream, timeout=timeout, proxy=proxy, max_bytes=max_bytes)
-        return drift(ours, theirs, include_docs=include_docs)
+        changes = drift(ours, theirs, include_docs=include_docs)
+        if vendored is None:  # say which spec was chosen (stdout stays the report); an error stays one line
+            click.echo(f"spec: {label}", err=True)
+        return changes
 
     _run(compute, f"Spec drift: {label} vs {upstream}", **report)
 

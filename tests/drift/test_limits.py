@@ -46,11 +46,12 @@ class Outcome:
     peak_rss: int  # bytes
 
 
-def notte_ext(*args: str, env: dict[str, str] | None = None) -> Outcome:
+def notte_ext(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> Outcome:
     """Run the console script; kill it after WITHIN_SECONDS (the test then fails on the time)."""
     started = time.monotonic()
     with open(os.devnull, "rb") as stdin, tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        process = subprocess.Popen([CLI, *args], stdin=stdin, stdout=out, stderr=err, env={**os.environ, **(env or {})})
+        environment = {**os.environ, **(env or {})}
+        process = subprocess.Popen([CLI, *args], stdin=stdin, stdout=out, stderr=err, env=environment, cwd=cwd)
         killer = threading.Timer(WITHIN_SECONDS + 5, process.kill)
         killer.start()
         try:
@@ -122,8 +123,11 @@ def hostile() -> Iterator[str]:
         yield f"http://127.0.0.1:{server.server_address[1]}"
 
 
-def test_dev_zero_stops_at_the_byte_limit() -> None:
+def test_dev_zero_stops_at_the_byte_limit(tmp_path: Path) -> None:
     assert_refused(drift("/dev/zero"), "/dev/zero", "larger than the 50 MiB limit", "--max-bytes")
+    # Without --spec (the packaged one is used), the note naming it comes only with a report.
+    outcome = notte_ext("spec", "drift", "--upstream", "/dev/zero", cwd=tmp_path)
+    assert_refused(outcome, "/dev/zero", "larger than the 50 MiB limit")
 
 
 def test_an_endless_body_stops_at_the_byte_limit(hostile: str) -> None:
