@@ -308,6 +308,19 @@ def test_a_long_ref_chain_is_refused(tmp_path: Path) -> None:
     assert_refused(_diff(tmp_path, base, revision), f"schemas nested more than {MAX_DEPTH} deep")
 
 
+def test_a_long_all_of_chain_is_refused(tmp_path: Path) -> None:
+    """allOf merges follow $refs on their own: the Python recursion limit is the last bound."""
+
+    def chain(leaf: str) -> dict[str, Any]:
+        links = {
+            f"A{i}": {"allOf": [{"$ref": f"#/components/schemas/A{i + 1}"}], "properties": {"p": {"type": "string"}}}
+            for i in range(3000)
+        }
+        return _document({"$ref": "#/components/schemas/A0"}, {**links, "A3000": {"type": leaf}})
+
+    assert_refused(_diff(tmp_path, chain("object"), chain("string")), "nested too deeply to compare")
+
+
 def test_nesting_within_the_bound_is_compared(tmp_path: Path) -> None:
     base, revision = (_document(_nested(MAX_DEPTH - 5, {"type": t})) for t in ("string", "integer"))
     outcome = _diff(tmp_path, base, revision, "--format", "json")
