@@ -21,6 +21,7 @@ from notte_ext.drift.errors import SpecError
 
 MAX_BYTES_ENV = "NOTTE_EXT_SPEC_MAX_BYTES"
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024  # ~50x the whole Notte spec; JSON of that size parses in ~1 s
+MAX_YAML_BYTES = 4 * 1024 * 1024  # YAML parses ~50x slower than JSON: ~5 s for this much on a busy machine
 MAX_DEPTH = 100  # schemas nested in schemas (through properties, items, unions and $refs)
 MAX_ELEMENTS = 20_000  # values of one enum, properties of one schema, alternatives of one union
 MAX_VISITS = 500_000  # schema comparisons in one diff; the 6 MB bench pair makes ~18,000

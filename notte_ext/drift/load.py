@@ -16,7 +16,7 @@ from typing import Any
 from notte_ext._messages import redact_logged_urls, redact_url, redact_url_text
 from notte_ext.drift.errors import SpecError
 from notte_ext.drift.guard import guarded
-from notte_ext.drift.limits import default_max_bytes, too_large
+from notte_ext.drift.limits import MAX_YAML_BYTES, default_max_bytes, show_size, too_large
 
 FETCH_TIMEOUT = 30.0  # seconds to fetch an upstream URL, connection to last byte
 # docs.notte.cc publishes per-operation pages that embed the spec in a ````yaml fence.
@@ -27,6 +27,11 @@ redact_logged_urls("httpx")  # it logs each fetched URL in full, credentials inc
 
 
 def _load_yaml(text: str) -> Any:
+    if len(text) > MAX_YAML_BYTES:
+        raise SpecError(
+            f"too large to parse as YAML ({len(text):,} characters, more than {show_size(MAX_YAML_BYTES)}: "
+            "YAML parses ~50x slower than JSON); convert it to JSON"
+        )
     import yaml
 
     from notte_ext.drift.yaml_loader import AliasFreeLoader
@@ -57,15 +62,17 @@ def _parse(text: str) -> Any:
     except RecursionError:
         raise SpecError("nested too deeply to parse (arrays or objects inside one another ~1,000 levels)") from None
     except json.JSONDecodeError as json_error:
-        import yaml
+        where = f"line {json_error.lineno} column {json_error.colno}"
+        not_json = SpecError(f"not valid JSON: {json_error.msg} at {where}")
+    looks_like_json = text.lstrip().startswith(("{", "["))
+    if looks_like_json and len(text) > MAX_YAML_BYTES:  # broken JSON: not worth a slow YAML attempt
+        raise not_json
+    import yaml
 
-        try:
-            return _load_yaml(text)
-        except yaml.YAMLError as exc:
-            if text.lstrip().startswith(("{", "[")):
-                where = f"line {json_error.lineno} column {json_error.colno}"
-                raise SpecError(f"not valid JSON: {json_error.msg} at {where}") from None
-            raise SpecError(f"not JSON or YAML: {_one_line(exc)}") from None
+    try:
+        return _load_yaml(text)
+    except yaml.YAMLError as exc:
+        raise (not_json if looks_like_json else SpecError(f"not JSON or YAML: {_one_line(exc)}")) from None
 
 
 @guarded

@@ -26,8 +26,15 @@ import pytest
 from click.testing import CliRunner
 
 from notte_ext.cli import main
-from notte_ext.drift import SpecError, limits, read_document
-from notte_ext.drift.limits import DEFAULT_MAX_BYTES, MAX_CHANGES, MAX_DEPTH, MAX_ELEMENTS, parse_size
+from notte_ext.drift import SpecError, limits, load_document, read_document
+from notte_ext.drift.limits import (
+    DEFAULT_MAX_BYTES,
+    MAX_CHANGES,
+    MAX_DEPTH,
+    MAX_ELEMENTS,
+    MAX_YAML_BYTES,
+    parse_size,
+)
 from tests.drift.builders import ROOT
 from tests.local_http import QuietHandler, running
 
@@ -387,3 +394,21 @@ def test_a_report_larger_than_its_limit_is_refused(monkeypatch: pytest.MonkeyPat
     assert result.stdout == ""
     assert result.stderr.count("\n") == 1
     assert "the report would take" in result.stderr
+
+
+def _timed_refusal(text: str, match: str) -> float:
+    started = time.monotonic()
+    with pytest.raises(SpecError, match=match):
+        load_document(text)
+    return time.monotonic() - started
+
+
+def test_yaml_beyond_its_own_limit_is_refused_at_once() -> None:
+    """YAML parses ~50x slower than JSON: 50 MiB of it would take minutes."""
+    big = "openapi: 3.1.0\nx:\n" + "".join(f"  k{i}: v\n" for i in range(MAX_YAML_BYTES // 8))
+    assert _timed_refusal(big, f"too large to parse as YAML .* more than {MAX_YAML_BYTES // 2**20} MiB") < 5
+
+
+def test_broken_json_beyond_the_yaml_limit_gets_the_json_error_at_once() -> None:
+    broken = '{"openapi": "3.1.0", ' + '"a": 1,' * (MAX_YAML_BYTES // 6) + "}"
+    assert _timed_refusal(broken, "not valid JSON: Expecting property name") < 5
