@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from functools import partial
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, TypeVar
@@ -88,6 +89,14 @@ _max_bytes_option = click.option(
     f"(default: ${MAX_BYTES_ENV}, else {show_size(DEFAULT_MAX_BYTES)}).",
 )
 
+_timeout_option = click.option(
+    "--timeout",
+    type=_Seconds(),
+    default=FETCH_TIMEOUT,
+    show_default=True,
+    help="Seconds for each URL in all, from connecting to the last byte.",
+)
+
 _proxy_option = click.option(
     "--proxy",
     metavar="URL",
@@ -117,14 +126,18 @@ def spec() -> None:
 @spec.command("diff")
 @click.argument("base")
 @click.argument("revision")
+@_timeout_option
 @_proxy_option
 @_max_bytes_option
 @_report_options
-def diff_command(base: str, revision: str, proxy: str | None, max_bytes: int | None, **report: Any) -> None:
+def diff_command(
+    base: str, revision: str, timeout: float, proxy: str | None, max_bytes: int | None, **report: Any
+) -> None:
     """Changes from BASE to REVISION (paths or http(s) URLs; JSON, YAML or a docs page)."""
 
     def compute(include_docs: bool) -> list[Change]:
-        documents = [read_document(location, proxy=proxy, max_bytes=max_bytes) for location in (base, revision)]
+        read = partial(read_document, timeout=timeout, proxy=proxy, max_bytes=max_bytes)
+        documents = [read(location) for location in (base, revision)]
         return diff_documents(*documents, include_docs=include_docs)
 
     _run(compute, f"OpenAPI diff: {base} -> {revision}", **report)
@@ -137,13 +150,7 @@ def diff_command(base: str, revision: str, proxy: str | None, max_bytes: int | N
     "vendored",
     help="Our vendored spec (default: ./openapi.json when present, else the one packaged with notte_ext).",
 )
-@click.option(
-    "--timeout",
-    type=_Seconds(),
-    default=FETCH_TIMEOUT,
-    show_default=True,
-    help="Seconds for the upstream URL in all, from connecting to the last byte.",
-)
+@_timeout_option
 @_proxy_option
 @_max_bytes_option
 @_report_options
@@ -154,8 +161,9 @@ def drift_command(
     label = vendored or (LOCAL_SPEC if Path(LOCAL_SPEC).is_file() else PACKAGED_SPEC)
 
     def compute(include_docs: bool) -> list[Change]:
-        ours = _packaged_spec() if label == PACKAGED_SPEC else read_document(label, proxy=proxy, max_bytes=max_bytes)
-        theirs = read_document(upstream, timeout=timeout, proxy=proxy, max_bytes=max_bytes)
+        read = partial(read_document, timeout=timeout, proxy=proxy, max_bytes=max_bytes)
+        ours = _packaged_spec() if label == PACKAGED_SPEC else read(label)
+        theirs = read(upstream)
         changes = drift(ours, theirs, include_docs=include_docs)
         if vendored is None:  # say which spec was chosen (stdout stays the report); an error stays one line
             click.echo(f"spec: {label}", err=True)

@@ -155,6 +155,8 @@ def test_a_trickling_body_ends_at_the_total_deadline(hostile: str) -> None:
     outcome = drift(f"{hostile}/trickle", "--timeout", "1.5")
     assert_refused(outcome, "/trickle", "no complete answer within 1.5 s")
     assert outcome.seconds < 1.5 + 10  # the deadline, plus start-up on a loaded machine
+    outcome = notte_ext("spec", "diff", SEED, f"{hostile}/trickle", "--timeout", "1")
+    assert_refused(outcome, "/trickle", "no complete answer within 1 s")
 
 
 def test_the_limit_can_be_lowered_and_raised(hostile: str, tmp_path: Path) -> None:
@@ -167,8 +169,10 @@ def test_the_limit_can_be_lowered_and_raised(hostile: str, tmp_path: Path) -> No
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "nan", "inf", "-inf", "1e308", "", "soon"])
-def test_timeout_must_be_finite_and_positive(value: str) -> None:
-    outcome = drift(SEED, "--timeout", value)
+@pytest.mark.parametrize("command", ["drift", "diff"])
+def test_timeout_must_be_finite_and_positive(command: str, value: str) -> None:
+    documents = ["--spec", SEED, "--upstream", SEED] if command == "drift" else [SEED, SEED]
+    outcome = notte_ext("spec", command, *documents, "--timeout", value)
     assert outcome.code == 2
     assert outcome.stderr.count("\n") == 1
     assert "Invalid value for '--timeout'" in outcome.stderr
