@@ -35,6 +35,7 @@ from notte_ext.drift.limits import (
     MAX_YAML_BYTES,
     parse_size,
 )
+from scripts.vendor_spec import main as vendor_main
 from tests.drift.builders import ROOT
 from tests.local_http import QuietHandler, running
 
@@ -416,3 +417,22 @@ def test_yaml_beyond_its_own_limit_is_refused_at_once() -> None:
 def test_broken_json_beyond_the_yaml_limit_gets_the_json_error_at_once() -> None:
     broken = '{"openapi": "3.1.0", ' + '"a": 1,' * (MAX_YAML_BYTES // 6) + "}"
     assert _timed_refusal(broken, "not valid JSON: Expecting property name") < 5
+
+
+def test_vendoring_has_the_same_limits(
+    hostile: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`make vendor` reads upstream through scripts/vendor_spec.py: bounded alike, configured by the variable."""
+    out = tmp_path / "openapi.json"
+    assert vendor_main(["/dev/zero", "--out", str(out)]) == 2
+    assert vendor_main([f"{hostile}/endless", "--out", str(out)]) == 2
+    with monkeypatch.context() as patched:
+        patched.setenv(limits.MAX_BYTES_ENV, "1KiB")
+        assert vendor_main([SEED, "--out", str(out)]) == 2
+    errors = capsys.readouterr().err.splitlines()
+    assert len(errors) == 3
+    for line, limit in zip(errors, ("50 MiB", "50 MiB", "1 KiB"), strict=True):
+        assert line.startswith("vendor_spec: ")
+        assert f"larger than the {limit} limit" in line
+    assert not out.exists()
+    assert vendor_main([SEED, "--out", str(out)]) == 0
