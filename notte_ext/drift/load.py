@@ -176,7 +176,8 @@ def _download(
             body += chunk
             if len(body) > max_bytes:
                 raise too_large(shown, max_bytes)
-        return body.decode(response.charset_encoding or "utf-8", errors="replace")
+        # As httpx's .text: the declared charset when Python knows it, else UTF-8.
+        return body.decode(response.encoding or "utf-8", errors="replace")
 
 
 def read_document(

@@ -114,6 +114,8 @@ class _HostileHandler(QuietHandler):
             self.send_response(200)
             self.send_header("Content-Length", str(10**12))
             self.end_headers()
+        elif self.path == "/bogus-charset":
+            self.answer(200, Path(SEED).read_bytes(), "text/markdown; charset=no-such-charset")
         elif self.path == "/gzip-bomb":
             self.answer(200, _BOMB, headers={"Content-Encoding": "gzip"})
         else:
@@ -212,6 +214,7 @@ def test_the_library_checks_its_own_arguments(hostile: str) -> None:
     with pytest.raises(SpecError, match="max_bytes must be a positive byte count"):
         read_document(SEED, max_bytes=0)
     assert read_document(f"{hostile}/seed", timeout=5)["openapi"].startswith("3.")
+    assert read_document(f"{hostile}/bogus-charset")["openapi"].startswith("3.")  # decoded as UTF-8, as httpx does
 
 
 ALIAS_BOMB = """\
