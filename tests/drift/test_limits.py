@@ -2,23 +2,16 @@
 
 Each case runs the real console script in its own process against a real server on 127.0.0.1
 (an endless body, a trickling one, a gzip bomb) or a hostile file (``/dev/zero``, a YAML alias
-bomb, deep nesting, a huge enum); its peak RSS is that process's own (``os.wait4``).
+bomb, deep nesting, a huge enum); its peak RSS is that process's own (``os.wait4``). The inputs
+live in tests/drift/hostile.py; bench/spec_hostile.py prints the same cases' figures.
 """
 
 from __future__ import annotations
 
-import contextlib
-import gzip
 import json
-import os
 import re
-import subprocess
-import tempfile
-import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -27,50 +20,22 @@ from click.testing import CliRunner
 
 from notte_ext.cli import main
 from notte_ext.drift import SpecError, limits, load_document, read_document
-from notte_ext.drift.limits import (
-    DEFAULT_MAX_BYTES,
-    MAX_CHANGES,
-    MAX_DEPTH,
-    MAX_ELEMENTS,
-    MAX_YAML_BYTES,
-    parse_size,
-)
+from notte_ext.drift.limits import MAX_CHANGES, MAX_DEPTH, MAX_ELEMENTS, MAX_YAML_BYTES, parse_size
 from scripts.vendor_spec import main as vendor_main
-from tests.drift.builders import ROOT
-from tests.local_http import QuietHandler, running
-
-CLI = str(ROOT / ".venv/bin/notte-ext")
-SEED = str(ROOT / "codegen/upstream/list-function-runs-by-function-id.md")
-WITHIN_SECONDS = 30.0
-MAX_RSS = 400 * 1024 * 1024
-
-
-@dataclass
-class Outcome:
-    code: int
-    stdout: str
-    stderr: str
-    seconds: float
-    peak_rss: int  # bytes
-
-
-def notte_ext(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> Outcome:
-    """Run the console script; kill it after WITHIN_SECONDS (the test then fails on the time)."""
-    started = time.monotonic()
-    with open(os.devnull, "rb") as stdin, tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        environment = {**os.environ, **(env or {})}
-        process = subprocess.Popen([CLI, *args], stdin=stdin, stdout=out, stderr=err, env=environment, cwd=cwd)
-        killer = threading.Timer(WITHIN_SECONDS + 5, process.kill)
-        killer.start()
-        try:
-            _, status, usage = os.wait4(process.pid, 0)  # this child's own peak RSS
-        finally:
-            killer.cancel()
-        process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
-        seconds = time.monotonic() - started
-        out.seek(0)
-        err.seek(0)
-        return Outcome(process.returncode, out.read().decode(), err.read().decode(), seconds, usage.ru_maxrss * 1024)
+from tests.drift.hostile import (
+    ALIAS_BOMB,
+    BOMB,
+    MAX_RSS,
+    SEED,
+    WITHIN_SECONDS,
+    Outcome,
+    chain,
+    diff_files,
+    document,
+    hostile_server,
+    nested,
+    notte_ext,
+)
 
 
 def assert_refused(outcome: Outcome, *words: str) -> None:
@@ -90,47 +55,10 @@ def drift(upstream: str, *options: str, env: dict[str, str] | None = None) -> Ou
     return notte_ext("spec", "drift", "--spec", SEED, "--upstream", upstream, *options, env=env)
 
 
-class _HostileHandler(QuietHandler):
-    """HTTP/1.0 answers: without a Content-Length, a body ends only when the server closes."""
-
-    def do_GET(self) -> None:
-        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the client hung up, as it should
-            self._hostile()
-
-    def _hostile(self) -> None:
-        if self.path == "/endless":  # 64 KiB of spaces (valid JSON whitespace) forever
-            self.send_response(200)
-            self.end_headers()
-            while True:
-                self.wfile.write(b" " * 65536)
-        elif self.path == "/trickle":  # a byte every 50 ms: no read ever waits long
-            self.send_response(200)
-            self.end_headers()
-            for _ in range(100_000):
-                self.wfile.write(b" ")
-                self.wfile.flush()
-                time.sleep(0.05)
-        elif self.path == "/announced":  # a Content-Length of a terabyte, and nothing
-            self.send_response(200)
-            self.send_header("Content-Length", str(10**12))
-            self.end_headers()
-        elif self.path == "/bogus-charset":
-            self.answer(200, Path(SEED).read_bytes(), "text/markdown; charset=no-such-charset")
-        elif self.path == "/gzip-bomb":
-            self.answer(200, _BOMB, headers={"Content-Encoding": "gzip"})
-        else:
-            self.answer(200, Path(SEED).read_bytes(), "text/markdown")
-
-
-_BOMB = gzip.compress(b" " * (DEFAULT_MAX_BYTES + 2**20), compresslevel=9)  # ~50 KiB that inflate to 51 MiB
-
-
 @pytest.fixture(scope="module")
 def hostile() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _HostileHandler)
-    server.daemon_threads = True
-    with running(server):
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+    with hostile_server() as url:
+        yield url
 
 
 def test_dev_zero_stops_at_the_byte_limit(tmp_path: Path) -> None:
@@ -145,7 +73,7 @@ def test_an_endless_body_stops_at_the_byte_limit(hostile: str) -> None:
 
 
 def test_a_gzip_bomb_is_counted_decoded(hostile: str) -> None:
-    assert len(_BOMB) < 1024 * 1024
+    assert len(BOMB) < 1024 * 1024
     assert_refused(drift(f"{hostile}/gzip-bomb"), "larger than the 50 MiB limit")
 
 
@@ -217,31 +145,6 @@ def test_the_library_checks_its_own_arguments(hostile: str) -> None:
     assert read_document(f"{hostile}/bogus-charset")["openapi"].startswith("3.")  # decoded as UTF-8, as httpx does
 
 
-ALIAS_BOMB = """\
-openapi: 3.1.0
-info: {title: bomb, version: '1'}
-x-bomb:
-  - &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]
-  - &a1 [*a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0]
-  - &a2 [*a1, *a1, *a1, *a1, *a1, *a1, *a1, *a1, *a1, *a1]
-  - &a3 [*a2, *a2, *a2, *a2, *a2, *a2, *a2, *a2, *a2, *a2]
-  - &a4 [*a3, *a3, *a3, *a3, *a3, *a3, *a3, *a3, *a3, *a3]
-  - &a5 [*a4, *a4, *a4, *a4, *a4, *a4, *a4, *a4, *a4, *a4]
-  - &a6 [*a5, *a5, *a5, *a5, *a5, *a5, *a5, *a5, *a5, *a5]
-  - &a7 [*a6, *a6, *a6, *a6, *a6, *a6, *a6, *a6, *a6, *a6]
-  - &a8 [*a7, *a7, *a7, *a7, *a7, *a7, *a7, *a7, *a7, *a7]
-paths:
-  /runs:
-    get:
-      responses:
-        '200':
-          description: ok
-          content:
-            application/json:
-              schema: {type: string, enum: *a8}
-"""
-
-
 def test_a_yaml_alias_bomb_is_refused(tmp_path: Path) -> None:
     """A 1 KB file that walks as 10^9 values (the enum of a response status, where the diff looks)."""
     bomb = tmp_path / "bomb.yaml"
@@ -281,46 +184,15 @@ def test_plain_documents_are_unaffected(tmp_path: Path) -> None:
 # --- bounds on the walk and the report: documents small enough to read, shaped to make the diff explode
 
 
-def _document(schema: dict[str, Any], components: dict[str, Any] | None = None, paths: int = 1) -> dict[str, Any]:
-    response = {"description": "ok", "content": {"application/json": {"schema": schema}}}
-    return {
-        "openapi": "3.1.0",
-        "info": {"title": "hostile", "version": "1"},
-        "paths": {f"/runs{i or ''}": {"get": {"responses": {"200": response}}} for i in range(paths)},
-        "components": {"schemas": components or {}},
-    }
-
-
-def _diff(tmp_path: Path, base: dict[str, Any], revision: dict[str, Any], *options: str) -> Outcome:
-    for name, document in (("base", base), ("revision", revision)):
-        (tmp_path / f"{name}.json").write_text(json.dumps(document), encoding="utf-8")
-    return notte_ext("spec", "diff", str(tmp_path / "base.json"), str(tmp_path / "revision.json"), *options)
-
-
-def _nested(levels: int, leaf: dict[str, Any]) -> dict[str, Any]:
-    schema = leaf
-    for _ in range(levels):
-        schema = {"type": "object", "properties": {"a": schema}}
-    return schema
-
-
-def _chain(links: int, leaf: dict[str, Any]) -> dict[str, Any]:
-    components = {
-        f"C{i}": {"type": "object", "properties": {"a": {"$ref": f"#/components/schemas/C{i + 1}"}}}
-        for i in range(links)
-    }
-    return _document({"$ref": "#/components/schemas/C0"}, {**components, f"C{links}": leaf})
-
-
 def test_deep_nesting_is_refused(tmp_path: Path) -> None:
-    base, revision = (_document(_nested(MAX_DEPTH + 50, {"type": t})) for t in ("string", "integer"))
-    assert_refused(_diff(tmp_path, base, revision), "GET /runs", f"schemas nested more than {MAX_DEPTH} deep")
+    base, revision = (document(nested(MAX_DEPTH + 50, {"type": t})) for t in ("string", "integer"))
+    assert_refused(diff_files(tmp_path, base, revision), "GET /runs", f"schemas nested more than {MAX_DEPTH} deep")
 
 
 def test_a_long_ref_chain_is_refused(tmp_path: Path) -> None:
     """3,000 components each pointing to the next: shallow JSON, a deep walk."""
-    base, revision = (_chain(3000, {"type": t}) for t in ("string", "integer"))
-    assert_refused(_diff(tmp_path, base, revision), f"schemas nested more than {MAX_DEPTH} deep")
+    base, revision = (chain(3000, {"type": t}) for t in ("string", "integer"))
+    assert_refused(diff_files(tmp_path, base, revision), f"schemas nested more than {MAX_DEPTH} deep")
 
 
 def test_a_long_all_of_chain_is_refused(tmp_path: Path) -> None:
@@ -331,33 +203,33 @@ def test_a_long_all_of_chain_is_refused(tmp_path: Path) -> None:
             f"A{i}": {"allOf": [{"$ref": f"#/components/schemas/A{i + 1}"}], "properties": {"p": {"type": "string"}}}
             for i in range(3000)
         }
-        return _document({"$ref": "#/components/schemas/A0"}, {**links, "A3000": {"type": leaf}})
+        return document({"$ref": "#/components/schemas/A0"}, {**links, "A3000": {"type": leaf}})
 
-    assert_refused(_diff(tmp_path, chain("object"), chain("string")), "nested too deeply to compare")
+    assert_refused(diff_files(tmp_path, chain("object"), chain("string")), "nested too deeply to compare")
 
 
 def test_nesting_within_the_bound_is_compared(tmp_path: Path) -> None:
-    base, revision = (_document(_nested(MAX_DEPTH - 5, {"type": t})) for t in ("string", "integer"))
-    outcome = _diff(tmp_path, base, revision, "--format", "json")
+    base, revision = (document(nested(MAX_DEPTH - 5, {"type": t})) for t in ("string", "integer"))
+    outcome = diff_files(tmp_path, base, revision, "--format", "json")
     assert outcome.code == 1, outcome
     assert [c["id"] for c in json.loads(outcome.stdout)["changes"]] == ["response-property-type-changed"]
 
 
 def test_a_huge_enum_is_refused(tmp_path: Path) -> None:
-    base = _document({"type": "string", "enum": ["a"]})
-    revision = _document({"type": "string", "enum": [f"v{i}" for i in range(MAX_ELEMENTS + 1)]})
-    assert_refused(_diff(tmp_path, base, revision), f"enum has {MAX_ELEMENTS + 1:,} entries")
+    base = document({"type": "string", "enum": ["a"]})
+    revision = document({"type": "string", "enum": [f"v{i}" for i in range(MAX_ELEMENTS + 1)]})
+    assert_refused(diff_files(tmp_path, base, revision), f"enum has {MAX_ELEMENTS + 1:,} entries")
 
 
 def test_too_many_properties_are_refused(tmp_path: Path) -> None:
     many = {"type": "object", "properties": {f"p{i}": {"type": "string"} for i in range(MAX_ELEMENTS + 1)}}
-    assert_refused(_diff(tmp_path, _document({"type": "object"}), _document(many)), "properties has")
+    assert_refused(diff_files(tmp_path, document({"type": "object"}), document(many)), "properties has")
 
 
 def test_too_many_changes_are_refused(tmp_path: Path) -> None:
     """Each new operation is one change: a report of 50,001 says nothing anyone reads."""
-    many = _document({"type": "string"}, paths=MAX_CHANGES + 2)  # the base has one of them
-    assert_refused(_diff(tmp_path, _document({"type": "string"}), many), f"more than {MAX_CHANGES:,} changes")
+    many = document({"type": "string"}, paths=MAX_CHANGES + 2)  # the base has one of them
+    assert_refused(diff_files(tmp_path, document({"type": "string"}), many), f"more than {MAX_CHANGES:,} changes")
 
 
 def test_a_wide_union_is_compared_in_linear_time(tmp_path: Path) -> None:
@@ -366,7 +238,7 @@ def test_a_wide_union_is_compared_in_linear_time(tmp_path: Path) -> None:
     shuffled = [
         {**alt, "properties": {"p": {"type": "string"}, "q": {"type": "integer"}}} for alt in reversed(alternatives)
     ]
-    outcome = _diff(tmp_path, _document({"anyOf": alternatives}), _document({"anyOf": shuffled}), "--format", "json")
+    outcome = diff_files(tmp_path, document({"anyOf": alternatives}), document({"anyOf": shuffled}), "--format", "json")
     assert outcome.code == 0, outcome
     assert json.loads(outcome.stdout)["summary"]["info"] == 5000  # q added to each, paired by title
     assert outcome.seconds < WITHIN_SECONDS
@@ -374,9 +246,9 @@ def test_a_wide_union_is_compared_in_linear_time(tmp_path: Path) -> None:
 
 def test_a_huge_value_is_cut_in_the_report(tmp_path: Path) -> None:
     """A 2 MB enum value is quoted as its first characters: the line stays short (and fast to redact)."""
-    base = _document({"type": "string", "enum": ["a"]})
-    revision = _document({"type": "string", "enum": ["a", "x" * 2_000_000]})
-    outcome = _diff(tmp_path, base, revision, "--format", "markdown")
+    base = document({"type": "string", "enum": ["a"]})
+    revision = document({"type": "string", "enum": ["a", "x" * 2_000_000]})
+    outcome = diff_files(tmp_path, base, revision, "--format", "markdown")
     assert outcome.code == 1, outcome
     assert len(outcome.stdout) < 2000
     assert re.search(r"x\.\.\. \(2,000,0\d\d characters\)", outcome.stdout)  # the message, cut
@@ -384,19 +256,19 @@ def test_a_huge_value_is_cut_in_the_report(tmp_path: Path) -> None:
 
 
 def test_a_malformed_huge_value_is_one_short_line(tmp_path: Path) -> None:
-    base = _document({"type": "string", "maximum": 1})
-    revision = _document({"type": "string", "maximum": "9" * 1_000_000})
-    outcome = _diff(tmp_path, base, revision)
+    base = document({"type": "string", "maximum": 1})
+    revision = document({"type": "string", "maximum": "9" * 1_000_000})
+    outcome = diff_files(tmp_path, base, revision)
     assert_refused(outcome, "maximum must be a number")
     assert len(outcome.stderr) < 1200
 
 
 def test_a_report_larger_than_its_limit_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr(limits, "MAX_REPORT_BYTES", 500)
-    base = _document({"type": "string", "enum": ["a"]})
-    revision = _document({"type": "string", "enum": [f"v{i}" for i in range(20)]})
-    for name, document in (("base", base), ("revision", revision)):
-        (tmp_path / f"{name}.json").write_text(json.dumps(document), encoding="utf-8")
+    base = document({"type": "string", "enum": ["a"]})
+    revision = document({"type": "string", "enum": [f"v{i}" for i in range(20)]})
+    for name, written in (("base", base), ("revision", revision)):
+        (tmp_path / f"{name}.json").write_text(json.dumps(written), encoding="utf-8")
     result = CliRunner().invoke(main, ["spec", "diff", str(tmp_path / "base.json"), str(tmp_path / "revision.json")])
     assert result.exit_code == 2
     assert result.stdout == ""
