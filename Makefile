@@ -96,6 +96,7 @@ bench: install
 	$(BIN)/python bench/startup.py
 	$(BIN)/python -m bench.list_runs
 	$(BIN)/python bench/spec_diff.py
+	$(BIN)/python bench/spec_hostile.py
 
 run: install
 	$(BIN)/notte-ext demo

@@ -6,7 +6,9 @@ Exit status: 0 nothing at or above ``--fail-on``, 1 drift at or above it,
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
+from functools import partial
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, TypeVar
@@ -16,12 +18,14 @@ import click
 from notte_ext._oas import UPSTREAM_URL
 from notte_ext.cli._app import option_group
 from notte_ext.drift import Change, Severity, SpecError, diff_documents, drift, load_document, read_document
+from notte_ext.drift.limits import DEFAULT_MAX_BYTES, MAX_BYTES_ENV, parse_size, show_size
 from notte_ext.drift.load import FETCH_TIMEOUT
 from notte_ext.drift.profiles import PROFILES, apply_profile
 from notte_ext.drift.report import FAIL_LEVELS, FORMATS, fails, render, rules_markdown
 
 LOCAL_SPEC = "openapi.json"  # a checkout's vendored spec, when run from its root
 PACKAGED_SPEC = "notte_ext/openapi.json (packaged)"
+MAX_TIMEOUT = 3600.0  # seconds: an upstream that needs longer is down
 
 
 class _Unusable(click.ClickException):
@@ -31,6 +35,33 @@ class _Unusable(click.ClickException):
 
 
 Command = TypeVar("Command", bound=Callable[..., Any])
+
+
+class _Seconds(click.ParamType):  # type: ignore[type-arg]  # generic only in click's stubs
+    """A timeout: finite and > 0 (0 would fail every fetch, nan and inf never end one)."""
+
+    name = "seconds"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            seconds = math.nan
+        if not 0 < seconds <= MAX_TIMEOUT:  # nan compares false too
+            self.fail(f"{str(value)[:40]!r} is not a number of seconds > 0 and <= {MAX_TIMEOUT:g}", param, ctx)
+        return seconds
+
+
+class _Size(click.ParamType):  # type: ignore[type-arg]  # generic only in click's stubs
+    name = "size"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        try:
+            return parse_size(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
 
 
 def _choice(
@@ -51,6 +82,21 @@ _report_options = option_group(
 )
 
 
+_max_bytes_option = click.option(
+    "--max-bytes",
+    type=_Size(),
+    help=f"Read at most this much of each document: bytes, or e.g. 200MiB "
+    f"(default: ${MAX_BYTES_ENV}, else {show_size(DEFAULT_MAX_BYTES)}).",
+)
+
+_timeout_option = click.option(
+    "--timeout",
+    type=_Seconds(),
+    default=FETCH_TIMEOUT,
+    show_default=True,
+    help="Seconds for each URL in all, from connecting to the last byte.",
+)
+
 _proxy_option = click.option(
     "--proxy",
     metavar="URL",
@@ -58,12 +104,16 @@ _proxy_option = click.option(
 )
 
 
-def _run(compute: Callable[[], list[Change]], fmt: str, fail_on: str, title: str, profile: str) -> None:
+def _run(
+    compute: Callable[[bool], list[Change]], title: str, *, fmt: str, fail_on: str, include_docs: bool, profile: str
+) -> None:
+    """Report what ``compute(include_docs)`` finds, in the report options' format; exit 1 on failing changes."""
     try:
-        changes = apply_profile(compute(), profile)
-    except SpecError as exc:  # the engine's only exception for unusable input
+        changes = apply_profile(compute(include_docs), profile)
+        report = render(changes, fmt, title)
+    except SpecError as exc:  # the engine's only exception for unusable input (or a report too large)
         raise _Unusable(str(exc)) from None
-    click.echo(render(changes, fmt, title), nl=False)
+    click.echo(report, nl=False)
     if fails(changes, fail_on):
         raise SystemExit(1)
 
@@ -76,18 +126,21 @@ def spec() -> None:
 @spec.command("diff")
 @click.argument("base")
 @click.argument("revision")
+@_timeout_option
 @_proxy_option
+@_max_bytes_option
 @_report_options
 def diff_command(
-    base: str, revision: str, proxy: str | None, fmt: str, fail_on: str, include_docs: bool, profile: str
+    base: str, revision: str, timeout: float, proxy: str | None, max_bytes: int | None, **report: Any
 ) -> None:
     """Changes from BASE to REVISION (paths or http(s) URLs; JSON, YAML or a docs page)."""
 
-    def compute() -> list[Change]:
-        documents = [read_document(location, proxy=proxy) for location in (base, revision)]
+    def compute(include_docs: bool) -> list[Change]:
+        read = partial(read_document, timeout=timeout, proxy=proxy, max_bytes=max_bytes)
+        documents = [read(location) for location in (base, revision)]
         return diff_documents(*documents, include_docs=include_docs)
 
-    _run(compute, fmt, fail_on, f"OpenAPI diff: {base} -> {revision}", profile)
+    _run(compute, f"OpenAPI diff: {base} -> {revision}", **report)
 
 
 @spec.command("drift")
@@ -97,29 +150,26 @@ def diff_command(
     "vendored",
     help="Our vendored spec (default: ./openapi.json when present, else the one packaged with notte_ext).",
 )
-@click.option("--timeout", default=FETCH_TIMEOUT, show_default=True, help="Seconds to wait for the upstream URL.")
+@_timeout_option
 @_proxy_option
+@_max_bytes_option
 @_report_options
 def drift_command(
-    upstream: str,
-    vendored: str | None,
-    timeout: float,
-    proxy: str | None,
-    fmt: str,
-    fail_on: str,
-    include_docs: bool,
-    profile: str,
+    upstream: str, vendored: str | None, timeout: float, proxy: str | None, max_bytes: int | None, **report: Any
 ) -> None:
     """Diff upstream's version of our vendored operations against our spec; list what we don't vendor."""
     label = vendored or (LOCAL_SPEC if Path(LOCAL_SPEC).is_file() else PACKAGED_SPEC)
-    if vendored is None:  # say which spec was chosen: stdout stays the report
-        click.echo(f"spec: {label}", err=True)
 
-    def compute() -> list[Change]:
-        ours = _packaged_spec() if label == PACKAGED_SPEC else read_document(label, proxy=proxy)
-        return drift(ours, read_document(upstream, timeout=timeout, proxy=proxy), include_docs=include_docs)
+    def compute(include_docs: bool) -> list[Change]:
+        read = partial(read_document, timeout=timeout, proxy=proxy, max_bytes=max_bytes)
+        ours = _packaged_spec() if label == PACKAGED_SPEC else read(label)
+        theirs = read(upstream)
+        changes = drift(ours, theirs, include_docs=include_docs)
+        if vendored is None:  # say which spec was chosen (stdout stays the report); an error stays one line
+            click.echo(f"spec: {label}", err=True)
+        return changes
 
-    _run(compute, fmt, fail_on, f"Spec drift: {label} vs {upstream}", profile)
+    _run(compute, f"Spec drift: {label} vs {upstream}", **report)
 
 
 def _packaged_spec() -> dict[str, Any]:

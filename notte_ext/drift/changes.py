@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from notte_ext.drift.limits import cut
 from notte_ext.drift.locations import readable
 from notte_ext.drift.rules import RULES, Severity
 
@@ -23,8 +24,15 @@ class Change:
     def of(
         cls, rule_id: str, operation: str, location: str, message: str, *, origin: str = "", hint: str = ""
     ) -> Change:
-        """A change whose severity comes from the rule registry (one source of truth)."""
-        return cls(rule_id, RULES[rule_id].severity, operation, location, message, readable(location, origin), hint)
+        """A change whose severity comes from the rule registry (one source of truth).
+
+        Its text fields are cut to ``MAX_FIELD`` characters: a document may hold a value or name of
+        any length, and a report line stays readable (and its size bounded).
+        """
+        where = readable(location, origin)
+        texts = (operation, location, message, where, hint)
+        operation, location, message, where, hint = (cut(text) for text in texts)
+        return cls(rule_id, RULES[rule_id].severity, operation, location, message, where, hint)
 
     def as_dict(self) -> dict[str, str]:
         found = {

@@ -12,6 +12,7 @@ from notte_ext.drift.changes import Change, ordered
 from notte_ext.drift.errors import SpecError
 from notte_ext.drift.guard import guarded
 from notte_ext.drift.impact import Impact, parameter_impact, validation_impact
+from notte_ext.drift.limits import Budget
 from notte_ext.drift.normalize import view
 from notte_ext.drift.operations import Operation, operations, parameter_schema, parameters
 from notte_ext.drift.refs import Resolver, escape
@@ -42,6 +43,7 @@ class _OperationDiff:
         self._seen: set[tuple[str, str, str]] = set()
 
     def add(self, rule_id: str, location: str, message: str, *, origin: str = "", impact: Impact | None = None) -> None:
+        self.differ.budget.report()
         impact = impact or validation_impact(rule_id)
         change = Change.of(rule_id, self.base.label, location, message, origin=origin, hint=impact.hint)
         self.changes.append(replace(change, severity=impact.severity) if impact.severity else change)
@@ -281,7 +283,8 @@ class DocumentDiff:
         self.base, self.revision = Resolver(base), Resolver(revision)
         self.include_docs = include_docs
         self.today = today or dt.datetime.now(dt.UTC).date()
-        self.schemas = SchemaComparer(self.base, self.revision, include_docs=include_docs)
+        self.budget = Budget()
+        self.schemas = SchemaComparer(self.base, self.revision, include_docs=include_docs, budget=self.budget)
 
     def changes(self) -> list[Change]:
         old = operations(self.base.document, self.base)
@@ -294,12 +297,13 @@ class DocumentDiff:
                 except SpecError as exc:  # say which operation reaches the malformed part
                     raise SpecError(f"{operation.label}: {exc}") from None
             else:
+                self.budget.report()
                 rule = _removal_rule("api-removed-without-deprecation", operation.node, self.today)
                 found.append(Change.of(rule, operation.label, "", "operation removed"))
-        found += [
-            Change.of("endpoint-added", op.label, "", "operation added") for key, op in new.items() if key not in old
-        ]
-        found += security_scheme_changes(self.base.document, self.revision.document)
+        added = [op for key, op in new.items() if key not in old]
+        self.budget.report(len(added))
+        found += [Change.of("endpoint-added", op.label, "", "operation added") for op in added]
+        found += security_scheme_changes(self.base.document, self.revision.document, self.budget)
         return ordered(found)
 
 

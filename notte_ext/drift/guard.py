@@ -19,7 +19,7 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 # What malformed JSON/YAML values make Python raise when treated as the wrong kind of value.
-_MALFORMED = (TypeError, AttributeError, KeyError, IndexError, ValueError, RecursionError)
+_MALFORMED = (TypeError, AttributeError, KeyError, IndexError, ValueError)
 
 
 def guarded(function: Callable[P, T]) -> Callable[P, T]:
@@ -29,6 +29,8 @@ def guarded(function: Callable[P, T]) -> Callable[P, T]:
             return function(*args, **kwargs)
         except SpecError:
             raise
+        except RecursionError:  # past the walk's own depth bound: a chain its count does not see
+            raise SpecError("nested too deeply to compare (allOf or $ref chains thousands of levels long)") from None
         except _MALFORMED as exc:
             detail = " ".join(str(exc).split())[:200]
             raise SpecError(f"malformed OpenAPI document ({type(exc).__name__}: {detail})") from None

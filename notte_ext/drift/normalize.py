@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from notte_ext.drift.errors import SpecError
+from notte_ext.drift.limits import check_depth, check_elements
 from notte_ext.drift.refs import Resolver
 
 # Keywords that give a schema a shape of its own, beside an anyOf/oneOf.
@@ -112,6 +113,7 @@ def _view(raw: Any, resolver: Resolver) -> SchemaView:
     variants: tuple[Any, ...] = ()
     if union:
         members = node[union] if isinstance(node[union], list) else []
+        check_elements(len(members), union)
         kept = tuple(m for m in members if not _is_null(m, resolver))
         nullable = nullable or len(kept) < len(members)
         if len(kept) == 1 and not _STRUCTURAL & node.keys():
@@ -127,6 +129,7 @@ def _view(raw: Any, resolver: Resolver) -> SchemaView:
     values = [node["const"]] if "const" in node else node.get("enum")
     if values is not None and not isinstance(values, list):
         raise SpecError(f"malformed schema: enum must be a list, got {values!r}")
+    check_elements(len(values or ()), "enum")
     enum = None
     if isinstance(values, list):
         nullable = nullable or None in values
@@ -136,16 +139,17 @@ def _view(raw: Any, resolver: Resolver) -> SchemaView:
 
 def fingerprint(raw: Any, resolver: Resolver) -> str:
     """A string equal for structurally equal schemas, whatever their refs or spelling."""
-    return canonical_value(_canonical(raw, resolver, ())[0])
+    return canonical_value(_canonical(raw, resolver, (), 0)[0])
 
 
-def _canonical(raw: Any, resolver: Resolver, stack: tuple[str, ...]) -> tuple[Any, float]:
+def _canonical(raw: Any, resolver: Resolver, stack: tuple[str, ...], depth: int) -> tuple[Any, float]:
     """The canonical form, and the lowest stack position a recursion marker in it points to.
 
     A component whose markers all point into itself has the same form wherever it is reached:
     it is computed once per document (``resolver.fingerprints``) and stands as its digest.
     Without that, unions of components that reference each other are walked once per path.
     """
+    check_depth(depth)
     v = view(raw, resolver)
     position = len(stack)
     if v.ref is not None:
@@ -158,7 +162,7 @@ def _canonical(raw: Any, resolver: Resolver, stack: tuple[str, ...]) -> tuple[An
 
     def canonical(member: Any) -> Any:
         nonlocal floor
-        value, member_floor = _canonical(member, resolver, stack)
+        value, member_floor = _canonical(member, resolver, stack, depth + 1)
         floor = min(floor, member_floor)
         return value
 

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from notte_ext._messages import redact_urls
 from notte_ext.drift.changes import Change, summary
+from notte_ext.drift.limits import check_report
 from notte_ext.drift.profiles import severity_in
 from notte_ext.drift.rules import RULES, Severity
 
@@ -84,16 +85,17 @@ def render_github(changes: Sequence[Change], title: str = "OpenAPI diff") -> str
 
 def render(changes: Sequence[Change], fmt: str, title: str = "OpenAPI diff") -> str:
     """The report in a format; in every one, no URL shows a credential (the title names the
-    documents, and a change may quote a URL from one): see `notte_ext._messages.redact_urls`."""
+    documents, and a change may quote a URL from one): see `notte_ext._messages.redact_urls`.
+    Raises ``SpecError`` for a report larger than ``MAX_REPORT_BYTES``."""
     title = redact_urls(title)
     changes = [replace(c, message=redact_urls(c.message), hint=redact_urls(c.hint)) for c in changes]
     if fmt == "json":
-        return render_json(changes)
+        return check_report(render_json(changes))
     if fmt == "markdown":
-        return render_markdown(changes, title)
+        return check_report(render_markdown(changes, title))
     if fmt == "github":
-        return render_github(changes, title)
-    return render_text(changes)
+        return check_report(render_github(changes, title))
+    return check_report(render_text(changes))
 
 
 def rules_markdown(severity: Severity | None = None, profile: str = "notte-ext") -> str:

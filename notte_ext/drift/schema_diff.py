@@ -8,11 +8,13 @@ reached from many operations is compared once) and cut on cycles.
 from __future__ import annotations
 
 import math
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
 from notte_ext.drift.errors import SpecError
+from notte_ext.drift.limits import Budget, check_elements
 from notte_ext.drift.normalize import SchemaView, canonical_value, fingerprint, view
 from notte_ext.drift.refs import Resolver, escape
 from notte_ext.drift.rules import BOUNDS
@@ -84,13 +86,17 @@ def _show(values: frozenset[str] | None) -> str:
 
 
 class SchemaComparer:
-    def __init__(self, base: Resolver, revision: Resolver, *, include_docs: bool = False) -> None:
+    def __init__(
+        self, base: Resolver, revision: Resolver, *, include_docs: bool = False, budget: Budget | None = None
+    ) -> None:
         self.base, self.revision, self.include_docs = base, revision, include_docs
+        self.budget = budget or Budget()
         self._cache: dict[tuple[str, str, Subject], list[Finding]] = {}
         self._stack: dict[tuple[object, object], int] = {}
         self._cut_floor = math.inf  # lowest stack depth a cycle cut referred to
 
     def compare(self, base_raw: Any, revision_raw: Any, subject: Subject) -> list[Finding]:
+        self.budget.visit(len(self._stack))
         b, r = view(base_raw, self.base), view(revision_raw, self.revision)
         out: list[Finding] = []
         if self.include_docs:  # the use site's own words: $ref siblings, an anyOf-with-null wrapper
@@ -248,6 +254,7 @@ class SchemaComparer:
 
     def _properties(self, b: dict[str, Any], r: dict[str, Any], subject: Subject) -> list[Finding]:
         old, new = _mapping(b, "properties"), _mapping(r, "properties")
+        check_elements(max(len(old), len(new)), "properties")
         old_required, new_required = set(_names(b, "required")), set(_names(r, "required"))
         nested, direction = subject.nested(), subject.direction
         hidden = _HIDDEN[direction]
@@ -345,18 +352,30 @@ def _pair(
     *,
     unique_only: bool = False,
 ) -> None:
-    """Move (old, new) index pairs whose keys are equal (and not None) from the leftovers to ``pairs``."""
-    new_keys = [new_key(j) for j in left_new]
-    old_keys = [old_key(i) for i in left_old]
-    for i, key in zip(list(left_old), old_keys, strict=True):
-        if key is None or (unique_only and (old_keys.count(key) > 1 or new_keys.count(key) > 1)):
+    """Move (old, new) index pairs whose keys are equal (and not None) from the leftovers to ``pairs``.
+
+    Each old index, in order, takes the first unpaired new index with its key. Linear in the
+    number of alternatives (a union may have thousands): new indices wait in a queue per key.
+    """
+    old_keys = {i: old_key(i) for i in left_old}
+    new_keys = {j: new_key(j) for j in left_new}
+    waiting: dict[object, deque[int]] = {}
+    for j in left_new:
+        waiting.setdefault(new_keys[j], deque()).append(j)
+    old_counts = Counter(old_keys.values())
+    paired_old, paired_new = set(), set()
+    for i in left_old:
+        key = old_keys[i]
+        if key is None or not waiting.get(key):
             continue
-        match = next((j for j, other in zip(left_new, new_keys, strict=True) if other == key), None)
-        if match is not None:
-            pairs.append((i, match))
-            left_old.remove(i)
-            new_keys.pop(left_new.index(match))
-            left_new.remove(match)
+        if unique_only and (old_counts[key] > 1 or len(waiting[key]) > 1):
+            continue
+        j = waiting[key].popleft()
+        pairs.append((i, j))
+        paired_old.add(i)
+        paired_new.add(j)
+    left_old[:] = [i for i in left_old if i not in paired_old]
+    left_new[:] = [j for j in left_new if j not in paired_new]
 
 
 def _as_member(schema: SchemaView) -> Any:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from notte_ext.drift.changes import Change
+from notte_ext.drift.limits import Budget
 from notte_ext.drift.refs import escape
 
 _WHERE = "/components/securitySchemes"
@@ -42,11 +43,15 @@ def _flows(scheme: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {str(k): v for k, v in flows.items() if isinstance(v, dict)} if isinstance(flows, dict) else {}
 
 
-def security_scheme_changes(base: dict[str, Any], revision: dict[str, Any]) -> list[Change]:
+def security_scheme_changes(
+    base: dict[str, Any], revision: dict[str, Any], budget: Budget | None = None
+) -> list[Change]:
     old, new = _schemes(base), _schemes(revision)
     changes: list[Change] = []
+    budget = budget or Budget()
 
     def add(rule_id: str, name: str, message: str, tail: str = "") -> None:
+        budget.report()
         changes.append(Change.of(rule_id, _OPERATION, f"{_WHERE}/{escape(name)}{tail}", message))
 
     for name in sorted(old.keys() - new.keys()):

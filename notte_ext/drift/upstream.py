@@ -8,6 +8,7 @@ from typing import Any
 from notte_ext.drift.changes import Change, ordered
 from notte_ext.drift.diff import diff_documents
 from notte_ext.drift.guard import guarded
+from notte_ext.drift.limits import Budget
 from notte_ext.drift.operations import operations
 from notte_ext.drift.refs import Resolver
 from notte_ext.drift.slice import slice_document
@@ -30,9 +31,10 @@ def drift(
     upstream_ops = operations(upstream, Resolver(upstream))
     sliced = slice_document(upstream, [key for key in keys if key in upstream_ops])
     changes = diff_documents(vendored, sliced, include_docs=include_docs, today=today)
+    not_vendored = [op for key, op in upstream_ops.items() if key not in keys]
+    Budget(changes=len(changes)).report(len(not_vendored))
     changes += [
         Change.of("upstream-operation-not-vendored", op.label, "", "upstream operation not in the vendored spec")
-        for key, op in upstream_ops.items()
-        if key not in keys
+        for op in not_vendored
     ]
     return ordered(changes)
