@@ -36,6 +36,7 @@ from typing import TypedDict
 
 from attrs import define, field
 
+from notte_ext._defaults import MAX_WAIT, MIN_INTERVAL
 from notte_ext._listings import FunctionRun, RunsPage, RunStatus, check_function_id
 from notte_ext._run_start import FunctionRunDetails, RunDetailsStatus
 from notte_ext.errors import (
@@ -50,6 +51,7 @@ from notte_ext.pagination import DEFAULT_MAX_PAGES
 
 __all__ = [
     "DEFAULT_INTERVAL",
+    "MIN_INTERVAL",
     "AsyncFetchPage",
     "AsyncFetchRun",
     "FetchPage",
@@ -73,6 +75,7 @@ __all__ = [
 ACTIVE = RunStatus("active")
 DETAILS_ACTIVE = RunDetailsStatus("active")
 DEFAULT_INTERVAL = 2.0
+MAX_INTERVAL = 3600.0
 DEFAULT_JITTER = 0.1
 
 #: Fetch one page: (running_only, page number) -> the page, through the client.
@@ -118,11 +121,12 @@ class RunVanished:
 WatchEvent = RunAppeared | RunStatusChanged | RunVanished
 
 
-def _positive_number(name: str, value: object, *, allow_none: bool = False) -> None:
+def _seconds(name: str, value: object, least: float, most: float, *, allow_none: bool = False) -> None:
+    """Compared, not converted: nan fails every comparison, and a huge int has no float."""
     if value is None and allow_none:
         return
-    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-        raise InvalidArgumentError(f"{name} must be a number of seconds > 0, got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int | float) or not least <= value <= most or value == 0:
+        raise InvalidArgumentError(f"{name} must be a number of seconds from {least:g} to {most:g}, got {value!r:.40}")
 
 
 class WatchOptions(TypedDict, total=False):
@@ -162,8 +166,8 @@ class WatchSettings:
     sleep: Callable[[float], None] | None = field(default=None, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        _positive_number("interval", self.interval)
-        _positive_number("timeout", self.timeout, allow_none=True)
+        _seconds("interval", self.interval, MIN_INTERVAL, MAX_INTERVAL)  # faster polls only load the API
+        _seconds("timeout", self.timeout, 0, MAX_WAIT, allow_none=True)
         if isinstance(self.jitter, bool) or not isinstance(self.jitter, int | float) or not 0 <= self.jitter < 1:
             raise InvalidArgumentError(f"jitter must be a fraction from 0 to below 1, got {self.jitter!r}")
         if isinstance(self.max_pages, bool) or not isinstance(self.max_pages, int) or self.max_pages < 1:

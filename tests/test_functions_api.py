@@ -31,7 +31,7 @@ WORKFLOW = b"def run(url: str) -> str:\n    return url\n"
 @pytest.fixture
 def server(notte_server: NotteTestServer) -> NotteTestServer:
     notte_server.add_function(FUNCTION_ID, runs=5)
-    notte_server.run_plan = RunPlan(duration=0.2, outcome="closed", log_interval=0.05)
+    notte_server.run_plan = RunPlan(duration=0.2, outcome="closed", log_interval=0.5)
     return notte_server
 
 
@@ -155,7 +155,7 @@ def test_stream_run_follows_the_streamed_log_to_the_outcome(
 
 
 def test_run_starts_a_run_and_returns_the_final_run(server: NotteTestServer, client: NotteClient) -> None:
-    final = client.functions.run(FUNCTION_ID, {"url": "https://example.com"}, interval=0.05)
+    final = client.functions.run(FUNCTION_ID, {"url": "https://example.com"}, interval=0.5)
     assert (final.status.value, final.result) == ("closed", "ok")
     assert final.logs[-1] == "run closed"  # type: ignore[index]
     assert _post_count(server, "/runs/start") == 1
@@ -163,16 +163,16 @@ def test_run_starts_a_run_and_returns_the_final_run(server: NotteTestServer, cli
 
 def test_run_raises_a_typed_error_on_failure_when_asked(server: NotteTestServer, client: NotteClient) -> None:
     server.run_plan = RunPlan(duration=0.1, outcome="failed")
-    assert client.functions.run(FUNCTION_ID, interval=0.05).status.value == "failed"
+    assert client.functions.run(FUNCTION_ID, interval=0.5).status.value == "failed"
     with pytest.raises(RunFailedError, match="failed") as caught:
-        client.functions.run(FUNCTION_ID, interval=0.05, raise_on_failure=True)
+        client.functions.run(FUNCTION_ID, interval=0.5, raise_on_failure=True)
     assert caught.value.run.status.value == "failed"
 
 
 def test_run_raises_a_typed_error_when_its_timeout_passes(server: NotteTestServer, client: NotteClient) -> None:
     server.run_plan = RunPlan(duration=60)
     with pytest.raises(RunTimeoutError, match=r"still active after the 0\.3 s timeout \(the run goes on\)") as caught:
-        client.functions.run(FUNCTION_ID, timeout=0.3, interval=0.05)
+        client.functions.run(FUNCTION_ID, timeout=0.3, interval=0.5)
     assert isinstance(caught.value, WatchTimeoutError)
     assert caught.value.run is not None
     assert caught.value.run.status.value == "active"
@@ -180,7 +180,7 @@ def test_run_raises_a_typed_error_when_its_timeout_passes(server: NotteTestServe
 
 def test_follow_run_reports_status_changes_and_new_log_lines(server: NotteTestServer, client: NotteClient) -> None:
     started = client.functions.start_run(FUNCTION_ID)
-    progress = list(client.functions.follow_run(FUNCTION_ID, started.function_run_id, interval=0.05))
+    progress = list(client.functions.follow_run(FUNCTION_ID, started.function_run_id, interval=0.5))
     assert progress[0].old_status is None
     assert [p.status.value for p in progress][-1] == "closed"
     assert progress[-1].finished
@@ -238,13 +238,13 @@ def test_the_async_client_has_the_same_surface(server: NotteTestServer) -> None:
             assert [f.function_id for f in await client.functions.list().to_list()] == [FUNCTION_ID]
             created = await client.functions.create(WORKFLOW, name="async")
             assert (await client.functions.get(created.function_id)).name == "async"
-            assert (await client.functions.run(FUNCTION_ID, {"url": "x"}, interval=0.05)).status.value == "closed"
+            assert (await client.functions.run(FUNCTION_ID, {"url": "x"}, interval=0.5)).status.value == "closed"
             events = [event async for event in client.functions.stream_run(FUNCTION_ID)]
             assert isinstance(events[0], RunStarted)
             assert isinstance(events[-1], RunFinished)
             started = await client.functions.start_run(FUNCTION_ID)
             progress = [
-                p async for p in client.functions.follow_run(FUNCTION_ID, started.function_run_id, interval=0.05)
+                p async for p in client.functions.follow_run(FUNCTION_ID, started.function_run_id, interval=0.5)
             ]
             assert progress[-1].finished
             assert (await client.functions.stop_run(FUNCTION_ID, started.function_run_id)).function_run_id == (

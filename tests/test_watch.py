@@ -89,14 +89,14 @@ def test_timeout_is_a_typed_error_after_the_events(notte_server: NotteTestServer
     seen: list[WatchEvent] = []
     with NotteClient(notte_server.api_key, base_url=notte_server.url) as client:
         watching = client.functions.watch_runs(
-            FN, interval=0.3, until_idle=True, timeout=1, clock=clock.monotonic, sleep=clock.sleep
+            FN, interval=0.5, until_idle=True, timeout=1.6, clock=clock.monotonic, sleep=clock.sleep
         )
         with pytest.raises(WatchTimeoutError) as caught:
             seen.extend(watching)
     finished = sum(isinstance(e, RunStatusChanged) for e in seen)
-    assert 2 <= finished < 8  # runs finish every 0.25 s: some, not all, within 1 s
+    assert 2 <= finished < 8  # runs finish every 0.25 s: some, not all, within 1.6 s
     assert caught.value.active_runs == 8 - finished
-    assert sum(clock.sleeps) == pytest.approx(1.0)
+    assert sum(clock.sleeps) == pytest.approx(1.6)
 
 
 def page_boundary_scenario(server: NotteTestServer, clock: Clock) -> tuple[dict[str, str], set[str], list[Any]]:
@@ -153,7 +153,7 @@ def test_across_page_boundaries_every_run_and_transition_once(notte_server: Nott
     with NotteClient(notte_server.api_key, base_url=notte_server.url) as client:
         events = list(
             client.functions.watch_runs(
-                FN, interval=0.4, jitter=0, until_idle=True, clock=clock.monotonic, sleep=scripted_sleep(clock, steps)
+                FN, interval=0.5, jitter=0, until_idle=True, clock=clock.monotonic, sleep=scripted_sleep(clock, steps)
             )
         )
     check_boundary_events(events, finals, new_ids, deep)
@@ -165,7 +165,7 @@ def test_sync_and_async_yield_the_same_events(notte_server: NotteTestServer) -> 
         notte_server.reset()
         clock = Clock()
         finals, new_ids, steps = page_boundary_scenario(notte_server, clock)
-        options: dict[str, Any] = {"interval": 0.4, "jitter": 0, "until_idle": True, "clock": clock.monotonic}
+        options: dict[str, Any] = {"interval": 0.5, "jitter": 0, "until_idle": True, "clock": clock.monotonic}
         options["sleep"] = scripted_sleep(clock, steps)
         if mode == "sync":
             with NotteClient(notte_server.api_key, base_url=notte_server.url) as client:
@@ -203,16 +203,31 @@ def test_a_tracked_run_that_disappears_is_reported_vanished(notte_server: NotteT
     assert [type(e) for e in events] == [RunAppeared, RunVanished]
 
 
-def test_real_short_intervals(notte_server: NotteTestServer) -> None:
+def test_real_shortest_intervals(notte_server: NotteTestServer) -> None:
     notte_server.add_function(FN)
     for i in range(3):
         notte_server.add_run(FN, finishes_after=0.3 + 0.05 * i, final_status="failed")
     with NotteClient(notte_server.api_key, base_url=notte_server.url) as client:
-        events = list(client.functions.watch_runs(FN, interval=0.05, until_idle=True, timeout=5))
+        events = list(client.functions.watch_runs(FN, interval=0.5, until_idle=True, timeout=5))
     assert [e.status.value for e in events if isinstance(e, RunStatusChanged)] == ["failed"] * 3
 
 
-@pytest.mark.parametrize("options", [{"interval": 0}, {"interval": True}, {"timeout": -1}, {"jitter": 1}])
+BAD_OPTIONS = [
+    {"interval": 0},
+    {"interval": True},
+    {"interval": 1e-9},  # below the floor: 216 requests in 2 s
+    {"interval": 0.49},
+    {"interval": float("nan")},
+    {"interval": "2"},
+    {"timeout": -1},
+    {"timeout": float("nan")},
+    {"timeout": float("inf")},
+    {"timeout": 10**400},  # no float holds it: the deadline would overflow
+    {"jitter": 1},
+]
+
+
+@pytest.mark.parametrize("options", BAD_OPTIONS)
 def test_bad_options_are_refused_before_any_request(notte_server: NotteTestServer, options: dict[str, Any]) -> None:
     from notte_ext import InvalidArgumentError
 
