@@ -36,6 +36,7 @@ from typing import TypedDict
 
 from attrs import define, field
 
+from notte_ext._arguments import check_count, check_flag, check_seconds
 from notte_ext._defaults import MAX_WAIT, MIN_INTERVAL
 from notte_ext._listings import FunctionRun, RunsPage, RunStatus, check_function_id
 from notte_ext._run_start import FunctionRunDetails, RunDetailsStatus
@@ -121,14 +122,6 @@ class RunVanished:
 WatchEvent = RunAppeared | RunStatusChanged | RunVanished
 
 
-def _seconds(name: str, value: object, least: float, most: float, *, allow_none: bool = False) -> None:
-    """Compared, not converted: nan fails every comparison, and a huge int has no float."""
-    if value is None and allow_none:
-        return
-    if isinstance(value, bool) or not isinstance(value, int | float) or not least <= value <= most or value == 0:
-        raise InvalidArgumentError(f"{name} must be a number of seconds from {least:g} to {most:g}, got {value!r:.40}")
-
-
 class WatchOptions(TypedDict, total=False):
     """Keyword options of `watch_runs` (see WatchSettings)."""
 
@@ -166,12 +159,13 @@ class WatchSettings:
     sleep: Callable[[float], None] | None = field(default=None, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        _seconds("interval", self.interval, MIN_INTERVAL, MAX_INTERVAL)  # faster polls only load the API
-        _seconds("timeout", self.timeout, 0, MAX_WAIT, allow_none=True)
+        check_seconds("interval", self.interval, least=MIN_INTERVAL, most=MAX_INTERVAL)  # faster only loads the API
+        check_seconds("timeout", self.timeout, most=MAX_WAIT, allow_none=True)
         if isinstance(self.jitter, bool) or not isinstance(self.jitter, int | float) or not 0 <= self.jitter < 1:
             raise InvalidArgumentError(f"jitter must be a fraction from 0 to below 1, got {self.jitter!r}")
-        if isinstance(self.max_pages, bool) or not isinstance(self.max_pages, int) or self.max_pages < 1:
-            raise InvalidArgumentError(f"max_pages must be an integer >= 1, got {self.max_pages!r}")
+        check_count("max_pages", self.max_pages, least=1)
+        check_flag("running_only", self.running_only)
+        check_flag("until_idle", self.until_idle)
 
     @property
     def label(self) -> str:
