@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import io
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +23,7 @@ from notte_ext.errors import (
     RunLogError,
     SchemaMismatchError,
 )
-from notte_ext.testing import Match, NotteTestServer, ProxyPage, RunPlan, TrickledBody
+from notte_ext.testing import Match, NotteTestServer, ProxyPage, RunPlan, Status, TrickledBody
 from notte_ext.watch import RunFailedError, RunTimeoutError, WatchTimeoutError
 
 FUNCTION_ID = "fn-sample"
@@ -185,6 +187,27 @@ def test_follow_run_reports_status_changes_and_new_log_lines(server: NotteTestSe
     assert [p.status.value for p in progress][-1] == "closed"
     assert progress[-1].finished
     assert progress[-1].new_logs[-1] == "run closed"
+
+
+def test_follow_run_backs_off_after_a_failed_poll_and_goes_on(
+    server: NotteTestServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    waits: list[float] = []
+    real_sleep = time.sleep
+
+    def recorded(seconds: float) -> None:
+        if threading.current_thread() is threading.main_thread():  # the follow's, not the server's threads
+            waits.append(seconds)
+        real_sleep(seconds)
+
+    with NotteClient(server.api_key, base_url=server.url, max_retries=0) as client:
+        started = client.functions.start_run(FUNCTION_ID)
+        server.faults.add(Status(503), times=2, match=Match(operation_id="function_run_get_metadata"))
+        monkeypatch.setattr("notte_ext.watch.time.sleep", recorded)
+        progress = list(client.functions.follow_run(FUNCTION_ID, started.function_run_id, interval=0.5))
+    assert progress[-1].status.value == "closed"
+    assert 0.5 <= waits[0] <= 1.0  # after the first failed poll: 1-2 intervals
+    assert 1.0 <= waits[1] <= 2.0  # after the second in a row: 2-4
 
 
 def test_stop_and_update_a_run(server: NotteTestServer, client: NotteClient) -> None:

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from notte_ext import AsyncNotteClient, NotteClient
-from notte_ext.testing import NotteTestServer
+from notte_ext import AsyncNotteClient, NotteClient, ServerError
+from notte_ext.testing import NotteTestServer, Status
 from notte_ext.watch import RunAppeared, RunStatusChanged, RunVanished, WatchEvent, WatchTimeoutError
 
 FN = "fn-watch"
@@ -212,6 +212,41 @@ def test_real_shortest_intervals(notte_server: NotteTestServer) -> None:
     assert [e.status.value for e in events if isinstance(e, RunStatusChanged)] == ["failed"] * 3
 
 
+def test_failed_polls_back_off_with_jitter_then_the_watch_goes_on(notte_server: NotteTestServer) -> None:
+    clock = Clock()
+    finals = staged(notte_server, clock, count=60)  # finishing from 0.25 s to 15 s
+    notte_server.faults.add(Status(503), times=1)  # the first poll fails...
+    steps = [lambda: notte_server.faults.add(Status(503), times=2)]  # ...and, after it, the next two
+    with NotteClient(notte_server.api_key, base_url=notte_server.url, max_retries=0) as client:
+        events = list(
+            client.functions.watch_runs(
+                FN, interval=0.5, until_idle=True, clock=clock.monotonic, sleep=scripted_sleep(clock, steps)
+            )
+        )
+    appeared = [e.run.function_run_id for e in events if isinstance(e, RunAppeared)]
+    changed = [(e.run.function_run_id, e.new_status.value) for e in events if isinstance(e, RunStatusChanged)]
+    assert 0 < len(appeared) < len(finals)  # the runs still active at the first poll that got through (3.5-7 s)
+    assert sorted(changed) == sorted((run_id, finals[run_id]) for run_id in appeared)  # each final status, once
+    first, second, third = clock.sleeps[:3]  # 1-2, 2-4, then 4-8 intervals: each failure in a row doubles it
+    assert 0.5 <= first <= 1.0
+    assert 1.0 <= second <= 2.0
+    assert 2.0 <= third <= 4.0
+    assert all(0.45 <= pause <= 0.55 for pause in clock.sleeps[3:])  # polls succeed: the interval again
+
+
+def test_five_failed_polls_in_a_row_end_the_watch_with_the_error(notte_server: NotteTestServer) -> None:
+    clock = Clock()
+    staged(notte_server, clock, count=2)
+    notte_server.faults.add(Status(503), times=None)
+    with NotteClient(notte_server.api_key, base_url=notte_server.url, max_retries=0) as client:
+        watching = client.functions.watch_runs(FN, interval=1, clock=clock.monotonic, sleep=clock.sleep)
+        with pytest.raises(ServerError):
+            list(watching)
+    assert len(notte_server.requests) == 5
+    assert len(clock.sleeps) == 4
+    assert all(pause <= 60 for pause in clock.sleeps)
+
+
 BAD_OPTIONS = [
     {"interval": 0},
     {"interval": True},
@@ -224,6 +259,8 @@ BAD_OPTIONS = [
     {"timeout": float("inf")},
     {"timeout": 10**400},  # no float holds it: the deadline would overflow
     {"jitter": 1},
+    {"max_failed_polls": 0},
+    {"max_failed_polls": 2.0},
 ]
 
 
