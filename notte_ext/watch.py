@@ -153,8 +153,8 @@ class WatchSettings:
     after at least one full poll. timeout: seconds; then `WatchTimeoutError` (checked between
     polls: a request in flight is bounded by the client's own timeout). max_pages: cap per
     listing per poll. max_failed_polls: a poll that fails for a passing reason (connection, 5xx,
-    429, after the client's own retries) is tried again after a jittered backoff; this many in a
-    row end the watch with the last error. clock/sleep: replace time.monotonic and the wait (tests), like
+    429, after the client's own retries) is tried again after a jittered backoff, once one poll went
+    through; this many in a row end the watch with the last error. clock/sleep: replace time.monotonic and the wait (tests), like
     RetryPolicy's `sleep`.
     """
 
@@ -341,6 +341,7 @@ class _Schedule:
     timed_out: Callable[[], NotteError]
     deadline: float | None = None
     failures: int = 0  # polls failed in a row
+    polled: bool = False  # a poll went through: the API and the watch's arguments work
 
     def __attrs_post_init__(self) -> None:
         if self.settings.timeout is not None:
@@ -352,16 +353,17 @@ class _Schedule:
 
     def next_delay(self) -> float:
         """Seconds to wait before the next poll (never past the deadline); raises once it has passed."""
-        self.failures = 0
+        self.failures, self.polled = 0, True
         spread = self.settings.jitter * (2 * random.random() - 1)  # noqa: S311 - spreading polls, not secrets
         return self._until_deadline(self.settings.interval * (1 + spread))
 
     def backoff(self, error: NotteError) -> float:
         """Seconds to wait after a failed poll: 1 to 2 intervals, doubling with each failure in a row (up
         to MAX_BACKOFF), so watchers of a struggling API neither poll in step nor keep pressing it.
-        Raises `error` once `max_failed_polls` polls failed in a row."""
+        Raises `error` once `max_failed_polls` polls failed in a row, or at once if none went through yet
+        (a wrong URL or an API that is down: said now, not after minutes of backing off)."""
         self.failures += 1
-        if self.failures >= self.settings.max_failed_polls:
+        if self.failures >= self.settings.max_failed_polls or not self.polled:
             raise error
         ceiling = min(self.settings.interval * 2**self.failures, MAX_BACKOFF)
         return self._until_deadline(ceiling * (0.5 + random.random() / 2))  # noqa: S311

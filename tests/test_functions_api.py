@@ -202,12 +202,15 @@ def test_follow_run_backs_off_after_a_failed_poll_and_goes_on(
 
     with NotteClient(server.api_key, base_url=server.url, max_retries=0) as client:
         started = client.functions.start_run(FUNCTION_ID)
-        server.faults.add(Status(503), times=2, match=Match(operation_id="function_run_get_metadata"))
         monkeypatch.setattr("notte_ext.watch.time.sleep", recorded)
-        progress = list(client.functions.follow_run(FUNCTION_ID, started.function_run_id, interval=0.5))
+        follow = iter(client.functions.follow_run(FUNCTION_ID, started.function_run_id, interval=0.5))
+        assert next(follow).status.value == "active"  # the first poll went through
+        server.faults.add(Status(503), times=2, match=Match(operation_id="function_run_get_metadata"))
+        progress = list(follow)
     assert progress[-1].status.value == "closed"
-    assert 0.5 <= waits[0] <= 1.0  # after the first failed poll: 1-2 intervals
-    assert 1.0 <= waits[1] <= 2.0  # after the second in a row: 2-4
+    assert 0.45 <= waits[0] <= 0.55  # the interval
+    assert 0.5 <= waits[1] <= 1.0  # after the first failed poll: 1-2 intervals
+    assert 1.0 <= waits[2] <= 2.0  # after the second in a row: 2-4
 
 
 def test_stop_and_update_a_run(server: NotteTestServer, client: NotteClient) -> None:

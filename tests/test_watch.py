@@ -215,8 +215,7 @@ def test_real_shortest_intervals(notte_server: NotteTestServer) -> None:
 def test_failed_polls_back_off_with_jitter_then_the_watch_goes_on(notte_server: NotteTestServer) -> None:
     clock = Clock()
     finals = staged(notte_server, clock, count=60)  # finishing from 0.25 s to 15 s
-    notte_server.faults.add(Status(503), times=1)  # the first poll fails...
-    steps = [lambda: notte_server.faults.add(Status(503), times=2)]  # ...and, after it, the next two
+    steps = [lambda: notte_server.faults.add(Status(503), times=3)]  # the three polls after the first fail
     with NotteClient(notte_server.api_key, base_url=notte_server.url, max_retries=0) as client:
         events = list(
             client.functions.watch_runs(
@@ -225,25 +224,38 @@ def test_failed_polls_back_off_with_jitter_then_the_watch_goes_on(notte_server: 
         )
     appeared = [e.run.function_run_id for e in events if isinstance(e, RunAppeared)]
     changed = [(e.run.function_run_id, e.new_status.value) for e in events if isinstance(e, RunStatusChanged)]
-    assert 0 < len(appeared) < len(finals)  # the runs still active at the first poll that got through (3.5-7 s)
-    assert sorted(changed) == sorted((run_id, finals[run_id]) for run_id in appeared)  # each final status, once
-    first, second, third = clock.sleeps[:3]  # 1-2, 2-4, then 4-8 intervals: each failure in a row doubles it
+    assert sorted(appeared) == sorted(finals)  # the first poll: every run active
+    assert sorted(changed) == sorted(finals.items())  # each final status, once
+    interval, first, second, third = clock.sleeps[:4]  # 1-2, 2-4, then 4-8 intervals: each failure doubles it
+    assert 0.45 <= interval <= 0.55
     assert 0.5 <= first <= 1.0
     assert 1.0 <= second <= 2.0
     assert 2.0 <= third <= 4.0
-    assert all(0.45 <= pause <= 0.55 for pause in clock.sleeps[3:])  # polls succeed: the interval again
+    assert all(0.45 <= pause <= 0.55 for pause in clock.sleeps[4:])  # polls succeed: the interval again
+
+
+def test_a_first_poll_that_fails_ends_the_watch_at_once(notte_server: NotteTestServer) -> None:
+    clock = Clock()
+    staged(notte_server, clock, count=2)
+    notte_server.faults.add(Status(503), times=1)
+    client = NotteClient(notte_server.api_key, base_url=notte_server.url, max_retries=0)
+    with client, pytest.raises(ServerError):
+        list(client.functions.watch_runs(FN, clock=clock.monotonic, sleep=clock.sleep))
+    assert clock.sleeps == []  # a wrong URL or a down API is said at once
 
 
 def test_five_failed_polls_in_a_row_end_the_watch_with_the_error(notte_server: NotteTestServer) -> None:
     clock = Clock()
     staged(notte_server, clock, count=2)
-    notte_server.faults.add(Status(503), times=None)
+    steps = [lambda: notte_server.faults.add(Status(503), times=None)]  # every poll after the first fails
     with NotteClient(notte_server.api_key, base_url=notte_server.url, max_retries=0) as client:
-        watching = client.functions.watch_runs(FN, interval=1, clock=clock.monotonic, sleep=clock.sleep)
+        watching = client.functions.watch_runs(
+            FN, interval=1, clock=clock.monotonic, sleep=scripted_sleep(clock, steps)
+        )
         with pytest.raises(ServerError):
             list(watching)
-    assert len(notte_server.requests) == 5
-    assert len(clock.sleeps) == 4
+    assert [request.status for request in notte_server.requests] == [200, 200] + [503] * 5
+    assert len(clock.sleeps) == 5  # the interval, then 4 backoffs
     assert all(pause <= 60 for pause in clock.sleeps)
 
 
