@@ -74,6 +74,8 @@ INTERVAL = Number(MIN_INTERVAL, 3600.0)
 #: A TCP port on 127.0.0.1; 0 asks the system for a free one.
 PORT = click.IntRange(0, 65535)
 TEXT = Text()
+#: A run's variable (`--var`, `--var-json`): as long as one argument can be (Linux's MAX_ARG_STRLEN).
+VARIABLE_TEXT = Text(128 * 1024)
 SECRET_TEXT = Text(secret=True)
 
 

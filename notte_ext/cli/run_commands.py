@@ -20,7 +20,7 @@ from notte_ext._defaults import MAX_WAIT
 from notte_ext.cli._app import AppState, pass_state
 from notte_ext.cli._output import FORMATS, write_one
 from notte_ext.cli._progress import progress
-from notte_ext.cli._values import INTERVAL, TEXT, seconds
+from notte_ext.cli._values import INTERVAL, TEXT, VARIABLE_TEXT, seconds
 from notte_ext.cli.watch import EXIT_STATUS_REACHED, EXIT_TIMEOUT, write_record
 from notte_ext.functions import Functions, RunDetailsStatus, StartedRun
 from notte_ext.watch import DEFAULT_INTERVAL, RunProgress, RunTimeoutError
@@ -62,13 +62,13 @@ def _progress_records(progress_: RunProgress) -> list[dict[str, Any]]:
 @click.command("start")
 @click.argument("function_id", type=TEXT)
 @click.option(
-    "--var", "texts", multiple=True, type=TEXT, metavar="KEY=VALUE", help="A variable of the run, as text (repeatable)."
+    "--var", "texts", multiple=True, type=VARIABLE_TEXT, metavar="KEY=VALUE", help="A variable of the run, as text (repeatable)."
 )
 @click.option(
     "--var-json",
     "jsons",
     multiple=True,
-    type=TEXT,
+    type=VARIABLE_TEXT,
     metavar="KEY=JSON",
     help="A variable given as JSON: 3, true, [1, 2] (repeatable).",
 )
