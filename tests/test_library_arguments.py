@@ -54,6 +54,10 @@ ISSUE_CASES: dict[str, Call] = {
     "run raise_on_failure=1": lambda c: c.functions.run(FN, raise_on_failure=1),  # type: ignore[arg-type]
     "stream_run timeout=nan": lambda c: next(iter(c.functions.stream_run(FN, timeout=math.nan))),
     "follow_run timeout=-1": lambda c: c.functions.follow_run(FN, "run-1", timeout=-1),
+    "a variable that is not UTF-8": lambda c: c.functions.start_run(FN, {"url": "\udcff"}),
+    "a variable that is nan": lambda c: c.functions.start_run(FN, {"n": math.nan}),
+    "a variable JSON lacks": lambda c: c.functions.start_run(FN, {"o": object()}),
+    "a cron that is not UTF-8": lambda c: c.functions.schedule(FN, "\udcff"),
 }
 
 CLIENT_CASES: dict[str, dict[str, Any]] = {
@@ -248,3 +252,9 @@ def test_fuzz_client_keywords(keyword: str, value: Any) -> None:
     if refused is not None:
         assert "\n" not in str(refused)
         assert "fuzz-0123456789" not in str(refused)
+
+
+@_fuzz(100)  # an accepted value starts a run
+@given(value=HOSTILE)
+def test_fuzz_run_variables(shared_server: NotteTestServer, value: Any) -> None:
+    _refused_or_answered(lambda c: c.functions.start_run(FN, {"v": value, "nested": [value]}), shared_server)

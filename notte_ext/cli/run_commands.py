@@ -62,7 +62,12 @@ def _progress_records(progress_: RunProgress) -> list[dict[str, Any]]:
 @click.command("start")
 @click.argument("function_id", type=TEXT)
 @click.option(
-    "--var", "texts", multiple=True, type=VARIABLE_TEXT, metavar="KEY=VALUE", help="A variable of the run, as text (repeatable)."
+    "--var",
+    "texts",
+    multiple=True,
+    type=VARIABLE_TEXT,
+    metavar="KEY=VALUE",
+    help="A variable of the run, as text (repeatable).",
 )
 @click.option(
     "--var-json",
