@@ -35,7 +35,7 @@ help:
 	@echo "make test   - install, check generated/, lint, typecheck, run the tests"
 	@echo "make drift  - semantic diff of upstream (UPSTREAM=url-or-path) against openapi.json"
 	@echo "make vendor UPSTREAM=url-or-path - bump openapi.json: drift report, regenerate, re-lock (one command)"
-	@echo "make proof  - the proof suite at full size (5,000 examples per property, 10 soak seeds) + benchmarks"
+	@echo "make proof  - the proof suite at full size (5,000 examples per property, 10 soak seeds), issue 23's hostile inputs, benchmarks"
 	@echo "make generate | check-generated | lint | typecheck | pytest | bench | clean"
 
 $(UV):
@@ -84,10 +84,11 @@ test: install check-generated lint typecheck pytest
 
 # The proof suite (tests/test_proof_*.py) runs in `make test` at CI size; here at full size.
 PROOF_TESTS := tests/test_proof_parsing.py tests/test_proof_soak.py tests/test_proof_security.py tests/test_spec_timestamps.py tests/test_key_redaction.py \
-	tests/test_url_redaction.py tests/test_settings_checks.py
+	tests/test_url_redaction.py tests/test_settings_checks.py tests/test_cli_fuzz.py tests/test_library_arguments.py
 proof: install
 	HYPOTHESIS_PROFILE=proof SOAK_SEEDS=1,2,3,4,5,6,7,8,9,10 SOAK_RUNS=20000 \
 		$(BIN)/pytest $(PROOF_TESTS) --hypothesis-show-statistics -q
+	$(BIN)/python bench/hostile_inputs.py
 	$(MAKE) --no-print-directory bench
 
 bench: install

@@ -10,6 +10,7 @@ read whole, up to `MAX_UPLOAD_BYTES`.
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Mapping
 from functools import cache
 from os import PathLike, fspath
@@ -50,6 +51,7 @@ def _where(path: list[str | int]) -> str:
 
 def check_body(operation_id: str, values: Mapping[str, Any]) -> None:
     """InvalidArgumentError naming the first field of `values` the spec's request body schema refuses."""
+    _check_json(operation_id, values)
     try:
         _validator(operation_id).validate(dict(values))
     except jsonschema_rs.ValidationError as exc:
@@ -63,6 +65,17 @@ def check_body(operation_id: str, values: Mapping[str, Any]) -> None:
         raise InvalidArgumentError(
             f"{operation(operation_id).label}: {_where(list(exc.instance_path))} {exc.message} (got {value!r:.80})"
         ) from None
+
+
+def _check_json(operation_id: str, values: Mapping[str, Any]) -> None:
+    """Values that can travel as JSON text: no object JSON lacks, no nan or inf (Python writes `NaN`, which
+    is not JSON), no string holding lone surrogates (bytes that were not UTF-8: no UTF-8 encodes them)."""
+    try:
+        json.dumps(dict(values), ensure_ascii=False, allow_nan=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidArgumentError(f"{operation(operation_id).label}: a value holds text that is not UTF-8") from None
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise InvalidArgumentError(f"{operation(operation_id).label}: the body can't be JSON: {exc}") from None
 
 
 def json_body(operation_id: str, values: Mapping[str, Any]) -> Any:

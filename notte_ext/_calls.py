@@ -17,6 +17,7 @@ from typing import Any, Generic
 from attrs import frozen
 
 from notte_ext import _bindings
+from notte_ext._arguments import is_text
 from notte_ext._parameters import check_parameters
 from notte_ext._responses import M
 from notte_ext.errors import InvalidArgumentError
@@ -27,6 +28,8 @@ def check_segment(name: str, value: object) -> str:
     URL (`/functions/../runs` is `/runs`), sending an authenticated request elsewhere."""
     if not isinstance(value, str):
         raise InvalidArgumentError(f"{name} must be a string, got {type(value).__name__}")
+    if not is_text(value):
+        raise InvalidArgumentError(f"{name} {value!r:.40} is not UTF-8 text (it holds bytes that were not UTF-8)")
     if value.strip() in {"", ".", ".."}:
         raise InvalidArgumentError(f"{name} {value!r} is not a valid {name.replace('_', ' ')}")
     return value

@@ -18,6 +18,8 @@ from typing import Any, Self, TypedDict, TypeVar, Unpack
 import httpx
 from notte_api_client import AuthenticatedClient
 
+from notte_ext._arguments import check_seconds
+from notte_ext._defaults import MAX_WAIT
 from notte_ext._limits import DEADLINE, AsyncLimitedTransport, LimitedTransport, Limits, default_max_response_bytes
 from notte_ext._messages import Secret, redact, redact_urls, url_secrets
 from notte_ext._proxies import AsyncProxyTransport, ProxyTransport, proxy_of, proxy_routes
@@ -189,6 +191,7 @@ class _BaseClient:
         self, http: httpx.Client | httpx.AsyncClient, request: dict[str, Any], deadline: float | None
     ) -> httpx.Request:
         """The request of a generated endpoint's kwargs, with its own deadline for a long streamed answer."""
+        check_seconds("timeout", deadline, most=MAX_WAIT, allow_none=True)  # nan or inf: no deadline at all
         built = http.build_request(**request)
         if deadline is not None:
             built.extensions[DEADLINE] = deadline

@@ -26,6 +26,7 @@ from functools import cache
 import httpx
 from attrs import define, field
 
+from notte_ext._arguments import check_count
 from notte_ext._messages import Secret
 from notte_ext._openapi import document
 from notte_ext._responses import status_error
@@ -60,10 +61,7 @@ class Limits:
     max_wait: float  # the retry policy's cap on one wait: a longer Retry-After is not waited for
 
     def __attrs_post_init__(self) -> None:
-        if self.max_response_bytes <= 0:
-            raise ConfigurationError(
-                f"max_response_bytes must be a positive byte count, got {self.max_response_bytes!r}"
-            )
+        check_count("max_response_bytes", self.max_response_bytes, least=1, error=ConfigurationError)
 
 
 class ResponseDeadlineExceeded(httpx.ReadTimeout):

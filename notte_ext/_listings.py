@@ -17,6 +17,7 @@ from typing import Any, Unpack
 from attrs import define, field
 
 from notte_ext import _bindings
+from notte_ext._arguments import check_count, check_flag
 from notte_ext._calls import check_segment
 from notte_ext._openapi import operation
 from notte_ext._parameters import check_parameters, parameter_schema
@@ -57,10 +58,12 @@ def check_function_id(function_id: object) -> str:
 def _statuses(status: str | Iterable[str] | None) -> frozenset[RunStatus] | None:
     if status is None:
         return None
+    if not isinstance(status, str | Iterable):
+        raise InvalidArgumentError(f"status must be a run status or several, got {status!r:.40}")
     names = [status] if isinstance(status, str) else list(status)
     try:
         return frozenset(RunStatus(name) for name in names)
-    except ValueError:
+    except (TypeError, ValueError):
         valid = ", ".join(member.value for member in RunStatus)
         raise InvalidArgumentError(f"unknown run status in {names!r}; valid: {valid}") from None
 
@@ -70,8 +73,13 @@ def _instant(value: dt.datetime | str | None, name: str) -> dt.datetime | None:
         return None if value is None else aware_utc(value)
     try:
         return parse_instant(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: '9999-12-31T23:59:59-14:00' in UTC
         raise InvalidArgumentError(f"{name} must be a datetime or an ISO 8601 string, got {value!r}") from None
+
+
+def _check_paging(limit: object, max_pages: object) -> None:
+    check_count("limit", limit, allow_none=True)
+    check_count("max_pages", max_pages, least=1)
 
 
 @define(frozen=True)
@@ -89,15 +97,12 @@ class RunQuery:
     max_pages: int = DEFAULT_MAX_PAGES
 
     def __attrs_post_init__(self) -> None:
-        if not isinstance(self.running_only, bool):
-            raise InvalidArgumentError(f"running_only must be True or False, got {self.running_only!r}")
-        if self.limit is not None and self.limit < 0:
-            raise InvalidArgumentError(f"limit must be >= 0, got {self.limit}")
-        if self.max_pages < 1:
-            raise InvalidArgumentError(f"max_pages must be >= 1, got {self.max_pages}")
+        check_flag("running_only", self.running_only)
+        _check_paging(self.limit, self.max_pages)
 
     def request(self, page: int) -> dict[str, Any]:
         """Arguments for the generated call. `only_active` is always sent (never the server default)."""
+        check_count("page", page, least=1)  # list_runs_page(page=1.0) would reach the API as "1.0"
         return {
             "function_id": self.function_id,
             "page": page,
@@ -223,12 +228,8 @@ class FunctionsQuery:
     max_pages: int = DEFAULT_MAX_PAGES
 
     def __attrs_post_init__(self) -> None:
-        if not isinstance(self.active_only, bool):
-            raise InvalidArgumentError(f"active_only must be True or False, got {self.active_only!r}")
-        if self.limit is not None and (not isinstance(self.limit, int) or self.limit < 0):
-            raise InvalidArgumentError(f"limit must be an integer >= 0, got {self.limit!r}")
-        if isinstance(self.max_pages, bool) or not isinstance(self.max_pages, int) or self.max_pages < 1:
-            raise InvalidArgumentError(f"max_pages must be an integer >= 1, got {self.max_pages!r}")
+        check_flag("active_only", self.active_only)
+        _check_paging(self.limit, self.max_pages)
 
     def request(self, page: int) -> dict[str, Any]:
         """Arguments for the generated call. `only_active` is always sent (never the server default)."""

@@ -14,6 +14,7 @@ from typing import Any
 
 import jsonschema_rs
 
+from notte_ext._arguments import is_text
 from notte_ext._openapi import document, operation
 from notte_ext.errors import InvalidArgumentError
 
@@ -57,6 +58,17 @@ def _validator(operation_id: str, spec_name: str) -> jsonschema_rs.Validator:
     return jsonschema_rs.validator_for(schema, offline=True)
 
 
+def _is_valid(operation_id: str, spec_name: str, value: object) -> bool:
+    if not isinstance(value, str | int | float | None):  # a query value is a scalar (the validator raises on others)
+        return False
+    if isinstance(value, str) and not is_text(value):
+        return False
+    # JSON Schema counts 50.0 as an integer; the API does not (it reads the query text "50.0": a 422).
+    if isinstance(value, float) and parameter_schema(operation_id, spec_name).get("type") == "integer":
+        return False
+    return _validator(operation_id, spec_name).is_valid(value)
+
+
 def check_parameters(
     operation_id: str, table: ParameterTable, given: Mapping[str, Any], *, also_valid: Iterable[str] = ()
 ) -> dict[str, Any]:
@@ -70,7 +82,7 @@ def check_parameters(
             valid = ", ".join(sorted({*table, *also_valid}))
             raise InvalidArgumentError(f"unknown option {name!r}; valid: {valid}")
         spec_name, generated_enum = table[name]
-        if not _validator(operation_id, spec_name).is_valid(value.value if isinstance(value, Enum) else value):
+        if not _is_valid(operation_id, spec_name, value.value if isinstance(value, Enum) else value):
             schema = parameter_schema(operation_id, spec_name)
             raise InvalidArgumentError(f"{name} must be {allowed(schema)}, got {value!r}")
         checked[name] = generated_enum(value) if generated_enum is not None and value is not None else value

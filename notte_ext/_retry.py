@@ -18,6 +18,7 @@ at all: see _limits); otherwise exponential backoff with full jitter.
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections.abc import Callable
 from typing import Any
@@ -26,6 +27,7 @@ import httpx
 from attrs import define, field
 from httpx_retries import Retry, RetryTransport
 
+from notte_ext._arguments import check_count
 from notte_ext._defaults import DEFAULT_MAX_RETRIES, DEFAULT_MAX_WAIT
 from notte_ext._pace import SPECULATIVE, THROTTLE_STATUSES
 from notte_ext.errors import ConfigurationError
@@ -53,6 +55,11 @@ class RetryPolicy:
     sleep: Callable[[float], None] | None = field(default=None, repr=False)
 
     def __attrs_post_init__(self) -> None:
+        check_count("max_retries", self.max_retries, error=ConfigurationError)
+        for name in ("backoff_factor", "max_wait"):  # nan and inf would make every wait nan or endless
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+                raise ConfigurationError(f"RetryPolicy {name} must be a finite number, got {value!r:.40}")
         if self.max_retries < 0 or self.backoff_factor < 0 or self.max_wait <= 0:
             raise ConfigurationError(
                 f"RetryPolicy needs max_retries >= 0, backoff_factor >= 0 and max_wait > 0; got "

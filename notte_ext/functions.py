@@ -18,8 +18,10 @@ from typing import TYPE_CHECKING, Any, Protocol, Unpack
 from notte_api_client import AuthenticatedClient
 
 from notte_ext import _bindings
+from notte_ext._arguments import check_flag, check_seconds
 from notte_ext._bodies import Workflow, json_body, upload_body
 from notte_ext._calls import Bound, Call, check_segment
+from notte_ext._defaults import MAX_WAIT, MIN_INTERVAL
 from notte_ext._listings import (
     CLIENT_SIDE_OPTIONS,
     FUNCTIONS_MAX_PAGE_SIZE,
@@ -170,6 +172,15 @@ def _follow_settings(function_id: str, run_id: str, interval: float | None, time
     if interval is None:
         return WatchSettings(function_id, timeout=timeout)
     return WatchSettings(function_id, interval=interval, timeout=timeout)
+
+
+def _check_run_options(timeout: object, interval: object, raise_on_failure: object) -> None:
+    """`run()`'s own options, checked before the run starts (not once it runs, as following it would)."""
+    from notte_ext.watch import MAX_INTERVAL
+
+    check_seconds("timeout", timeout, most=MAX_WAIT, allow_none=True)
+    check_seconds("interval", interval, least=MIN_INTERVAL, most=MAX_INTERVAL, allow_none=True)
+    check_flag("raise_on_failure", raise_on_failure)
 
 
 def _left(timeout: float | None, begun: float) -> float | None:
@@ -396,6 +407,7 @@ class Functions:
     ) -> FunctionRunDetails:
         """Start a run and wait for its end (`follow_run`): the final run. `timeout` seconds for all of
         it (then `RunTimeoutError`; the run goes on); `raise_on_failure`: `RunFailedError` if it failed."""
+        _check_run_options(timeout, interval, raise_on_failure)
         begun = time.monotonic()
         started = self.start_run(function_id, variables, **options)
         remaining = _left(timeout, begun)
@@ -557,6 +569,7 @@ class AsyncFunctions:
         raise_on_failure: bool = False,
         **options: Any,
     ) -> FunctionRunDetails:
+        _check_run_options(timeout, interval, raise_on_failure)
         begun = time.monotonic()
         started = await self.start_run(function_id, variables, **options)
         remaining = _left(timeout, begun)

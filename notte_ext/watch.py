@@ -36,20 +36,26 @@ from typing import TypedDict
 
 from attrs import define, field
 
+from notte_ext._arguments import check_count, check_flag, check_seconds
+from notte_ext._defaults import MAX_WAIT, MIN_INTERVAL
 from notte_ext._listings import FunctionRun, RunsPage, RunStatus, check_function_id
 from notte_ext._run_start import FunctionRunDetails, RunDetailsStatus
 from notte_ext.errors import (
+    APIConnectionError,
     InvalidArgumentError,
     NotteError,
     PaginationError,
+    RateLimitError,
     RunFailedError,
     RunTimeoutError,
+    ServerError,
     WatchTimeoutError,
 )
 from notte_ext.pagination import DEFAULT_MAX_PAGES
 
 __all__ = [
     "DEFAULT_INTERVAL",
+    "MIN_INTERVAL",
     "AsyncFetchPage",
     "AsyncFetchRun",
     "FetchPage",
@@ -73,7 +79,12 @@ __all__ = [
 ACTIVE = RunStatus("active")
 DETAILS_ACTIVE = RunDetailsStatus("active")
 DEFAULT_INTERVAL = 2.0
+MAX_INTERVAL = 3600.0
 DEFAULT_JITTER = 0.1
+DEFAULT_MAX_FAILED_POLLS = 5
+MAX_BACKOFF = 60.0  # the longest wait after failed polls
+# Errors that may pass (after the client's own retries): the watch backs off and polls again.
+PASSING_ERRORS = (APIConnectionError, ServerError, RateLimitError)
 
 #: Fetch one page: (running_only, page number) -> the page, through the client.
 FetchPage = Callable[[bool, int], RunsPage]
@@ -118,13 +129,6 @@ class RunVanished:
 WatchEvent = RunAppeared | RunStatusChanged | RunVanished
 
 
-def _positive_number(name: str, value: object, *, allow_none: bool = False) -> None:
-    if value is None and allow_none:
-        return
-    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-        raise InvalidArgumentError(f"{name} must be a number of seconds > 0, got {value!r}")
-
-
 class WatchOptions(TypedDict, total=False):
     """Keyword options of `watch_runs` (see WatchSettings)."""
 
@@ -134,6 +138,7 @@ class WatchOptions(TypedDict, total=False):
     until_idle: bool
     timeout: float | None
     max_pages: int
+    max_failed_polls: int
     clock: Callable[[], float]
     sleep: Callable[[float], None] | None
 
@@ -147,7 +152,9 @@ class WatchSettings:
     created and finished between two polls is skipped). until_idle: stop once no run is active,
     after at least one full poll. timeout: seconds; then `WatchTimeoutError` (checked between
     polls: a request in flight is bounded by the client's own timeout). max_pages: cap per
-    listing per poll. clock/sleep: replace time.monotonic and the wait (tests), like
+    listing per poll. max_failed_polls: a poll that fails for a passing reason (connection, 5xx,
+    429, after the client's own retries) is tried again after a jittered backoff, once one poll went
+    through; this many in a row end the watch with the last error. clock/sleep: replace time.monotonic and the wait (tests), like
     RetryPolicy's `sleep`.
     """
 
@@ -158,16 +165,19 @@ class WatchSettings:
     until_idle: bool = False
     timeout: float | None = None
     max_pages: int = DEFAULT_MAX_PAGES
+    max_failed_polls: int = DEFAULT_MAX_FAILED_POLLS
     clock: Callable[[], float] = field(default=time.monotonic, repr=False)
     sleep: Callable[[float], None] | None = field(default=None, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        _positive_number("interval", self.interval)
-        _positive_number("timeout", self.timeout, allow_none=True)
+        check_seconds("interval", self.interval, least=MIN_INTERVAL, most=MAX_INTERVAL)  # faster only loads the API
+        check_seconds("timeout", self.timeout, most=MAX_WAIT, allow_none=True)
         if isinstance(self.jitter, bool) or not isinstance(self.jitter, int | float) or not 0 <= self.jitter < 1:
             raise InvalidArgumentError(f"jitter must be a fraction from 0 to below 1, got {self.jitter!r}")
-        if isinstance(self.max_pages, bool) or not isinstance(self.max_pages, int) or self.max_pages < 1:
-            raise InvalidArgumentError(f"max_pages must be an integer >= 1, got {self.max_pages!r}")
+        check_count("max_pages", self.max_pages, least=1)
+        check_count("max_failed_polls", self.max_failed_polls, least=1, most=1000)
+        check_flag("running_only", self.running_only)
+        check_flag("until_idle", self.until_idle)
 
     @property
     def label(self) -> str:
@@ -361,6 +371,8 @@ class _Schedule:
     settings: WatchSettings
     timed_out: Callable[[], NotteError]
     deadline: float | None = None
+    failures: int = 0  # polls failed in a row
+    polled: bool = False  # a poll went through: the API and the watch's arguments work
 
     def __attrs_post_init__(self) -> None:
         if self.settings.timeout is not None:
@@ -372,12 +384,24 @@ class _Schedule:
 
     def next_delay(self) -> float:
         """Seconds to wait before the next poll (never past the deadline); raises once it has passed."""
-        self.check_deadline()
+        self.failures, self.polled = 0, True
         spread = self.settings.jitter * (2 * random.random() - 1)  # noqa: S311 - spreading polls, not secrets
-        delay = self.settings.interval * (1 + spread)
-        if self.deadline is not None:
-            delay = min(delay, self.deadline - self.settings.clock())
-        return delay
+        return self._until_deadline(self.settings.interval * (1 + spread))
+
+    def backoff(self, error: NotteError) -> float:
+        """Seconds to wait after a failed poll: 1 to 2 intervals, doubling with each failure in a row (up
+        to MAX_BACKOFF), so watchers of a struggling API neither poll in step nor keep pressing it.
+        Raises `error` once `max_failed_polls` polls failed in a row, or at once if none went through yet
+        (a wrong URL or an API that is down: said now, not after minutes of backing off)."""
+        self.failures += 1
+        if self.failures >= self.settings.max_failed_polls or not self.polled:
+            raise error
+        ceiling = min(self.settings.interval * 2**self.failures, MAX_BACKOFF)
+        return self._until_deadline(ceiling * (0.5 + random.random() / 2))  # noqa: S311
+
+    def _until_deadline(self, delay: float) -> float:
+        self.check_deadline()
+        return delay if self.deadline is None else min(delay, self.deadline - self.settings.clock())
 
     def sleep(self, delay: float) -> None:
         (self.settings.sleep or time.sleep)(delay)
@@ -408,11 +432,19 @@ def watch(fetch: FetchPage, settings: WatchSettings) -> Iterator[WatchEvent]:
     """Poll with `fetch` until idle (with `until_idle`), the timeout, or forever; yield events."""
     tracker = _Tracker()
     schedule = _watch_schedule(settings, tracker)
+    reported: set[str] = set()
     while True:
-        poll = _Poll(tracker, settings)
-        while poll.request is not None:
-            yield from poll.take(fetch(poll.request.running_only, poll.request.page))
-            poll.raise_pending()
+        poll = _Poll(tracker, settings, reported_ids=reported)
+        try:
+            while poll.request is not None:
+                yield from poll.take(fetch(poll.request.running_only, poll.request.page))
+                poll.raise_pending()
+        except PASSING_ERRORS as error:
+            schedule.sleep(schedule.backoff(error))
+            schedule.check_deadline()
+            reported = poll.reported_ids  # the poll again: a run it reported appeared stays reported
+            continue
+        reported = set()
         yield from poll.finish()
         if _idle(settings, tracker):
             return
@@ -424,12 +456,20 @@ async def awatch(fetch: AsyncFetchPage, settings: WatchSettings) -> AsyncIterato
     """The async twin of `watch`: the same polls and events, awaited."""
     tracker = _Tracker()
     schedule = _watch_schedule(settings, tracker)
+    reported: set[str] = set()
     while True:
-        poll = _Poll(tracker, settings)
-        while poll.request is not None:
-            for event in poll.take(await fetch(poll.request.running_only, poll.request.page)):
-                yield event
-            poll.raise_pending()
+        poll = _Poll(tracker, settings, reported_ids=reported)
+        try:
+            while poll.request is not None:
+                for event in poll.take(await fetch(poll.request.running_only, poll.request.page)):
+                    yield event
+                poll.raise_pending()
+        except PASSING_ERRORS as error:
+            await schedule.asleep(schedule.backoff(error))
+            schedule.check_deadline()
+            reported = poll.reported_ids
+            continue
+        reported = set()
         for event in poll.finish():
             yield event
         if _idle(settings, tracker):
@@ -501,7 +541,12 @@ def follow(fetch: FetchRun, settings: WatchSettings, run_id: str) -> Iterator[Ru
     following = _Following(settings, run_id)
     schedule = following.schedule()
     while True:
-        progress = following.take(fetch())
+        try:
+            progress = following.take(fetch())
+        except PASSING_ERRORS as error:
+            schedule.sleep(schedule.backoff(error))
+            schedule.check_deadline()
+            continue
         if progress is not None:
             yield progress
         if following.last is not None and following.last.status != DETAILS_ACTIVE:
@@ -515,7 +560,12 @@ async def afollow(fetch: AsyncFetchRun, settings: WatchSettings, run_id: str) ->
     following = _Following(settings, run_id)
     schedule = following.schedule()
     while True:
-        progress = following.take(await fetch())
+        try:
+            progress = following.take(await fetch())
+        except PASSING_ERRORS as error:
+            await schedule.asleep(schedule.backoff(error))
+            schedule.check_deadline()
+            continue
         if progress is not None:
             yield progress
         if following.last is not None and following.last.status != DETAILS_ACTIVE:

@@ -120,6 +120,22 @@ def test_debug_shows_the_traceback_but_still_not_the_key(server: NotteTestServer
     assert "sk-definitely-wrong-key" not in result.stdout + result.stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["--api-key", "k", "--base-url", "http://127.0.0.1:9", "runs", "list", FUNCTION_ID], 3),  # refused
+        (["runs", "list", FUNCTION_ID], 2),  # no key
+        (["runs", "list", FUNCTION_ID, "--api-key", "sk-\u00e9"], 2),  # a key that is not ASCII
+    ],
+)
+def test_debug_adds_the_traceback_and_keeps_the_exit_code(args: list[str], code: int) -> None:
+    plain, debug = notte_ext(*args), notte_ext("--debug", *args)
+    assert plain.returncode == debug.returncode == code, debug.stderr
+    assert "Traceback" not in plain.stderr
+    assert "Traceback" in debug.stderr
+    assert debug.stderr.splitlines()[-1] == plain.stderr.strip()  # the same one-line error, last
+
+
 def test_unreachable_base_url_is_exit_3() -> None:
     result = notte_ext("--api-key", "k", "--base-url", "http://127.0.0.1:9", "runs", "list", FUNCTION_ID)
     assert result.returncode == 3
@@ -237,9 +253,9 @@ def test_missing_key_is_a_usage_error() -> None:
         (["runs", "list", FUNCTION_ID, "--since", "someday"], "is neither an ISO date/time nor an age"),
         (["runs", "list", FUNCTION_ID, "--status", "paused"], "'paused' is not one of"),
         (["runs", "list", FUNCTION_ID, "--format", "xml"], "'xml' is not one of"),
-        (["runs", "list", FUNCTION_ID, "--limit", "-1"], "-1 is not in the range x>=0"),
-        (["runs", "list", FUNCTION_ID, "--timeout", "0"], "0.0 is not in the range x>0"),
-        (["runs", "list", FUNCTION_ID, "--max-retries", "-1"], "-1 is not in the range x>=0"),
+        (["runs", "list", FUNCTION_ID, "--limit", "-1"], "-1 is not in the range 0<=x<=1000000000"),
+        (["runs", "list", FUNCTION_ID, "--timeout", "0"], "0.0 is not in the range 0.0<x<=3600.0"),
+        (["runs", "list", FUNCTION_ID, "--max-retries", "-1"], "-1 is not in the range 0<=x<=100"),
         (["runs", "list", FUNCTION_ID, "--columns", "id"], "id is not a run field; choose from function_id,"),
         (
             ["runs", "list", FUNCTION_ID, "--columns", "status", "--format", "json"],
@@ -251,7 +267,7 @@ def test_missing_key_is_a_usage_error() -> None:
         (["--timeout", "soon", "runs", "list", FUNCTION_ID], "'soon' is not a valid float range"),
         (["runs", "lst", FUNCTION_ID], "No such command 'lst'. Did you mean 'list'?"),
         (["serve", "--port", "abc"], "'abc' is not a valid integer"),
-        (["demo", "--runs", "-1"], "-1 is not in the range x>=0"),
+        (["demo", "--runs", "-1"], "-1 is not in the range 0<=x<=50000"),
         (["runs", "list", ".."], "function_id '..' is not a valid function id"),
     ],
 )
@@ -294,3 +310,46 @@ def test_demo_is_the_readme_main_job() -> None:
     lifecycle = result.stdout[result.stdout.index("$ notte-ext runs start") :].splitlines()[1:]
     assert [line.split()[1] for line in lifecycle] == ["started", "log", "log", "status_changed"]
     assert lifecycle[-1].endswith("active -> closed")
+
+
+def test_serve_on_a_busy_port_names_it(server: NotteTestServer) -> None:
+    busy = server.url.rsplit(":", 1)[1]
+    result = notte_ext("serve", "--port", busy)
+    assert result.returncode == 2
+    assert result.stderr == f"Error: port {busy} on 127.0.0.1 is in use: pick another --port, or 0 for a free one\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["serve", "--port", "70000"], "70000 is not in the range 0<=x<=65535"),
+        (["serve", "--runs", "100000000"], "100000000 is not in the range 0<=x<=50000"),
+        (["serve", "--latency", "nan"], "'nan' is not a finite number"),
+        (["runs", "list", "\udcff\udcfe"], "has bytes that are not UTF-8 at position 0"),
+        (["runs", "list", FUNCTION_ID, "--since", "99999999d"], "is outside the dates Python can represent"),
+        (["runs", "list", FUNCTION_ID, "--until", "9999-12-31T23:59:59-14:00"], "outside the dates"),
+        (["runs", "list", FUNCTION_ID, "--timeout", "nan"], "'nan' is not a finite number"),
+        (["runs", "list", FUNCTION_ID, "--timeout", "1e308"], "1e+308 is not in the range 0.0<x<=3600.0"),
+        (["runs", "watch", FUNCTION_ID, "--for", "inf"], "inf is not in the range 0.0<x<=2592000.0"),
+    ],
+)
+def test_hostile_values_are_usage_errors(args: list[str], message: str) -> None:
+    result = subprocess.run(
+        [CLI, "--api-key", "k", "--base-url", "http://127.0.0.1:9", *args],
+        capture_output=True,
+        timeout=60,
+        env={"PATH": ""},
+    )
+    stderr = result.stderr.decode("utf-8", "backslashreplace")
+    assert result.returncode == 2, stderr
+    assert message in stderr
+    assert stderr.count("\n") == 1
+    assert "Traceback" not in stderr
+
+
+def test_a_key_that_is_not_utf8_is_never_shown() -> None:
+    secret = "sk-\udcffvery-secret-part"
+    result = notte_ext("runs", "list", FUNCTION_ID, "--api-key", secret)
+    assert result.returncode == 2
+    assert "very-secret" not in result.stderr
+    assert "Invalid value for '--api-key': the value has bytes that are not UTF-8 at position 3" in result.stderr

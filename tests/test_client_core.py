@@ -20,6 +20,7 @@ from notte_ext import (
     AuthenticationError,
     ClientClosedError,
     FunctionRun,
+    InvalidArgumentError,
     NotFoundError,
     NotteClient,
     NotteError,
@@ -84,9 +85,12 @@ def test_unknown_function_is_not_found(client: NotteClient) -> None:
         client.functions.list_runs_page("nope")
 
 
-def test_422_surfaces_the_servers_field_details(client: NotteClient) -> None:
-    with pytest.raises(RequestValidationError) as caught:
-        client.functions.list_runs_page(FUNCTION_ID, page=0)
+def test_422_surfaces_the_servers_field_details(client: NotteClient, server: NotteTestServer) -> None:
+    with pytest.raises(InvalidArgumentError, match="page must be an integer >= 1, got 0"):
+        client.functions.list_runs_page(FUNCTION_ID, page=0)  # refused before any request...
+    assert server.requests == []
+    with pytest.raises(RequestValidationError) as caught:  # ...so the generated call sends it
+        client.send(list_runs_endpoint, RunsPage, function_id=FUNCTION_ID, page=0, only_active=False)
     error = caught.value
     assert error.status_code == 422
     assert [(tuple(e.loc), e.type_) for e in error.errors] == [(("query", "page"), "greater_than_equal")]

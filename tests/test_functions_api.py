@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import io
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +23,7 @@ from notte_ext.errors import (
     RunLogError,
     SchemaMismatchError,
 )
-from notte_ext.testing import Match, NotteTestServer, ProxyPage, RunPlan, TrickledBody
+from notte_ext.testing import Match, NotteTestServer, ProxyPage, RunPlan, Status, TrickledBody
 from notte_ext.watch import RunFailedError, RunTimeoutError, WatchTimeoutError
 
 FUNCTION_ID = "fn-sample"
@@ -31,7 +33,7 @@ WORKFLOW = b"def run(url: str) -> str:\n    return url\n"
 @pytest.fixture
 def server(notte_server: NotteTestServer) -> NotteTestServer:
     notte_server.add_function(FUNCTION_ID, runs=5)
-    notte_server.run_plan = RunPlan(duration=0.2, outcome="closed", log_interval=0.05)
+    notte_server.run_plan = RunPlan(duration=0.2, outcome="closed", log_interval=0.5)
     return notte_server
 
 
@@ -155,7 +157,7 @@ def test_stream_run_follows_the_streamed_log_to_the_outcome(
 
 
 def test_run_starts_a_run_and_returns_the_final_run(server: NotteTestServer, client: NotteClient) -> None:
-    final = client.functions.run(FUNCTION_ID, {"url": "https://example.com"}, interval=0.05)
+    final = client.functions.run(FUNCTION_ID, {"url": "https://example.com"}, interval=0.5)
     assert (final.status.value, final.result) == ("closed", "ok")
     assert final.logs[-1] == "run closed"  # type: ignore[index]
     assert _post_count(server, "/runs/start") == 1
@@ -163,16 +165,16 @@ def test_run_starts_a_run_and_returns_the_final_run(server: NotteTestServer, cli
 
 def test_run_raises_a_typed_error_on_failure_when_asked(server: NotteTestServer, client: NotteClient) -> None:
     server.run_plan = RunPlan(duration=0.1, outcome="failed")
-    assert client.functions.run(FUNCTION_ID, interval=0.05).status.value == "failed"
+    assert client.functions.run(FUNCTION_ID, interval=0.5).status.value == "failed"
     with pytest.raises(RunFailedError, match="failed") as caught:
-        client.functions.run(FUNCTION_ID, interval=0.05, raise_on_failure=True)
+        client.functions.run(FUNCTION_ID, interval=0.5, raise_on_failure=True)
     assert caught.value.run.status.value == "failed"
 
 
 def test_run_raises_a_typed_error_when_its_timeout_passes(server: NotteTestServer, client: NotteClient) -> None:
     server.run_plan = RunPlan(duration=60)
     with pytest.raises(RunTimeoutError, match=r"still active after the 0\.3 s timeout \(the run goes on\)") as caught:
-        client.functions.run(FUNCTION_ID, timeout=0.3, interval=0.05)
+        client.functions.run(FUNCTION_ID, timeout=0.3, interval=0.5)
     assert isinstance(caught.value, WatchTimeoutError)
     assert caught.value.run is not None
     assert caught.value.run.status.value == "active"
@@ -180,11 +182,35 @@ def test_run_raises_a_typed_error_when_its_timeout_passes(server: NotteTestServe
 
 def test_follow_run_reports_status_changes_and_new_log_lines(server: NotteTestServer, client: NotteClient) -> None:
     started = client.functions.start_run(FUNCTION_ID)
-    progress = list(client.functions.follow_run(FUNCTION_ID, started.function_run_id, interval=0.05))
+    progress = list(client.functions.follow_run(FUNCTION_ID, started.function_run_id, interval=0.5))
     assert progress[0].old_status is None
     assert [p.status.value for p in progress][-1] == "closed"
     assert progress[-1].finished
     assert progress[-1].new_logs[-1] == "run closed"
+
+
+def test_follow_run_backs_off_after_a_failed_poll_and_goes_on(
+    server: NotteTestServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    waits: list[float] = []
+    real_sleep = time.sleep
+
+    def recorded(seconds: float) -> None:
+        if threading.current_thread() is threading.main_thread():  # the follow's, not the server's threads
+            waits.append(seconds)
+        real_sleep(seconds)
+
+    with NotteClient(server.api_key, base_url=server.url, max_retries=0) as client:
+        started = client.functions.start_run(FUNCTION_ID)
+        monkeypatch.setattr("notte_ext.watch.time.sleep", recorded)
+        follow = iter(client.functions.follow_run(FUNCTION_ID, started.function_run_id, interval=0.5))
+        assert next(follow).status.value == "active"  # the first poll went through
+        server.faults.add(Status(503), times=2, match=Match(operation_id="function_run_get_metadata"))
+        progress = list(follow)
+    assert progress[-1].status.value == "closed"
+    assert 0.45 <= waits[0] <= 0.55  # the interval
+    assert 0.5 <= waits[1] <= 1.0  # after the first failed poll: 1-2 intervals
+    assert 1.0 <= waits[2] <= 2.0  # after the second in a row: 2-4
 
 
 def test_stop_and_update_a_run(server: NotteTestServer, client: NotteClient) -> None:
@@ -238,13 +264,13 @@ def test_the_async_client_has_the_same_surface(server: NotteTestServer) -> None:
             assert [f.function_id for f in await client.functions.list().to_list()] == [FUNCTION_ID]
             created = await client.functions.create(WORKFLOW, name="async")
             assert (await client.functions.get(created.function_id)).name == "async"
-            assert (await client.functions.run(FUNCTION_ID, {"url": "x"}, interval=0.05)).status.value == "closed"
+            assert (await client.functions.run(FUNCTION_ID, {"url": "x"}, interval=0.5)).status.value == "closed"
             events = [event async for event in client.functions.stream_run(FUNCTION_ID)]
             assert isinstance(events[0], RunStarted)
             assert isinstance(events[-1], RunFinished)
             started = await client.functions.start_run(FUNCTION_ID)
             progress = [
-                p async for p in client.functions.follow_run(FUNCTION_ID, started.function_run_id, interval=0.05)
+                p async for p in client.functions.follow_run(FUNCTION_ID, started.function_run_id, interval=0.5)
             ]
             assert progress[-1].finished
             assert (await client.functions.stop_run(FUNCTION_ID, started.function_run_id)).function_run_id == (

@@ -99,7 +99,7 @@ def test_runs_start_without_wait_prints_the_started_run(server: NotteTestServer)
 
 def test_runs_start_wait_prints_progress_and_exits_0_when_the_run_closes(server: NotteTestServer) -> None:
     result = notte_ext(
-        "runs", "start", FN, "--var", "url=https://example.com", "--wait", "--interval", "0.05", server=server
+        "runs", "start", FN, "--var", "url=https://example.com", "--wait", "--interval", "0.5", server=server
     )
     assert result.returncode == 0, result.stderr
     events = lines(result.stdout)
@@ -115,7 +115,7 @@ def test_runs_start_wait_prints_progress_and_exits_0_when_the_run_closes(server:
 
 def test_runs_start_wait_exits_1_when_the_run_fails_with_exit_on_failed(server: NotteTestServer) -> None:
     server.run_plan = RunPlan(duration=0.3, outcome="failed")
-    failing = ["runs", "start", FN, "--wait", "--interval", "0.05"]
+    failing = ["runs", "start", FN, "--wait", "--interval", "0.5"]
     assert notte_ext(*failing, server=server).returncode == 0  # the wait ended: failure is not asked about
     result = notte_ext(*failing, "--exit-on", "failed", server=server)
     assert result.returncode == 1, result.stderr
@@ -124,7 +124,7 @@ def test_runs_start_wait_exits_1_when_the_run_fails_with_exit_on_failed(server: 
 
 def test_runs_start_wait_exits_4_when_the_wait_timeout_passes(server: NotteTestServer) -> None:
     server.run_plan = RunPlan(duration=60)
-    result = notte_ext("runs", "start", FN, "--wait", "--wait-timeout", "0.4", "--interval", "0.05", server=server)
+    result = notte_ext("runs", "start", FN, "--wait", "--wait-timeout", "0.4", "--interval", "0.5", server=server)
     assert result.returncode == 4
     assert result.stderr.startswith("Timeout: waiting for run ")
     assert "(the run goes on)" in result.stderr
@@ -169,7 +169,7 @@ def test_the_key_never_shows_in_a_start(server: NotteTestServer) -> None:
             FN,
             "--wait",
             "--interval",
-            "0.05",
+            "0.5",
         ],
         capture_output=True,
         text=True,

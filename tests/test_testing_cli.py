@@ -8,6 +8,8 @@ import sys
 import httpx
 import pytest
 
+from notte_ext.testing import NotteTestServer
+
 COMMANDS = {
     "python -m notte_ext.testing": [sys.executable, "-m", "notte_ext.testing"],
     "notte-ext serve": [sys.executable, "-c", "from notte_ext.cli import main; main()", "serve"],
@@ -58,3 +60,30 @@ def test_the_command_serves_runs_in_the_order_asked(name: str, order: str) -> No
     moved = sum(a != b for a, b in zip(created, newest_first, strict=True))
     expected = {"newest-first": created == newest_first, "oldest-first": created == newest_first[::-1]}
     assert expected.get(order, moved > 1)  # shuffled and misplaced: not newest first
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--port", "70000"], "argument --port: '70000' is not from 0 to 65535"),
+        (["--runs", "100000000"], "argument --runs: '100000000' is not from 0 to 50000"),
+        (["--latency", "nan"], "argument --latency: 'nan' is not from 0 to 600"),
+    ],
+)
+def test_bad_values_are_one_usage_error(args: list[str], message: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "notte_ext.testing", *args], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == f"python -m notte_ext.testing: error: {message}"
+    assert "Traceback" not in result.stderr
+
+
+def test_a_busy_port_is_named(notte_server: NotteTestServer) -> None:
+    port = notte_server.url.rsplit(":", 1)[1]
+    result = subprocess.run(
+        [sys.executable, "-m", "notte_ext.testing", "--port", port], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2
+    assert f"port {port} on 127.0.0.1 is in use" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from notte_ext import AsyncNotteClient, NotteClient
-from notte_ext.testing import NotteTestServer
+from notte_ext import AsyncNotteClient, NotteClient, ServerError
+from notte_ext.testing import NotteTestServer, Status
 from notte_ext.watch import RunAppeared, RunStatusChanged, RunVanished, WatchEvent, WatchTimeoutError
 
 FN = "fn-watch"
@@ -89,14 +89,14 @@ def test_timeout_is_a_typed_error_after_the_events(notte_server: NotteTestServer
     seen: list[WatchEvent] = []
     with NotteClient(notte_server.api_key, base_url=notte_server.url) as client:
         watching = client.functions.watch_runs(
-            FN, interval=0.3, until_idle=True, timeout=1, clock=clock.monotonic, sleep=clock.sleep
+            FN, interval=0.5, until_idle=True, timeout=1.6, clock=clock.monotonic, sleep=clock.sleep
         )
         with pytest.raises(WatchTimeoutError) as caught:
             seen.extend(watching)
     finished = sum(isinstance(e, RunStatusChanged) for e in seen)
-    assert 2 <= finished < 8  # runs finish every 0.25 s: some, not all, within 1 s
+    assert 2 <= finished < 8  # runs finish every 0.25 s: some, not all, within 1.6 s
     assert caught.value.active_runs == 8 - finished
-    assert sum(clock.sleeps) == pytest.approx(1.0)
+    assert sum(clock.sleeps) == pytest.approx(1.6)
 
 
 def page_boundary_scenario(server: NotteTestServer, clock: Clock) -> tuple[dict[str, str], set[str], list[Any]]:
@@ -153,7 +153,7 @@ def test_across_page_boundaries_every_run_and_transition_once(notte_server: Nott
     with NotteClient(notte_server.api_key, base_url=notte_server.url) as client:
         events = list(
             client.functions.watch_runs(
-                FN, interval=0.4, jitter=0, until_idle=True, clock=clock.monotonic, sleep=scripted_sleep(clock, steps)
+                FN, interval=0.5, jitter=0, until_idle=True, clock=clock.monotonic, sleep=scripted_sleep(clock, steps)
             )
         )
     check_boundary_events(events, finals, new_ids, deep)
@@ -165,7 +165,7 @@ def test_sync_and_async_yield_the_same_events(notte_server: NotteTestServer) -> 
         notte_server.reset()
         clock = Clock()
         finals, new_ids, steps = page_boundary_scenario(notte_server, clock)
-        options: dict[str, Any] = {"interval": 0.4, "jitter": 0, "until_idle": True, "clock": clock.monotonic}
+        options: dict[str, Any] = {"interval": 0.5, "jitter": 0, "until_idle": True, "clock": clock.monotonic}
         options["sleep"] = scripted_sleep(clock, steps)
         if mode == "sync":
             with NotteClient(notte_server.api_key, base_url=notte_server.url) as client:
@@ -203,16 +203,80 @@ def test_a_tracked_run_that_disappears_is_reported_vanished(notte_server: NotteT
     assert [type(e) for e in events] == [RunAppeared, RunVanished]
 
 
-def test_real_short_intervals(notte_server: NotteTestServer) -> None:
+def test_real_shortest_intervals(notte_server: NotteTestServer) -> None:
     notte_server.add_function(FN)
     for i in range(3):
         notte_server.add_run(FN, finishes_after=0.3 + 0.05 * i, final_status="failed")
     with NotteClient(notte_server.api_key, base_url=notte_server.url) as client:
-        events = list(client.functions.watch_runs(FN, interval=0.05, until_idle=True, timeout=5))
+        events = list(client.functions.watch_runs(FN, interval=0.5, until_idle=True, timeout=5))
     assert [e.status.value for e in events if isinstance(e, RunStatusChanged)] == ["failed"] * 3
 
 
-@pytest.mark.parametrize("options", [{"interval": 0}, {"interval": True}, {"timeout": -1}, {"jitter": 1}])
+def test_failed_polls_back_off_with_jitter_then_the_watch_goes_on(notte_server: NotteTestServer) -> None:
+    clock = Clock()
+    finals = staged(notte_server, clock, count=60)  # finishing from 0.25 s to 15 s
+    steps = [lambda: notte_server.faults.add(Status(503), times=3)]  # the three polls after the first fail
+    with NotteClient(notte_server.api_key, base_url=notte_server.url, max_retries=0) as client:
+        events = list(
+            client.functions.watch_runs(
+                FN, interval=0.5, until_idle=True, clock=clock.monotonic, sleep=scripted_sleep(clock, steps)
+            )
+        )
+    appeared = [e.run.function_run_id for e in events if isinstance(e, RunAppeared)]
+    changed = [(e.run.function_run_id, e.new_status.value) for e in events if isinstance(e, RunStatusChanged)]
+    assert sorted(appeared) == sorted(finals)  # the first poll: every run active
+    assert sorted(changed) == sorted(finals.items())  # each final status, once
+    interval, first, second, third = clock.sleeps[:4]  # 1-2, 2-4, then 4-8 intervals: each failure doubles it
+    assert 0.45 <= interval <= 0.55
+    assert 0.5 <= first <= 1.0
+    assert 1.0 <= second <= 2.0
+    assert 2.0 <= third <= 4.0
+    assert all(0.45 <= pause <= 0.55 for pause in clock.sleeps[4:])  # polls succeed: the interval again
+
+
+def test_a_first_poll_that_fails_ends_the_watch_at_once(notte_server: NotteTestServer) -> None:
+    clock = Clock()
+    staged(notte_server, clock, count=2)
+    notte_server.faults.add(Status(503), times=1)
+    client = NotteClient(notte_server.api_key, base_url=notte_server.url, max_retries=0)
+    with client, pytest.raises(ServerError):
+        list(client.functions.watch_runs(FN, clock=clock.monotonic, sleep=clock.sleep))
+    assert clock.sleeps == []  # a wrong URL or a down API is said at once
+
+
+def test_five_failed_polls_in_a_row_end_the_watch_with_the_error(notte_server: NotteTestServer) -> None:
+    clock = Clock()
+    staged(notte_server, clock, count=2)
+    steps = [lambda: notte_server.faults.add(Status(503), times=None)]  # every poll after the first fails
+    with NotteClient(notte_server.api_key, base_url=notte_server.url, max_retries=0) as client:
+        watching = client.functions.watch_runs(
+            FN, interval=1, clock=clock.monotonic, sleep=scripted_sleep(clock, steps)
+        )
+        with pytest.raises(ServerError):
+            list(watching)
+    assert [request.status for request in notte_server.requests] == [200, 200] + [503] * 5
+    assert len(clock.sleeps) == 5  # the interval, then 4 backoffs
+    assert all(pause <= 60 for pause in clock.sleeps)
+
+
+BAD_OPTIONS = [
+    {"interval": 0},
+    {"interval": True},
+    {"interval": 1e-9},  # below the floor: 216 requests in 2 s
+    {"interval": 0.49},
+    {"interval": float("nan")},
+    {"interval": "2"},
+    {"timeout": -1},
+    {"timeout": float("nan")},
+    {"timeout": float("inf")},
+    {"timeout": 10**400},  # no float holds it: the deadline would overflow
+    {"jitter": 1},
+    {"max_failed_polls": 0},
+    {"max_failed_polls": 2.0},
+]
+
+
+@pytest.mark.parametrize("options", BAD_OPTIONS)
 def test_bad_options_are_refused_before_any_request(notte_server: NotteTestServer, options: dict[str, Any]) -> None:
     from notte_ext import InvalidArgumentError
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 
+import click
+import pytest
+
 from notte_ext.testing import NotteTestServer
 from tests.test_cli import notte_ext
 
@@ -11,10 +14,11 @@ FN = "fn-watch"
 
 
 def staged(server: NotteTestServer) -> None:
-    """20 active runs finishing from 1 s (after the CLI has started) over ~0.6 s; runs 5, 11, 17 fail."""
+    """20 active runs finishing from 3 s (after the CLI has started, on a loaded machine too) over ~0.6 s;
+    runs 5, 11, 17 fail."""
     server.add_function(FN)
     for i in range(20):
-        server.add_run(FN, finishes_after=1 + 0.03 * i, final_status="failed" if i % 6 == 5 else "closed")
+        server.add_run(FN, finishes_after=3 + 0.03 * i, final_status="failed" if i % 6 == 5 else "closed")
 
 
 def events(stdout: str) -> list[dict[str, object]]:
@@ -24,7 +28,7 @@ def events(stdout: str) -> list[dict[str, object]]:
 def test_exit_on_failed_exits_1_right_after_the_first_failure(notte_server: NotteTestServer) -> None:
     staged(notte_server)
     result = notte_ext(
-        "runs", "watch", FN, "--interval", "0.05", "--until-idle", "--exit-on", "failed", server=notte_server
+        "runs", "watch", FN, "--interval", "0.5", "--until-idle", "--exit-on", "failed", server=notte_server
     )
     assert result.returncode == 1, result.stderr
     lines = events(result.stdout)
@@ -37,7 +41,7 @@ def test_exit_on_failed_exits_1_right_after_the_first_failure(notte_server: Nott
 
 def test_until_idle_exits_0_once_all_are_done(notte_server: NotteTestServer) -> None:
     staged(notte_server)
-    result = notte_ext("runs", "watch", FN, "--interval", "0.05", "--until-idle", server=notte_server)
+    result = notte_ext("runs", "watch", FN, "--interval", "0.5", "--until-idle", server=notte_server)
     assert result.returncode == 0, result.stderr
     lines = events(result.stdout)
     assert sum(line["event"] == "appeared" for line in lines) == 20
@@ -53,10 +57,12 @@ def test_timeout_exits_4(notte_server: NotteTestServer) -> None:
         "watch",
         FN,
         "--interval",
-        "0.1",
-        "--until-idle",
-        "--timeout",
         "0.5",
+        "--until-idle",
+        "--for",
+        "1",
+        "--timeout",  # the per-request timeout, as for every command
+        "10",
         "--format",
         "table",
         server=notte_server,
@@ -65,3 +71,22 @@ def test_timeout_exits_4(notte_server: NotteTestServer) -> None:
     assert "timeout" in result.stderr
     assert "1 run(s) still active" in result.stderr
     assert "appeared" in result.stdout
+
+
+@pytest.mark.parametrize("interval", ["1e-9", "0.1", "nan", "inf", "-1"])
+def test_an_interval_below_the_floor_is_a_usage_error(interval: str) -> None:
+    result = notte_ext(
+        "runs", "watch", FN, "--interval", interval, "--api-key", "k", "--base-url", "http://127.0.0.1:9"
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith("Error: Invalid value for '--interval'")
+
+
+def test_every_option_has_help() -> None:
+    from notte_ext.cli.watch import watch
+
+    options = [param for param in watch.params if isinstance(param, click.Option)]
+    assert {"--interval", "--for", "--timeout", "--until-idle"} <= {name for o in options for name in o.opts}
+    assert [o.opts for o in options if not (o.help or "").strip()] == []
+    assert notte_ext("runs", "watch", "--help").stdout.count("Seconds between polls") == 1

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Collection, Sequence
+import traceback
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
@@ -17,8 +18,9 @@ from attrs import define, field
 
 # Only what `--help` needs is imported here: the client (httpx, the generated models) loads
 # when a command asks AppState for one.
-from notte_ext._defaults import API_KEY_ENV, BASE_URL_ENV, DEFAULT_MAX_RETRIES
+from notte_ext._defaults import API_KEY_ENV, BASE_URL_ENV, DEFAULT_MAX_RETRIES, MAX_TIMEOUT
 from notte_ext._messages import one_line, redact_urls
+from notte_ext.cli._values import SECRET_TEXT, count, seconds
 from notte_ext.errors import APIConnectionError, ConfigurationError, InvalidArgumentError, NotteError
 
 if TYPE_CHECKING:
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_OK, EXIT_API, EXIT_USAGE, EXIT_CONNECTION, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+MAX_RETRIES = 100  # --max-retries: each retry may wait up to 30 s; past this a command only hangs
 
 
 @define
@@ -95,8 +98,8 @@ class NotteGroup(click.Group):
             return super().invoke(ctx)
         except NotteError as error:
             state = ctx.find_object(AppState)
-            if state is not None and state.debug:
-                raise
+            if state is not None and state.debug:  # more detail, the same exit code
+                traceback.print_exc(file=sys.stderr)
             _fail(error.message, exit_code_for(error))
         except BrokenPipeError:
             # The reader has all it wanted (`| head -1`): stop quietly. Point stdout at devnull so
@@ -130,40 +133,41 @@ def option_group(*decorators: Callable[[F], F]) -> Callable[[F], F]:
     return apply
 
 
-def _client_options(*, on_group: bool, leave_out: Collection[str] = ()) -> Callable[[F], F]:
+def _client_options(*, on_group: bool) -> Callable[[F], F]:
     """The client options, declared once for two places.
 
     On the top-level group they carry the environment fallbacks and defaults and build the
     AppState. On each command that talks to the API (see `pass_state`) the same names are
     accepted again, so they work anywhere on the line (`runs list fn --api-key K`); there a
-    given value overrides the state and an absent one leaves it alone. `leave_out` names flags
-    a command declares itself with another meaning (`runs watch --timeout`).
+    given value overrides the state and an absent one leaves it alone.
     """
 
     def option(*decls: str, help: str, envvar: str | None = None, default: Any = None, **kwargs: Any) -> Any:
-        if decls[0] in leave_out:
-            return lambda command: command
         if on_group:
             return click.option(*decls, envvar=envvar, default=default, help=help, **kwargs)
         return click.option(*decls, expose_value=False, callback=_override_state, help=help, **kwargs)
 
     return option_group(
-        option("--api-key", envvar=API_KEY_ENV, metavar="KEY", help=f"API key (default: ${API_KEY_ENV})."),
+        option(
+            "--api-key", envvar=API_KEY_ENV, type=SECRET_TEXT, metavar="KEY", help=f"API key (default: ${API_KEY_ENV})."
+        ),
         option(
             "--base-url",
             envvar=BASE_URL_ENV,
+            type=SECRET_TEXT,
             metavar="URL",
             help=f"API URL (default: ${BASE_URL_ENV} or the Notte API).",
         ),
-        option("--timeout", type=click.FloatRange(min=0, min_open=True), help="Per-request timeout, seconds."),
+        option("--timeout", type=seconds(MAX_TIMEOUT), help="Per-request timeout, seconds."),
         option(
             "--max-retries",
-            type=click.IntRange(min=0),
+            type=count(MAX_RETRIES),
             default=DEFAULT_MAX_RETRIES,
             help=f"Retries per request on 429/502/503/504 and connection failures (default: {DEFAULT_MAX_RETRIES}).",
         ),
         option(
             "--proxy",
+            type=SECRET_TEXT,
             metavar="URL",
             help="Send requests through this proxy, http://[user:password@]host:port (default: $HTTPS_PROXY, "
             "$HTTP_PROXY, $ALL_PROXY, minus $NO_PROXY, as httpx reads them).",
@@ -174,7 +178,12 @@ def _client_options(*, on_group: bool, leave_out: Collection[str] = ()) -> Calla
             default=False,
             help="Allow plain http:// to a host other than this machine (the key travels in clear text).",
         ),
-        option("--debug", is_flag=True, default=False, help="Show tracebacks on errors."),
+        option(
+            "--debug",
+            is_flag=True,
+            default=False,
+            help="Also print the traceback of an error (the exit code stays the same).",
+        ),
     )
 
 
@@ -217,10 +226,3 @@ def pass_state(command: Callable[..., Any]) -> Callable[..., Any]:
     """For a command that talks to the API: pass it the AppState, and accept the client options
     after the command name too."""
     return client_options(_pass_state(command))
-
-
-def pass_state_with_own(*flags: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """`pass_state` for a command that gives some client flags its own meaning: those stay the
-    command's after its name (before it, the client's)."""
-    options = _client_options(on_group=False, leave_out=flags)
-    return lambda command: options(_pass_state(command))

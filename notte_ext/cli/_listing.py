@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import click
 
 from notte_ext.cli._progress import progress
+from notte_ext.cli._values import TEXT
 from notte_ext.pagination import DEFAULT_PREFETCH, MAX_PREFETCH, Paginator
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -35,7 +36,7 @@ def query_option(name: str, schema: dict[str, Any], largest_page: int, noun: str
         return click.option(f"{flag}/--no-{flag[2:]}", default=None, help=help_text)
     if schema.get("type") == "integer":
         return click.option(flag, type=click.IntRange(schema.get("minimum"), schema.get("maximum")), help=help_text)
-    return click.option(flag, help=help_text)
+    return click.option(flag, type=TEXT, help=help_text)
 
 
 # Separate from listing_options: how to fetch, not what to list.

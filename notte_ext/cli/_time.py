@@ -9,17 +9,19 @@ import click
 
 from notte_ext._timestamps import parse_instant
 
-_AGE = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
+_AGE = re.compile(r"^\s*(\d{1,12})\s*([smhdw])\s*$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 
 def parse_when(text: str, now: dt.datetime | None = None) -> dt.datetime:
     """'2h' -> two hours ago; '2024-05-01' -> midnight UTC that day; naive times are UTC."""
     age = _AGE.match(text)
-    if age:
-        return (now or dt.datetime.now(dt.UTC)) - dt.timedelta(**{_UNITS[age[2]]: int(age[1])})
     try:
+        if age:
+            return (now or dt.datetime.now(dt.UTC)) - dt.timedelta(**{_UNITS[age[2]]: int(age[1])})
         return parse_instant(text.strip())
+    except OverflowError:  # 99999999d ago, or 9999-12-31T23:59:59-14:00 in UTC: past the calendar's ends
+        raise ValueError(f"{text!r} is outside the dates Python can represent (years 1 to 9999 UTC)") from None
     except ValueError:
         raise ValueError(f"{text!r} is neither an ISO date/time nor an age like 30m, 2h, 3d, 1w") from None
 
@@ -27,18 +29,6 @@ def parse_when(text: str, now: dt.datetime | None = None) -> dt.datetime:
 def show_time(moment: dt.datetime) -> str:
     """An aware UTC time as the command line prints it: ISO 8601 with a Z."""
     return moment.isoformat().replace("+00:00", "Z")
-
-
-class WhenType(click.ParamType):  # type: ignore[type-arg]  # generic only in click's stubs
-    name = "WHEN"
-
-    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> dt.datetime:
-        if isinstance(value, dt.datetime):
-            return value
-        try:
-            return parse_when(str(value))
-        except ValueError as exc:
-            self.fail(str(exc), param, ctx)
 
 
 def check_time_range(ctx: click.Context, param: click.Parameter, value: dt.datetime | None) -> dt.datetime | None:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import click
 
+from notte_ext._defaults import MIN_INTERVAL
 from notte_ext.cli._app import AppState
+from notte_ext.cli._values import count
 from notte_ext.cli.functions import list_functions
 from notte_ext.cli.run_commands import start
 from notte_ext.cli.runs import list_runs, summarize_runs
 from notte_ext.testing import NotteTestServer, RunPlan
-from notte_ext.testing.sample import DEFAULT_SAMPLE_RUNS
+from notte_ext.testing.sample import DEFAULT_SAMPLE_RUNS, MAX_SAMPLE_RUNS
 
 DEMO_FUNCTION = "fn-demo"
 # The run the demo starts: a second of work, then closed (the demo shows the lifecycle, not a coin toss).
@@ -25,12 +27,12 @@ DEMO_RUN = RunPlan(duration=1.0, outcome="closed", log_interval=0.25)
 @click.option(
     "--runs",
     "run_count",
-    type=click.IntRange(min=0),
+    type=count(MAX_SAMPLE_RUNS),
     default=DEFAULT_SAMPLE_RUNS,
     show_default=True,
     help="Sample runs the embedded API holds.",
 )
-@click.option("--limit", type=click.IntRange(min=0), default=10, show_default=True, help="Runs to list.")
+@click.option("--limit", type=count(), default=10, show_default=True, help="Runs to list.")
 @click.pass_context
 def demo(ctx: click.Context, run_count: int, limit: int) -> None:
     """List and summarize sample runs, start one and wait for it, on an embedded local Notte API (no key, no network)."""
@@ -50,6 +52,6 @@ def demo(ctx: click.Context, run_count: int, limit: int) -> None:
             function_id=DEMO_FUNCTION,
             texts=("url=https://example.com",),
             wait=True,
-            interval=0.25,
+            interval=MIN_INTERVAL,
             output_format="table",
         )

@@ -10,6 +10,7 @@ import click
 from notte_ext.cli._app import EXIT_API, AppState, client_options, option_group, pass_state
 from notte_ext.cli._listing import PREFETCH_OPTION, query_option, with_progress
 from notte_ext.cli._output import FORMATS, FUNCTIONS, columns_option_for, write_one, write_runs
+from notte_ext.cli._values import TEXT, count
 from notte_ext.functions import FUNCTIONS_MAX_PAGE_SIZE, functions_query_parameters
 
 # The operation's query parameters as options, derived from the vendored spec (generated names).
@@ -43,7 +44,7 @@ def functions() -> None:
     *(query_option(name, schema, FUNCTIONS_MAX_PAGE_SIZE, "functions") for name, schema in QUERY_OPTIONS.items())
 )
 @click.option("--active", "active_only", is_flag=True, help="Only active functions (the API's only_active=true).")
-@click.option("--limit", type=click.IntRange(min=0), help="Stop after this many functions.")
+@click.option("--limit", type=count(), help="Stop after this many functions.")
 @PREFETCH_OPTION
 @format_option
 @columns_option_for(FUNCTIONS)
@@ -70,8 +71,8 @@ def list_functions(
 
 
 @functions.command("get")
-@click.argument("function_id")
-@click.option("--version", help="A version other than the latest (its download link).")
+@click.argument("function_id", type=TEXT)
+@click.option("--version", type=TEXT, help="A version other than the latest (its download link).")
 @format_option
 @pass_state
 def get_function(state: AppState, /, function_id: str, version: str | None, output_format: str | None) -> None:
@@ -82,7 +83,7 @@ def get_function(state: AppState, /, function_id: str, version: str | None, outp
 
 
 @functions.command("delete")
-@click.argument("function_id")
+@click.argument("function_id", type=TEXT)
 @click.option("--yes", is_flag=True, help="Delete without asking (required when not on a terminal).")
 @format_option
 @pass_state

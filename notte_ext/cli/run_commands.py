@@ -16,9 +16,11 @@ from typing import Any
 
 import click
 
+from notte_ext._defaults import MAX_WAIT
 from notte_ext.cli._app import AppState, pass_state
 from notte_ext.cli._output import FORMATS, write_one
 from notte_ext.cli._progress import progress
+from notte_ext.cli._values import INTERVAL, TEXT, VARIABLE_TEXT, seconds
 from notte_ext.cli.watch import EXIT_STATUS_REACHED, EXIT_TIMEOUT, write_record
 from notte_ext.functions import Functions, RunDetailsStatus, StartedRun
 from notte_ext.watch import DEFAULT_INTERVAL, RunProgress, RunTimeoutError
@@ -58,12 +60,20 @@ def _progress_records(progress_: RunProgress) -> list[dict[str, Any]]:
 
 
 @click.command("start")
-@click.argument("function_id")
-@click.option("--var", "texts", multiple=True, metavar="KEY=VALUE", help="A variable of the run, as text (repeatable).")
+@click.argument("function_id", type=TEXT)
+@click.option(
+    "--var",
+    "texts",
+    multiple=True,
+    type=VARIABLE_TEXT,
+    metavar="KEY=VALUE",
+    help="A variable of the run, as text (repeatable).",
+)
 @click.option(
     "--var-json",
     "jsons",
     multiple=True,
+    type=VARIABLE_TEXT,
     metavar="KEY=JSON",
     help="A variable given as JSON: 3, true, [1, 2] (repeatable).",
 )
@@ -79,12 +89,12 @@ def _progress_records(progress_: RunProgress) -> list[dict[str, Any]]:
 )
 @click.option(
     "--wait-timeout",
-    type=click.FloatRange(min=0, min_open=True),
+    type=seconds(MAX_WAIT),
     help="With --wait: exit 4 if the run is still active after this many seconds (it goes on). --timeout is per request.",
 )
 @click.option(
     "--interval",
-    type=click.FloatRange(min=0, min_open=True),
+    type=INTERVAL,
     default=DEFAULT_INTERVAL,
     show_default=True,
     help="With --wait: seconds between polls of the run.",
@@ -145,8 +155,8 @@ def _one_run_command(name: str, help_text: str, call: Callable[[Functions, str, 
     """`runs get|stop FUNCTION_ID RUN_ID`: one call about one run, its answer written as one record."""
 
     @click.command(name, help=help_text)
-    @click.argument("function_id")
-    @click.argument("run_id")
+    @click.argument("function_id", type=TEXT)
+    @click.argument("run_id", type=TEXT)
     @_format_option
     @pass_state
     def command(state: AppState, /, function_id: str, run_id: str, output_format: str | None) -> None:

@@ -13,7 +13,8 @@ from notte_ext.cli._app import AppState, client_options, option_group, pass_stat
 from notte_ext.cli._listing import PREFETCH_OPTION, query_option, with_progress
 from notte_ext.cli._output import FORMATS, columns_option, write_runs
 from notte_ext.cli._summary import RunSummary
-from notte_ext.cli._time import WhenType, check_time_range
+from notte_ext.cli._time import check_time_range
+from notte_ext.cli._values import TEXT, When, count
 from notte_ext.functions import MAX_PAGE_SIZE, FunctionRun, RunStatus, query_parameters
 from notte_ext.pagination import Paginator
 
@@ -21,7 +22,7 @@ from notte_ext.pagination import Paginator
 QUERY_OPTIONS = query_parameters()
 
 listing_options = option_group(
-    click.argument("function_id"),
+    click.argument("function_id", type=TEXT),
     click.option(
         "--status",
         "statuses",
@@ -32,13 +33,11 @@ listing_options = option_group(
     click.option("--running", is_flag=True, help="Only active runs (the API's only_active=true)."),
     click.option(
         "--since",
-        type=WhenType(),
+        type=When(),
         callback=check_time_range,
         help="Runs created at or after: ISO date/time or age (2h, 3d).",
     ),
-    click.option(
-        "--until", type=WhenType(), callback=check_time_range, help="Runs created before: ISO date/time or age."
-    ),
+    click.option("--until", type=When(), callback=check_time_range, help="Runs created before: ISO date/time or age."),
     *(query_option(name, schema, MAX_PAGE_SIZE) for name, schema in QUERY_OPTIONS.items()),
 )
 
@@ -79,7 +78,7 @@ def runs() -> None:
 @runs.command("list")
 @listing_options
 @PREFETCH_OPTION
-@click.option("--limit", type=click.IntRange(min=0), help="Stop after this many runs.")
+@click.option("--limit", type=count(), help="Stop after this many runs.")
 @click.option(
     "--format",
     "output_format",

@@ -1,7 +1,7 @@
 """`notte-ext runs watch FUNCTION_ID`: one line per run event; in CI, wait for the runs and fail on a status.
 
 Exit codes: 0 idle (with --until-idle), 1 a run reached an --exit-on status (printed first),
-4 --timeout passed; the other codes as for every command.
+4 --for passed; the other codes as for every command.
 """
 
 from __future__ import annotations
@@ -12,10 +12,12 @@ from typing import Any, TextIO
 
 import click
 
-from notte_ext.cli._app import AppState, pass_state_with_own
+from notte_ext._defaults import MAX_WAIT, MIN_INTERVAL
+from notte_ext.cli._app import AppState, pass_state
 from notte_ext.cli._progress import progress
+from notte_ext.cli._values import INTERVAL, TEXT, seconds
 from notte_ext.functions import RunStatus
-from notte_ext.watch import RunAppeared, RunStatusChanged, WatchEvent, WatchTimeoutError
+from notte_ext.watch import DEFAULT_INTERVAL, RunAppeared, RunStatusChanged, WatchEvent, WatchTimeoutError
 
 EXIT_STATUS_REACHED, EXIT_TIMEOUT = 1, 4
 _KIND = {RunAppeared: "appeared", RunStatusChanged: "status_changed"}
@@ -47,8 +49,14 @@ def _write(event: WatchEvent, output_format: str, out: TextIO) -> None:
 
 
 @click.command("watch")
-@click.argument("function_id")
-@click.option("--interval", type=click.FloatRange(min=0, min_open=True), default=2.0, show_default=True)
+@click.argument("function_id", type=TEXT)
+@click.option(
+    "--interval",
+    type=INTERVAL,
+    default=DEFAULT_INTERVAL,
+    show_default=True,
+    help=f"Seconds between polls (each spread by ±10%; at least {MIN_INTERVAL:g}).",
+)
 @click.option("--until-idle", is_flag=True, help="Exit 0 once no run is active.")
 @click.option(
     "--exit-on",
@@ -58,15 +66,16 @@ def _write(event: WatchEvent, output_format: str, out: TextIO) -> None:
     help="Exit 1 as soon as a run reaches this status (repeatable).",
 )
 @click.option(
-    "--timeout",
-    "watch_timeout",
-    type=click.FloatRange(min=0, min_open=True),
-    help="Exit 4 if runs are still active after this many seconds (the request timeout goes before `runs`).",
+    "--for",
+    "watch_for",
+    type=seconds(MAX_WAIT),
+    metavar="SECONDS",
+    help="Exit 4 if runs are still active after this many seconds (--timeout is the per-request timeout).",
 )
 @click.option(
     "--format", "output_format", type=click.Choice(("table", "jsonl")), help="Default: table on a terminal, else jsonl."
 )
-@pass_state_with_own("--timeout")
+@pass_state
 def watch(
     state: AppState,
     /,
@@ -74,7 +83,7 @@ def watch(
     interval: float,
     until_idle: bool,
     exit_on: tuple[str, ...],
-    watch_timeout: float | None,
+    watch_for: float | None,
     output_format: str | None,
 ) -> None:
     """Print FUNCTION_ID's runs as they appear and change status (polling)."""
@@ -82,9 +91,7 @@ def watch(
     stop_on = {RunStatus(status) for status in exit_on}
     active: set[str] = set()
     with state.client() as client, progress(f"watching {function_id}…") as status:
-        events = client.functions.watch_runs(
-            function_id, interval=interval, until_idle=until_idle, timeout=watch_timeout
-        )
+        events = client.functions.watch_runs(function_id, interval=interval, until_idle=until_idle, timeout=watch_for)
         try:
             for event in events:
                 _write(event, chosen, sys.stdout)
