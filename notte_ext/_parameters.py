@@ -57,6 +57,13 @@ def _validator(operation_id: str, spec_name: str) -> jsonschema_rs.Validator:
     return jsonschema_rs.validator_for(schema, offline=True)
 
 
+def _is_valid(operation_id: str, spec_name: str, value: Any) -> bool:
+    try:
+        return _validator(operation_id, spec_name).is_valid(value)
+    except ValueError:  # not a JSON value at all (an object(), a set...): jsonschema_rs refuses to look
+        return False
+
+
 def check_parameters(
     operation_id: str, table: ParameterTable, given: Mapping[str, Any], *, also_valid: Iterable[str] = ()
 ) -> dict[str, Any]:
@@ -70,7 +77,7 @@ def check_parameters(
             valid = ", ".join(sorted({*table, *also_valid}))
             raise InvalidArgumentError(f"unknown option {name!r}; valid: {valid}")
         spec_name, generated_enum = table[name]
-        if not _validator(operation_id, spec_name).is_valid(value.value if isinstance(value, Enum) else value):
+        if not _is_valid(operation_id, spec_name, value.value if isinstance(value, Enum) else value):
             schema = parameter_schema(operation_id, spec_name)
             raise InvalidArgumentError(f"{name} must be {allowed(schema)}, got {value!r}")
         checked[name] = generated_enum(value) if generated_enum is not None and value is not None else value
