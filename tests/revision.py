@@ -56,3 +56,10 @@ def listing_query(page: int, page_size: int = MAX_PAGE_SIZE, running_only: bool 
 
 def only_on(version: str) -> pytest.MarkDecorator:
     return pytest.mark.skipif(version != VERSION, reason=f"a fact of API {version}; vendored is {VERSION}")
+
+
+def validation_error_item_ref() -> str:
+    """The `$ref` of one entry of a 422's `detail` (FastAPI's ValidationError, whatever it is named)."""
+    body = _resolve(LIST_RUNS.responses["422"]["content"]["application/json"]["schema"])
+    ref: str = body["properties"]["detail"]["items"]["$ref"]
+    return ref
