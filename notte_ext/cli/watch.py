@@ -13,7 +13,9 @@ from typing import Any, TextIO
 import click
 
 from notte_ext.cli._app import AppState, pass_state_with_own
+from notte_ext.cli._output import run_record
 from notte_ext.cli._progress import progress
+from notte_ext.cli._time import show_time
 from notte_ext.functions import RunStatus
 from notte_ext.watch import RunAppeared, RunStatusChanged, WatchEvent, WatchTimeoutError
 
@@ -27,7 +29,7 @@ def event_record(event: WatchEvent) -> dict[str, Any]:
         record |= {"old_status": event.old_status.value, "new_status": event.new_status.value}
     elif event.status is not None:
         record["status"] = event.status.value
-    return record | {"run": event.run.to_dict()}
+    return record | {"run": run_record(event.run)}
 
 
 def write_record(record: dict[str, Any], when: str, output_format: str, out: TextIO) -> None:
@@ -43,7 +45,7 @@ def write_record(record: dict[str, Any], when: str, output_format: str, out: Tex
 
 
 def _write(event: WatchEvent, output_format: str, out: TextIO) -> None:
-    write_record(event_record(event), event.run.updated_at.isoformat(), output_format, out)
+    write_record(event_record(event), show_time(event.run.updated_at), output_format, out)
 
 
 @click.command("watch")
