@@ -31,4 +31,5 @@ for _ in $(seq 1 "$load"); do
   busy+=("$!")
 done
 echo "stress: ${#files[@]} files x $rounds rounds under $load busy loop(s)"
-.venv/bin/pytest -q -p no:cacheprovider --count "$rounds" --repeat-scope session "${files[@]}"
+# -v: a failure shows (and can be looked into) as it happens, not only after the last round.
+.venv/bin/pytest -v --tb=short -p no:cacheprovider --count "$rounds" --repeat-scope session "${files[@]}"
