@@ -26,15 +26,20 @@ DRIFT_FAIL_ON ?= breaking
 override UPSTREAM := $(value UPSTREAM)
 override DRIFT_FORMAT := $(value DRIFT_FORMAT)
 override DRIFT_FAIL_ON := $(value DRIFT_FAIL_ON)
-export UPSTREAM DRIFT_FORMAT DRIFT_FAIL_ON
+STRESS_ROUNDS ?= 20
+STRESS_LOAD ?= 1
+override STRESS_ROUNDS := $(value STRESS_ROUNDS)
+override STRESS_LOAD := $(value STRESS_LOAD)
+export UPSTREAM DRIFT_FORMAT DRIFT_FAIL_ON STRESS_ROUNDS STRESS_LOAD
 
-.PHONY: help lock install generate check-generated vendor drift lint typecheck pytest test proof bench run clean
+.PHONY: help lock install generate check-generated vendor drift lint typecheck pytest test stress proof bench run clean
 
 help:
 	@echo "make run    - list function runs from the embedded local Notte server (no key, no network)"
 	@echo "make test   - install, check generated/, lint, typecheck, run the tests"
 	@echo "make drift  - semantic diff of upstream (UPSTREAM=url-or-path) against openapi.json"
 	@echo "make vendor UPSTREAM=url-or-path - bump openapi.json: drift report, regenerate, re-lock (one command)"
+	@echo "make stress - the timing-sensitive tests, STRESS_ROUNDS (20) rounds under STRESS_LOAD (1) busy loop(s): flakes show here"
 	@echo "make proof  - the proof suite at full size (5,000 examples per property, 10 soak seeds), issue 23's hostile inputs, benchmarks"
 	@echo "make generate | check-generated | lint | typecheck | pytest | bench | clean"
 
@@ -81,6 +86,10 @@ pytest: install
 	$(BIN)/pytest
 
 test: install check-generated lint typecheck pytest
+
+# Flake hunt (scripts/stress.sh checks and uses STRESS_ROUNDS/STRESS_LOAD).
+stress: install
+	scripts/stress.sh
 
 # The proof suite (tests/test_proof_*.py) runs in `make test` at CI size; here at full size.
 PROOF_TESTS := tests/test_proof_parsing.py tests/test_proof_soak.py tests/test_proof_security.py tests/test_spec_timestamps.py tests/test_key_redaction.py \

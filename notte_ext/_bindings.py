@@ -4,7 +4,8 @@ The generated names notte_ext uses, bound by operation: `<Operation>Result` (the
 response) or, for a page, `<Operation>Page` and `<Operation>Item`; `<Operation>Body` (its request
 body model); `...<Field>` (the enum of a field of those); `<Operation>Query` (its query parameters
 under the generated argument names) and `<OPERATION>_QUERY` (generated argument -> spec parameter
-name and generated enum, for validation and conversion).
+name and generated enum, for validation and conversion). `ValidationErrorBody` and `ValidationErrorItem`:
+the model of a 422 and of one of its `detail` entries.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from notte_api_client.models.get_function_response import GetFunctionResponse
 from notte_api_client.models.get_function_run_response import GetFunctionRunResponse
 from notte_api_client.models.get_function_run_response_status import GetFunctionRunResponseStatus
 from notte_api_client.models.get_function_with_link_response import GetFunctionWithLinkResponse
+from notte_api_client.models.http_validation_error import HTTPValidationError
 from notte_api_client.models.paginated_response_get_function_response import PaginatedResponseGetFunctionResponse
 from notte_api_client.models.paginated_response_get_function_run_response import PaginatedResponseGetFunctionRunResponse
 from notte_api_client.models.run_function_request import RunFunctionRequest
@@ -47,6 +49,7 @@ from notte_api_client.models.schedule_delete_response import ScheduleDeleteRespo
 from notte_api_client.models.schedule_response import ScheduleResponse
 from notte_api_client.models.update_function_run_response import UpdateFunctionRunResponse
 from notte_api_client.models.update_function_run_response_status import UpdateFunctionRunResponseStatus
+from notte_api_client.models.validation_error import ValidationError
 
 __all__ = [
     "FUNCTION_CREATE_QUERY",
@@ -100,6 +103,8 @@ __all__ = [
     "ListFunctionsItem",
     "ListFunctionsPage",
     "ListFunctionsQuery",
+    "ValidationErrorBody",
+    "ValidationErrorItem",
     "function_create",
     "function_delete",
     "function_download_url",
@@ -297,3 +302,8 @@ LIST_FUNCTION_RUNS_BY_FUNCTION_ID_QUERY: dict[str, tuple[str, type[Enum] | None]
     "page_size": ("page_size", None),
     "only_current_token": ("only_current_token", None),
 }
+
+
+# a 422 of any operation
+ValidationErrorBody = HTTPValidationError
+ValidationErrorItem = ValidationError

@@ -12,8 +12,8 @@ from typing import Any, NamedTuple, Protocol, Self, TypeVar
 
 import httpx
 import jiter
-from notte_api_client.models import HTTPValidationError, ValidationError
 
+from notte_ext._bindings import ValidationErrorBody, ValidationErrorItem
 from notte_ext._messages import Secret, each_secret, one_line, redact, redact_json
 from notte_ext._openapi import check_response, mismatch, operation, spec_version
 from notte_ext._retry import retry_after_seconds
@@ -192,16 +192,16 @@ def _detail(body: Any) -> str:
     return one_line(str(detail), 200) if detail else ""
 
 
-def _field_errors(body: Any) -> list[ValidationError]:
-    """The spec's HTTPValidationError, parsed by the generated model; [] if the body isn't one."""
+def _field_errors(body: Any) -> list[ValidationErrorItem]:
+    """The spec's 422 body (FastAPI's HTTPValidationError), parsed by the generated model; [] if the body isn't one."""
     try:
-        parsed = HTTPValidationError.from_dict(body)
+        parsed = ValidationErrorBody.from_dict(body)
     except _MODEL_ERRORS:
         return []
     return list(parsed.detail) if isinstance(parsed.detail, list) else []
 
 
-def describe_field_error(error: ValidationError) -> str:
+def describe_field_error(error: ValidationErrorItem) -> str:
     """'page_size: Input should be <= 100', without FastAPI's location prefix (query/path/body)."""
     parts = [str(part) for part in error.loc]
     if len(parts) > 1 and parts[0] in {"query", "path", "header", "body", "cookie"}:

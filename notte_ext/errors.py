@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING, Any
 from notte_ext._messages import one_line, redact_urls
 
 if TYPE_CHECKING:  # the generated package imports httpx: ~50 ms the CLI's exit codes don't need
-    from notte_api_client.models import ValidationError
-
+    from notte_ext._bindings import ValidationErrorItem
     from notte_ext._run_start import FunctionRunDetails
 
 
@@ -74,7 +73,7 @@ class RequestValidationError(APIStatusError):
         message: str,
         *,
         status_code: int,
-        errors: Sequence[ValidationError] = (),
+        errors: Sequence[ValidationErrorItem] = (),
         request_id: str | None = None,
         body: Any = None,
     ) -> None:

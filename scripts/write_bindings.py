@@ -38,7 +38,8 @@ The generated names notte_ext uses, bound by operation: `<Operation>Result` (the
 response) or, for a page, `<Operation>Page` and `<Operation>Item`; `<Operation>Body` (its request
 body model); `...<Field>` (the enum of a field of those); `<Operation>Query` (its query parameters
 under the generated argument names) and `<OPERATION>_QUERY` (generated argument -> spec parameter
-name and generated enum, for validation and conversion).
+name and generated enum, for validation and conversion). `ValidationErrorBody` and `ValidationErrorItem`:
+the model of a 422 and of one of its `detail` entries.
 """
 
 from __future__ import annotations
@@ -221,6 +222,24 @@ def bind(label: str, operation: dict[str, Any], set_by_us: list[str], imports: _
     return "\n".join(lines), [*names, f"{prefix}Query", f"{constant}_QUERY"]
 
 
+def bind_validation_error(spec: dict[str, Any], imports: _Imports) -> tuple[str, list[str]]:
+    """`ValidationErrorBody` (the model a 422 parses into: FastAPI's HTTPValidationError) and
+    `ValidationErrorItem` (one entry of its `detail`), whatever upstream names them."""
+    models = importlib.import_module("notte_api_client.models")
+    for _, _, operation in spec_operations(spec):
+        body = parsed_models(_endpoint(operation["operationId"])).get(422)
+        if body is None:
+            continue
+        detail = _hints(body, models).get("detail")
+        lists = [m for m in typing.get_args(detail) if typing.get_origin(m) is list]
+        if not lists:
+            raise BindingError(f"{operation['operationId']}: its 422 model {body.__name__} has no list `detail`")
+        (item,) = typing.get_args(lists[0])
+        lines = [f"ValidationErrorBody = {imports.name(body)}", f"ValidationErrorItem = {imports.name(item)}"]
+        return "# a 422 of any operation\n" + "\n".join(lines), ["ValidationErrorBody", "ValidationErrorItem"]
+    raise BindingError("no operation documents a 422 model")
+
+
 def write(spec_path: Path, generated_dir: Path, out: Path) -> None:
     sys.path.insert(0, str(generated_dir.resolve()))  # the client just generated, not the installed one
     spec = json.loads(spec_path.read_text(encoding="utf-8"))
@@ -230,6 +249,7 @@ def write(spec_path: Path, generated_dir: Path, out: Path) -> None:
         bind(f"{method.upper()} {path}", op, set_by_us.get(op["operationId"], []), imports)
         for method, path, op in spec_operations(spec)
     ]
+    bound.append(bind_validation_error(spec, imports))
     names = ", ".join(json.dumps(name) for _, defined in bound for name in defined)
     sections = [*sorted(imports.lines), "", f"__all__ = [{names}]", *(f"\n\n{body}" for body, _ in bound)]
     out.write_text(HEADER + "\n".join(sections) + "\n", encoding="utf-8")

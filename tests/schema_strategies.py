@@ -64,8 +64,9 @@ def _endpoint_module(operation_id: str) -> ModuleType:
 
 
 def _model_class(ref: str) -> type[Any]:
-    # openapi-python-client's class naming: the schema name without its non-alphanumerics.
-    name = re.sub(r"[^0-9A-Za-z]", "", ref.removeprefix(REF_PREFIX))
+    # openapi-python-client's class naming: the schema's title (else its name) without its non-alphanumerics.
+    key = ref.removeprefix(REF_PREFIX)
+    name = re.sub(r"[^0-9A-Za-z]", "", document()["components"]["schemas"][key].get("title") or key)
     model: type[Any] = getattr(notte_api_client.models, name)
     return model
 

@@ -30,6 +30,12 @@ _TABLE_LINE = re.compile(r"^[╭│├╰]")
 ALL_COLUMNS = ("function_run_id", "status", "created_at", "updated_at", "session_id")
 
 
+def default_sigint() -> None:
+    """In the child: Ctrl-C acts as in a shell's foreground job, even when pytest itself runs as a
+    background job (`pytest &`), whose children start with SIGINT ignored and would never see it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @define
 class Terminal:
     """A process whose stdin, stdout and stderr are one pseudo-terminal, as in an interactive shell."""
@@ -48,6 +54,7 @@ class Terminal:
             stdout=slave,
             stderr=slave,
             env={"PATH": "", "TERM": "xterm-256color", **(env or {})},
+            preexec_fn=default_sigint,
         )
         os.close(slave)
         return cls(process, master, bytearray())
@@ -200,6 +207,7 @@ def test_ctrl_c_when_piped_is_one_line_on_stderr(server: NotteTestServer) -> Non
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env={"PATH": ""},
+        preexec_fn=default_sigint,
     )
     deadline = time.monotonic() + 30
     while not server.requests and time.monotonic() < deadline:  # wait for the request to be under way

@@ -30,13 +30,14 @@ def valid_value(schema: dict[str, Any]) -> Any:
 
 
 def invalid_values(schema: dict[str, Any]) -> list[Any]:
+    """Values of the wrong kind for the schema, and one that is no JSON value at all (an object())."""
     if "enum" in schema:
-        return ["no-such-value", 3]
+        return ["no-such-value", 3, object()]
     if schema.get("type") == "boolean":
-        return ["yes", 1]
+        return ["yes", 1, object()]
     if schema.get("type") == "integer":
         out_of_bounds = [schema[bound] + step for bound, step in (("minimum", -1), ("maximum", 1)) if bound in schema]
-        return ["big", 2.5, True, *out_of_bounds]
+        return ["big", 2.5, True, object(), *out_of_bounds]
     return [object()]
 
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import json
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -16,6 +19,7 @@ from notte_ext.testing import (
     DropConnection,
     EndlessPages,
     ExtraFields,
+    FaultContext,
     InsertRuns,
     Latency,
     MalformedJSON,
@@ -25,6 +29,7 @@ from notte_ext.testing import (
     NoFault,
     NotteTestServer,
     RandomFaults,
+    Reply,
     Status,
     TruncatedJSON,
     UnknownEnumValue,
@@ -199,3 +204,31 @@ def test_scripted_rules_take_precedence_over_the_random_schedule(server: NotteTe
 def test_a_rule_needs_an_effect(server: NotteTestServer) -> None:
     with pytest.raises(ValueError, match="at least one effect"):
         server.faults.add()
+
+
+@dataclass
+class HeldUntilReleased:
+    """An effect that holds its request until the test releases it: a request in flight, on cue."""
+
+    arrived: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
+
+    def apply(self, reply: Reply, context: FaultContext) -> None:
+        self.arrived.set()
+        assert self.release.wait(10), "never released"
+
+
+def test_a_request_in_flight_when_the_log_is_cleared_stays_out_of_the_new_log(
+    server: NotteTestServer, http: httpx.Client
+) -> None:
+    held = HeldUntilReleased()
+    server.faults.add(held)
+    with ThreadPoolExecutor(1) as pool:
+        answer = pool.submit(_page, http)
+        assert held.arrived.wait(10)
+        server.clear()  # e.g. the next test starting while the previous one's page-ahead is answered
+        held.release.set()
+        assert answer.result().status_code == 200
+    assert server.requests == []
+    assert _page(http).status_code == 200
+    assert [request.status for request in server.requests] == [200]

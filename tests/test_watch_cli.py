@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import time
+from datetime import UTC, datetime, timedelta
 
 import click
 import pytest
@@ -13,12 +15,28 @@ from tests.test_cli import notte_ext
 FN = "fn-watch"
 
 
+class ClockFromTheFirstPoll:
+    """The store's clock, standing still until the CLI's first poll was answered: the runs finish a
+    second into the watch however long the CLI took to start (seconds, on a loaded machine)."""
+
+    def __init__(self, server: NotteTestServer) -> None:
+        self.server, self.frozen = server, datetime.now(UTC)
+        self.started: float | None = None
+
+    def __call__(self) -> datetime:
+        if self.started is None:
+            if not self.server.requests:
+                return self.frozen
+            self.started = time.monotonic()
+        return self.frozen + timedelta(seconds=time.monotonic() - self.started)
+
+
 def staged(server: NotteTestServer) -> None:
-    """20 active runs finishing from 3 s (after the CLI has started, on a loaded machine too) over ~0.6 s;
-    runs 5, 11, 17 fail."""
+    """20 active runs finishing from 1 s (after the CLI's first poll) over ~0.6 s; runs 5, 11, 17 fail."""
+    server.store.clock = ClockFromTheFirstPoll(server)
     server.add_function(FN)
     for i in range(20):
-        server.add_run(FN, finishes_after=3 + 0.03 * i, final_status="failed" if i % 6 == 5 else "closed")
+        server.add_run(FN, finishes_after=1 + 0.03 * i, final_status="failed" if i % 6 == 5 else "closed")
 
 
 def events(stdout: str) -> list[dict[str, object]]:

@@ -6,6 +6,7 @@ the table's default columns."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TextIO, TypeVar
@@ -14,6 +15,7 @@ import attrs
 import click
 from attrs import frozen
 
+from notte_ext.cli._time import show_time
 from notte_ext.functions import Function, FunctionRun
 
 FORMATS = ("table", "json", "jsonl", "csv")
@@ -40,8 +42,16 @@ TABLE_COLUMNS = RUNS.columns  # the runs table's, as before there were other rec
 
 
 def run_record(run: Any) -> dict[str, Any]:
-    """A record (a run, a function...) with the spec's field names (and any field the API added since)."""
+    """A record (a run, a function...) with the spec's field names (and any field the API added since).
+
+    Its times are written as every output of the command line writes them (`show_time`: ISO 8601 with
+    a Z), in json, jsonl and csv as in the table, rather than as the model's `+00:00`.
+    """
     record: dict[str, Any] = run.to_dict()
+    for name in record:
+        moment = getattr(run, name, None)
+        if isinstance(moment, dt.datetime):
+            record[name] = show_time(moment)
     return record
 
 

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
@@ -17,7 +16,6 @@ from notte_ext.cli._output import RecordKind, csv_cell, run_record
 # On a narrow terminal the table drops columns from the end, down to the first MIN_TABLE_COLUMNS.
 MIN_TABLE_COLUMNS = 3
 _UNLIMITED = 1_000_000
-_UTC_TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT[\d:.]+\+00:00$")
 
 
 class OutputConsole(Console):
@@ -35,8 +33,6 @@ class OutputConsole(Console):
 def _table_cell(value: Any) -> str:
     if value is None:
         return ""
-    if isinstance(value, str) and _UTC_TIMESTAMP.match(value):
-        return value.removesuffix("+00:00") + "Z"  # the same instant, 5 characters narrower
     return str(csv_cell(value))  # lists and objects spelled as in the CSV
 
 

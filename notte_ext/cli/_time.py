@@ -26,9 +26,9 @@ def parse_when(text: str, now: dt.datetime | None = None) -> dt.datetime:
         raise ValueError(f"{text!r} is neither an ISO date/time nor an age like 30m, 2h, 3d, 1w") from None
 
 
-def show_time(moment: dt.datetime) -> str:
-    """An aware UTC time as the command line prints it: ISO 8601 with a Z."""
-    return moment.isoformat().replace("+00:00", "Z")
+def show_time(moment: dt.datetime, timespec: str = "auto") -> str:
+    """An aware UTC time as the command line writes it, in every output format: ISO 8601 with a Z."""
+    return moment.isoformat(timespec=timespec).replace("+00:00", "Z")
 
 
 def check_time_range(ctx: click.Context, param: click.Parameter, value: dt.datetime | None) -> dt.datetime | None:

@@ -18,8 +18,9 @@ import click
 
 from notte_ext._defaults import MAX_WAIT
 from notte_ext.cli._app import AppState, pass_state
-from notte_ext.cli._output import FORMATS, write_one
+from notte_ext.cli._output import FORMATS, run_record, write_one
 from notte_ext.cli._progress import progress
+from notte_ext.cli._time import show_time
 from notte_ext.cli._values import INTERVAL, TEXT, VARIABLE_TEXT, seconds
 from notte_ext.cli.watch import EXIT_STATUS_REACHED, EXIT_TIMEOUT, write_record
 from notte_ext.functions import Functions, RunDetailsStatus, StartedRun
@@ -47,7 +48,7 @@ def _started_record(run: StartedRun) -> dict[str, Any]:
 
 
 def _progress_records(progress_: RunProgress) -> list[dict[str, Any]]:
-    run_id, run = progress_.run.function_run_id, progress_.run.to_dict()
+    run_id, run = progress_.run.function_run_id, run_record(progress_.run)
     records: list[dict[str, Any]] = [
         {"event": "log", "function_run_id": run_id, "message": line} for line in progress_.new_logs
     ]
@@ -143,7 +144,7 @@ def start(
 
 def _now() -> str:
     """When the line was seen (a run's log lines carry no time of their own)."""
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    return show_time(dt.datetime.now(dt.UTC), timespec="seconds")
 
 
 _format_option = click.option(

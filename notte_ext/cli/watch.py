@@ -14,7 +14,9 @@ import click
 
 from notte_ext._defaults import MAX_WAIT, MIN_INTERVAL
 from notte_ext.cli._app import AppState, pass_state
+from notte_ext.cli._output import run_record
 from notte_ext.cli._progress import progress
+from notte_ext.cli._time import show_time
 from notte_ext.cli._values import INTERVAL, TEXT, seconds
 from notte_ext.functions import RunStatus
 from notte_ext.watch import DEFAULT_INTERVAL, RunAppeared, RunStatusChanged, WatchEvent, WatchTimeoutError
@@ -29,7 +31,7 @@ def event_record(event: WatchEvent) -> dict[str, Any]:
         record |= {"old_status": event.old_status.value, "new_status": event.new_status.value}
     elif event.status is not None:
         record["status"] = event.status.value
-    return record | {"run": event.run.to_dict()}
+    return record | {"run": run_record(event.run)}
 
 
 def write_record(record: dict[str, Any], when: str, output_format: str, out: TextIO) -> None:
@@ -45,7 +47,7 @@ def write_record(record: dict[str, Any], when: str, output_format: str, out: Tex
 
 
 def _write(event: WatchEvent, output_format: str, out: TextIO) -> None:
-    write_record(event_record(event), event.run.updated_at.isoformat(), output_format, out)
+    write_record(event_record(event), show_time(event.run.updated_at), output_format, out)
 
 
 @click.command("watch")

@@ -58,15 +58,27 @@ class RecordedRequest:
 
 
 class RequestLog:
-    """Append-only and thread-safe; reads return snapshots."""
+    """Append-only and thread-safe; reads return snapshots.
+
+    `clear()` starts a new log: a request that arrived before it (`epoch` taken on arrival) but is
+    answered after it, such as a page asked for ahead by the previous test's listing, is not
+    recorded in the new one, where it would look like a request the current test made.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._records: list[RecordedRequest] = []
+        self._epoch = 0
 
-    def append(self, record: RecordedRequest) -> None:
+    @property
+    def epoch(self) -> int:
+        """Which log a request arriving now belongs to; pass it to `append` once it is answered."""
+        return self._epoch
+
+    def append(self, record: RecordedRequest, epoch: int | None = None) -> None:
         with self._lock:
-            self._records.append(record)
+            if epoch is None or epoch == self._epoch:
+                self._records.append(record)
 
     def snapshot(self) -> list[RecordedRequest]:
         with self._lock:
@@ -75,3 +87,4 @@ class RequestLog:
     def clear(self) -> None:
         with self._lock:
             self._records.clear()
+            self._epoch += 1

@@ -334,7 +334,8 @@ class NotteTestServer:
         return self._log.snapshot()
 
     def clear(self) -> None:
-        """Forget the request log and recorded violations (data and faults stay)."""
+        """Forget the request log and recorded violations (data and faults stay); a request in flight
+        now, answered later, is not logged."""
         self._log.clear()
         self.violations.clear()
 
@@ -350,6 +351,7 @@ class NotteTestServer:
     # -- serving -------------------------------------------------------------------------------
 
     def dispatch(self, handler: _Handler, body: bytes = b"") -> None:
+        epoch = self._log.epoch
         request = IncomingRequest.parse(
             handler.command, handler.path, dict(handler.headers.items()), body, self._routes
         )
@@ -365,7 +367,7 @@ class NotteTestServer:
         context = _Context(self, request, query)
         for effect in effects:
             effect.apply(reply, context)
-        self._log.append(RecordedRequest.of(request, None if reply.silent else reply.status, effects))
+        self._log.append(RecordedRequest.of(request, None if reply.silent else reply.status, effects), epoch)
         handler.send(reply)
 
     def _state(self) -> ApiState:
