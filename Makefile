@@ -93,9 +93,9 @@ stress: install
 
 # The proof suite (tests/test_proof_*.py) runs in `make test` at CI size; here at full size.
 PROOF_TESTS := tests/test_proof_parsing.py tests/test_proof_soak.py tests/test_proof_security.py tests/test_spec_timestamps.py tests/test_key_redaction.py \
-	tests/test_url_redaction.py tests/test_settings_checks.py tests/test_cli_fuzz.py tests/test_library_arguments.py
+	tests/test_url_redaction.py tests/test_settings_checks.py tests/test_cli_fuzz.py tests/test_library_arguments.py tests/test_schemathesis.py
 proof: install
-	HYPOTHESIS_PROFILE=proof SOAK_SEEDS=1,2,3,4,5,6,7,8,9,10 SOAK_RUNS=20000 \
+	HYPOTHESIS_PROFILE=proof SOAK_SEEDS=1,2,3,4,5,6,7,8,9,10 SOAK_RUNS=20000 SCHEMATHESIS_EXAMPLES=100 \
 		$(BIN)/pytest $(PROOF_TESTS) --hypothesis-show-statistics -q
 	$(BIN)/python bench/hostile_inputs.py
 	$(MAKE) --no-print-directory bench

@@ -20,6 +20,8 @@ from notte_ext.drift.schema_diff import Finding, SchemaComparer, Subject
 from notte_ext.drift.security import security_scheme_changes
 
 _REQUEST_PARAMETER = Subject("request", "request-parameter")
+# A parameter given by `schema` (not `content`) is serialised by its style: its values travel as text.
+_TEXT_PARAMETER = Subject("request", "request-parameter", as_text=True)
 _REQUEST_BODY = Subject("request", "request-body")
 _RESPONSE_BODY = Subject("response", "response-body")
 
@@ -148,7 +150,8 @@ class _OperationDiff:
                     self.add("request-path-parameter-renamed", where, f"{name} renamed to {other.get('name')}")
                 if param.get("description") != other.get("description"):
                     self.add("request-parameter-description-changed", where, f"{name} description changed")
-            findings = self.differ.schemas.compare(parameter_schema(param), parameter_schema(other), _REQUEST_PARAMETER)
+            subject = _TEXT_PARAMETER if "schema" in param and "schema" in other else _REQUEST_PARAMETER
+            findings = self.differ.schemas.compare(parameter_schema(param), parameter_schema(other), subject)
             self.add_findings(f"{where}/schema", findings, rate)
         for key, param in new.items():
             if key not in old:

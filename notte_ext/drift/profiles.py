@@ -8,6 +8,7 @@ meaning (docs/spec-drift.md): mostly notte_ext's validation of every response.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import replace
 
@@ -69,7 +70,21 @@ OASDIFF: dict[str, Severity] = {
     "response-required-property-became-not-write-only": W,
     "response-required-property-became-write-only": N,
     "response-success-status-added": N,
+    # No oasdiff rule by these names: what its checks report for the same change.
+    "response-body-max-items-increased": N,  # no check reads a response's maxItems
+    "response-property-max-items-increased": N,
+    "response-body-pattern-generalized": N,  # a response pattern to ".*" is response-property-pattern-changed
+    "response-property-pattern-generalized": N,
+    "request-body-format-added": B,  # a format is part of the type: a new one is request-*-type-changed
+    "request-parameter-format-added": B,
+    "request-property-format-added": B,
 }
+# oasdiff folds format into its type rules (checker/check_types.go isFormatContained): a format
+# changed to one that contains the old is compatible, any other change breaks; read toward the
+# revision in a request (what the server now accepts) and toward the base in a response.
+_CONTAINED_FORMATS = {("date", "date-time"), ("time", "date-time"), ("float", "double")}
+_CONTAINED_FORMATS |= {("int32", "int64"), ("int32", "bigint"), ("int64", "bigint")}
+_FORMAT_CHANGED = re.compile(r"format changed from (\S+) to (\S+)")
 PROFILES = ("notte-ext", "oasdiff")
 
 
@@ -77,6 +92,15 @@ def severity_in(profile: str, rule_id: str) -> Severity:
     if profile == "oasdiff":
         return OASDIFF.get(rule_id, RULES[rule_id].severity)
     return RULES[rule_id].severity
+
+
+def _oasdiff_severity(change: Change) -> Severity:
+    formats = _FORMAT_CHANGED.fullmatch(change.message)
+    if not change.id.endswith("-format-changed") or formats is None:
+        return severity_in("oasdiff", change.id)
+    old, new = formats.groups()
+    narrow_to_wide = (old, new) if change.id.startswith("request-") else (new, old)
+    return N if narrow_to_wide in _CONTAINED_FORMATS else B
 
 
 def apply_profile(changes: Iterable[Change], profile: str) -> list[Change]:
@@ -87,4 +111,4 @@ def apply_profile(changes: Iterable[Change], profile: str) -> list[Change]:
     """
     if profile != "oasdiff":
         return ordered(changes)
-    return ordered(replace(c, severity=severity_in(profile, c.id)) for c in changes)
+    return ordered(replace(c, severity=_oasdiff_severity(c)) for c in changes)

@@ -60,12 +60,15 @@ class Subject:
 
     direction: str  # "request" or "response"
     name: str
+    # Values travel as text (a query/path/header parameter, or a property of one, serialised by its
+    # style): 5 and "5" look the same on the wire, so a string accepts what any scalar type sent.
+    as_text: bool = False
 
     def rule(self, suffix: str) -> str:
         return f"{self.name}-{suffix}"
 
     def nested(self) -> Subject:
-        return Subject(self.direction, f"{self.direction}-property")
+        return Subject(self.direction, f"{self.direction}-property", self.as_text)
 
 
 def _at(prefix: str, findings: list[Finding]) -> list[Finding]:
@@ -75,6 +78,16 @@ def _at(prefix: str, findings: list[Finding]) -> list[Finding]:
 def _with_integers(types: frozenset[str] | None) -> frozenset[str] | None:
     """Every integer is a number: integer -> number generalizes, number -> integer narrows."""
     return types | {"integer"} if types is not None and "number" in types else types
+
+
+_SCALARS = frozenset({"string", "number", "integer", "boolean"})
+
+
+def _accepted(types: frozenset[str] | None, subject: Subject) -> frozenset[str] | None:
+    """The types whose values a schema of ``types`` accepts where ``subject`` sits. As text, a string
+    takes any scalar's spelling (number -> string sends the same "5"), as oasdiff reads parameters."""
+    types = _with_integers(types)
+    return types | _SCALARS if subject.as_text and types is not None and "string" in types else types
 
 
 def _own(raw: Any) -> dict[str, Any]:
@@ -158,7 +171,7 @@ class SchemaComparer:
     def _types(self, b: SchemaView, r: SchemaView, subject: Subject, out: list[Finding]) -> bool:
         if b.types == r.types:
             return False
-        old, new = _with_integers(b.types), _with_integers(r.types)
+        old, new = _with_integers(b.types), _accepted(r.types, subject)
         message = f"type changed from {_show(b.types)} to {_show(r.types)}"
         if new is None or (old is not None and old <= new):
             out.append(Finding(subject.rule("type-generalized"), "/type", message))
@@ -211,16 +224,17 @@ class SchemaComparer:
     @staticmethod
     def _default_and_pattern(b: dict[str, Any], r: dict[str, Any], subject: Subject, out: list[Finding]) -> None:
         for keyword, noun in (("default", "default-value"), ("pattern", "pattern")):
-            if keyword not in b and keyword not in r:
+            had, has = _present(b, keyword), _present(r, keyword)
+            if not had and not has:
                 continue
-            if keyword in b and keyword in r and canonical_value(b[keyword]) == canonical_value(r[keyword]):
+            if had and has and canonical_value(b[keyword]) == canonical_value(r[keyword]):
                 continue
-            suffix = "added" if keyword not in b else "removed" if keyword not in r else "changed"
+            suffix = "added" if not had else "removed" if not has else "changed"
             if keyword == "pattern" and r.get(keyword) in _ANY_PATTERN:
                 if suffix == "added":  # a pattern that accepts everything restricts nothing
                     continue
                 suffix = "generalized"
-            message = _change_message(keyword, b.get(keyword), r.get(keyword))
+            message = _change_message(keyword, b[keyword] if had else None, r[keyword] if has else None)
             out.append(Finding(subject.rule(f"{noun}-{suffix}"), f"/{keyword}", message))
 
     @staticmethod
@@ -405,6 +419,12 @@ def _label(member: Any, index: int) -> str:
 def _target_name(value: Any) -> str:
     """A discriminator mapping target: a component reference or a bare schema name."""
     return str(value).rsplit("/", 1)[-1]
+
+
+def _present(node: dict[str, Any], keyword: str) -> bool:
+    """Whether ``node`` has ``keyword``; an empty pattern matches every string, as an absent one does
+    (oasdiff reads both as no pattern: '' -> '^a$' is a pattern added)."""
+    return keyword in node and not (keyword == "pattern" and node[keyword] == "")
 
 
 def _change_message(keyword: str, old: Any, new: Any) -> str:

@@ -1,8 +1,8 @@
 """The API's behaviour, as the served OpenAPI document declares it, without any networking.
 
-Every request is routed to the document's operation by method and path (404 / 405), then bearer
-auth (401: FastAPI resolves the OAuth2 dependency before anything else, so 401 wins over 422),
-then the operation's handler: the runs listing here, the functions' operations in
+Every request is routed to the document's operation by method and path (404, or 405 with ``Allow``
+for any other method, HEAD served as GET), then bearer auth (401: FastAPI resolves the OAuth2
+dependency before anything else, so 401 wins over 422), then the operation's handler: the runs listing here, the functions' operations in
 ``functions_api``, a run's in ``runs_api``. The runs listing validates every declared query
 parameter with FastAPI's error shape (422), answers 404 for an unknown function, then a newest-first
 page. Declared filters the server can honour are honoured (``only_active``, ``only_current_token``,
@@ -153,8 +153,10 @@ def handle(request: IncomingRequest, state: ApiState) -> Handled:
     own = runs_api.serve_runner(request, state) or functions_api.serve_download(request, state)
     if own is not None:  # the API's own links, outside the document: the run's runner, a file download
         return own, None
-    if request.operation_id is None:  # no such path (404), or not with this method (405)
-        return detail(HTTPStatus(request.route_status)), None
+    if request.operation_id is None and request.route_status == HTTPStatus.METHOD_NOT_ALLOWED:
+        return detail(HTTPStatus.METHOD_NOT_ALLOWED, Allow=", ".join(request.allowed_methods)), None
+    if request.operation_id is None:  # no such path
+        return detail(HTTPStatus.NOT_FOUND), None
     token = bearer_token(request)
     if token is None:
         return Reply(401, {"detail": "Not authenticated"}, {"WWW-Authenticate": "Bearer"}), None

@@ -39,6 +39,7 @@ class IncomingRequest:
     operation_id: str | None = None  # the operation of the served document the path and method match
     path_params: Mapping[str, str] = field(default_factory=dict)  # decoded path segments, by template name
     route_status: int = 200  # without an operation: 404 (no such path) or 405 (not with this method)
+    allowed_methods: tuple[str, ...] = ()  # with 405: the methods the path serves
 
     @classmethod
     def parse(
@@ -58,6 +59,7 @@ class IncomingRequest:
             operation_id=routed.operation_id,
             path_params=routed.path_params,
             route_status=routed.status,
+            allowed_methods=routed.allowed,
         )
 
     @property

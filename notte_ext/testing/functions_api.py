@@ -168,7 +168,7 @@ def unschedule(request: IncomingRequest, state: ApiState, token: str) -> Reply:
 def serve_download(request: IncomingRequest, state: ApiState) -> Reply | None:
     """``GET /downloads/{function_id}/{version}``: a workflow file, as the download link promises
     (no API key: a link to hand to anyone, like a presigned URL). None for any other path."""
-    if request.method != "GET" or not request.raw_path.startswith(DOWNLOADS):
+    if request.method not in ("GET", "HEAD") or not request.raw_path.startswith(DOWNLOADS):
         return None
     function_id, _, version = request.raw_path.removeprefix(DOWNLOADS).partition("/")
     stored = state.functions.get(unquote(function_id))

@@ -31,6 +31,7 @@ class Routed:
     operation_id: str | None  # None: no operation (see ``status``)
     path_params: dict[str, str]
     status: int = 200  # 404 when no path matches, 405 when the path matches another method only
+    allowed: tuple[str, ...] = ()  # with 405: the methods the path does serve (the ``Allow`` header)
 
 
 class Routes:
@@ -50,13 +51,18 @@ class Routes:
         self._routes = sorted(routes, key=lambda route: route.pattern.pattern.count("(?P<"))
 
     def find(self, method: str, raw_path: str) -> Routed:
-        allowed = False
+        """``method`` as sent (methods are case-sensitive); HEAD is served as GET, as Starlette does."""
+        wanted = "GET" if method == "HEAD" else method
+        allowed: set[str] = set()
         for route in self._routes:
             found = route.pattern.fullmatch(raw_path)
             if found is None:
                 continue
-            if route.method != method.upper():
-                allowed = True
+            if route.method != wanted:
+                allowed.add(route.method)
                 continue
             return Routed(route.operation_id, {name: unquote(value) for name, value in found.groupdict().items()})
-        return Routed(None, {}, 405 if allowed else 404)
+        if not allowed:
+            return Routed(None, {}, 404)
+        # Every method some route of this path serves (RFC 9110 15.5.6), HEAD wherever GET is.
+        return Routed(None, {}, 405, tuple(sorted(allowed | ({"HEAD"} if "GET" in allowed else set()))))

@@ -162,7 +162,7 @@ def serve_runner(request: IncomingRequest, state: ApiState) -> Reply | None:
     if not request.raw_path.startswith(RUNNER):
         return None
     if request.method != "POST":
-        return detail(HTTPStatus.METHOD_NOT_ALLOWED)
+        return detail(HTTPStatus.METHOD_NOT_ALLOWED, Allow="POST")
     if request.headers.get("x-notte-api-key") not in state.api_keys():
         return detail(HTTPStatus.UNAUTHORIZED, "Invalid x-notte-api-key")
     function_id, _, run_id = (unquote(part) for part in request.raw_path.removeprefix(RUNNER).partition("/"))

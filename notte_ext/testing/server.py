@@ -16,7 +16,7 @@ import struct
 import sys
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -98,7 +98,12 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self.server.owner.dispatch(self, self.rfile.read(length))
 
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _any_method
+    def __getattr__(self, name: str) -> Callable[[], None]:
+        # http.server calls do_<METHOD> and answers 501 with an HTML page when it is missing. Every
+        # method goes to the API instead, as behind a real server: 405 with Allow, HEAD as GET.
+        if name.startswith("do_"):
+            return self._any_method
+        raise AttributeError(name)
 
     def log_message(self, format: str, *args: Any) -> None:
         """Silent: ``server.requests`` is the log."""
@@ -119,6 +124,8 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in reply.headers.items():
             self.send_header(name, value)
         self.end_headers()
+        if self.command == "HEAD":  # GET's headers (Content-Length included), no body
+            return
         if reply.stream is not None:
             self._write_stream(reply.stream(payload), chunked=reply.stream_length is None)
             return

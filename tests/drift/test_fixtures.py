@@ -217,7 +217,13 @@ def parameter_made_required() -> Pair:
 
 @case(("request-parameter-type-changed", B))
 def parameter_type_changed() -> Pair:
-    return edited(lambda doc: param(doc, "only_active")["schema"].update(type="string"))
+    return edited(lambda doc: param(doc, "only_active")["schema"].update(type="integer"))  # "true" is no integer
+
+
+@case(("request-parameter-type-generalized", I))
+def query_number_became_string() -> Pair:
+    """A query value is text on the wire: page_size=100 is the same request whatever its declared type."""
+    return edited(lambda doc: param(doc, "page_size")["schema"].update(type="string"))
 
 
 @case(("request-parameter-max-decreased", B))

@@ -587,6 +587,27 @@ pair(
     exit_code=0,
     oasdiff="check_request_parameter_pattern_added_or_changed_test (to .*)",
 )
+# oasdiff's data/checker/request_property_pattern_added_or_changed_*.yaml: '' -> '^\w+$'.
+EMPTY_PATTERN = api(request=obj(name={"type": "string", "pattern": ""}))
+pair(
+    "request_property_pattern_added_to_empty",
+    EMPTY_PATTERN,
+    lambda d: request_props(d)["name"].update(pattern="^\\w+$"),
+    ("request-property-pattern-added", B),
+    exit_code=1,
+    oasdiff="TestRequestPropertyPatternAdded ('' matches anything: a real pattern is a new restriction)",
+)
+# oasdiff's data/checker/request_parameter_property_type_changed_*.yaml: a query object's property.
+FILTERS = api(params=(query("filters", type="object", properties={"groupId": {"type": "number"}}),))
+pair(
+    "request_parameter_property_number_to_string",
+    FILTERS,
+    lambda d: param_schema(d, "filters")["properties"]["groupId"].update(type="string"),
+    ("request-property-type-generalized", I),
+    exit_code=0,
+    oasdiff="TestBreaking_ReqQueryParamTypeNumberToString (request-parameter-property-type-changed: warning)",
+    why="a query value is text: filters[groupId]=5 is the same request whether 5 is a number or a string",
+)
 for name, edit, rule in [
     (
         "response_maximum_raised",
