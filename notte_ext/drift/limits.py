@@ -28,6 +28,10 @@ MAX_VISITS = 500_000  # schema comparisons in one diff; the 6 MB bench pair make
 MAX_CHANGES = 50_000  # changes in one report; the 6 MB bench pair reports ~7,500
 MAX_FIELD = 300  # characters of one report field (a message quoting a value, a location, a name)
 MAX_REPORT_BYTES = 32 * 1024 * 1024  # what 50,000 changes take in the largest (JSON) format
+# The most --max-bytes / NOTTE_EXT_SPEC_MAX_BYTES may allow: a file is read with one read(limit + 1),
+# which allocates its buffer up front (an index-sized int at most), and 1 GiB of JSON is ~20x the
+# largest document the parser's time and memory are measured on.
+MAX_SETTABLE_BYTES = 1 << 30
 
 _SIZE = re.compile(r"(\d+)\s*(|b|k|kb|kib|m|mb|mib|g|gb|gib)", re.IGNORECASE)
 _UNITS = {"": 1, "b": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
@@ -37,8 +41,11 @@ def parse_size(text: str) -> int:
     """``52428800``, ``50MiB``, ``50M``, ``1 GiB`` -> bytes (units are binary: M = MiB)."""
     match = _SIZE.fullmatch(text.strip())
     count = int(match.group(1)) * _UNITS[match.group(2)[:1].lower()] if match else 0
-    if count <= 0:
-        raise ValueError(f"{text.strip()[:40]!r} is not a positive size (bytes, or a number with KiB, MiB or GiB)")
+    if not 0 < count <= MAX_SETTABLE_BYTES:
+        raise ValueError(
+            f"{text.strip()[:40]!r} is not a size from 1 byte to {show_size(MAX_SETTABLE_BYTES)} "
+            "(bytes, or a number with KiB, MiB or GiB)"
+        )
     return count
 
 

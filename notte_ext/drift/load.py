@@ -16,7 +16,7 @@ from typing import Any
 from notte_ext._messages import redact_logged_urls, redact_url, redact_url_text
 from notte_ext.drift.errors import SpecError
 from notte_ext.drift.guard import guarded
-from notte_ext.drift.limits import MAX_YAML_BYTES, default_max_bytes, show_size, too_large
+from notte_ext.drift.limits import MAX_SETTABLE_BYTES, MAX_YAML_BYTES, default_max_bytes, show_size, too_large
 
 FETCH_TIMEOUT = 30.0  # seconds to fetch an upstream URL, connection to last byte
 # docs.notte.cc publishes per-operation pages that embed the spec in a ````yaml fence.
@@ -108,8 +108,8 @@ def read_text(
     """
     shown = redact_url(location)
     limit = default_max_bytes() if max_bytes is None else max_bytes
-    if limit <= 0:
-        raise SpecError(f"max_bytes must be a positive byte count, got {limit!r}")
+    if not 0 < limit <= MAX_SETTABLE_BYTES:
+        raise SpecError(f"max_bytes must be a byte count from 1 to {MAX_SETTABLE_BYTES:,}, got {limit!r:.40}")
     if is_url(location):
         if not (isinstance(timeout, int | float) and math.isfinite(timeout) and timeout > 0):
             raise SpecError(f"timeout must be a finite number of seconds > 0, got {timeout!r}")

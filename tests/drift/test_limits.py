@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 from notte_ext.cli import main
 from notte_ext.drift import SpecError, limits, load_document, read_document
-from notte_ext.drift.limits import MAX_CHANGES, MAX_DEPTH, MAX_ELEMENTS, MAX_YAML_BYTES, parse_size
+from notte_ext.drift.limits import MAX_CHANGES, MAX_DEPTH, MAX_ELEMENTS, MAX_SETTABLE_BYTES, MAX_YAML_BYTES, parse_size
 from scripts.vendor_spec import main as vendor_main
 from tests.drift.hostile import (
     ALIAS_BOMB,
@@ -135,12 +135,20 @@ def test_sizes() -> None:
     ]
 
 
+def test_sizes_past_the_settable_maximum_are_refused() -> None:
+    assert parse_size("1GiB") == MAX_SETTABLE_BYTES
+    for text in ("0", "2GiB", "99999999999999999999999999"):
+        with pytest.raises(ValueError, match="is not a size from 1 byte to 1 GiB"):
+            parse_size(text)
+
+
 def test_the_library_checks_its_own_arguments(hostile: str) -> None:
     for bad in (0.0, -1.0, float("nan"), float("inf")):
         with pytest.raises(SpecError, match="timeout must be a finite number of seconds > 0"):
             read_document(f"{hostile}/seed", timeout=bad)
-    with pytest.raises(SpecError, match="max_bytes must be a positive byte count"):
-        read_document(SEED, max_bytes=0)
+    for size in (0, MAX_SETTABLE_BYTES + 1, 10**26):  # 10**26: read() can't size a buffer for it
+        with pytest.raises(SpecError, match="max_bytes must be a byte count from 1 to"):
+            read_document(SEED, max_bytes=size)
     assert read_document(f"{hostile}/seed", timeout=5)["openapi"].startswith("3.")
     assert read_document(f"{hostile}/bogus-charset")["openapi"].startswith("3.")  # decoded as UTF-8, as httpx does
 
