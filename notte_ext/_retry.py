@@ -27,7 +27,6 @@ import httpx
 from attrs import define, field
 from httpx_retries import Retry, RetryTransport
 
-from notte_ext._arguments import check_count
 from notte_ext._defaults import DEFAULT_MAX_RETRIES, DEFAULT_MAX_WAIT
 from notte_ext._pace import SPECULATIVE, THROTTLE_STATUSES
 from notte_ext.errors import ConfigurationError
@@ -55,7 +54,8 @@ class RetryPolicy:
     sleep: Callable[[float], None] | None = field(default=None, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        check_count("max_retries", self.max_retries, error=ConfigurationError)
+        if isinstance(self.max_retries, bool) or not isinstance(self.max_retries, int):  # 1.0, '3', True
+            raise ConfigurationError(f"RetryPolicy max_retries must be an integer, got {self.max_retries!r:.40}")
         for name in ("backoff_factor", "max_wait"):  # nan and inf would make every wait nan or endless
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):

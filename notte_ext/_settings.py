@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 from attrs import define, field
 
+from notte_ext._arguments import is_text
 from notte_ext._defaults import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, DEFAULT_TIMEOUT, MAX_TIMEOUT
 from notte_ext._messages import redact_url
 from notte_ext._version import __version__ as PACKAGE_VERSION
@@ -138,6 +139,8 @@ def _check_base_url(url: str, *, allow_insecure_http: bool) -> None:
     # Checked on the text, before parsing: httpx would send user:password@ as Basic auth in place of
     # the key, put a query before the operation's path, and quote pieces of a bad URL in its errors.
     shown = redact_url(url.split("?", 1)[0].split("#", 1)[0])  # never the query or fragment: they may hold a token
+    if not is_text(url):  # bytes that were not UTF-8 (lone surrogates): httpx can't even encode them
+        raise ConfigurationError("base URL is not UTF-8 text: check how it was read")
     if "@" in url:
         raise ConfigurationError(
             f"base URL {shown} must not hold credentials (user:password@) or an '@': "
@@ -164,6 +167,8 @@ def _check_base_url(url: str, *, allow_insecure_http: bool) -> None:
 def check_proxy_url(proxy: Any, source: str) -> None:
     """A proxy URL httpx can use: `scheme://[user:password@]host[:port]`; `source` names where it came from."""
     _expect_type(source, proxy, str, "a URL string")
+    if not is_text(proxy):
+        raise ConfigurationError(f"{source} is not UTF-8 text: check how it was read")
     shown = redact_url(proxy)
     try:
         parsed = httpx.URL(proxy)

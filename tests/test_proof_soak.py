@@ -30,6 +30,8 @@ from notte_ext import (
     RetryPolicy,
     ServerError,
 )
+from notte_ext._listings import list_runs_endpoint
+from notte_ext.functions import RunsPage
 from notte_ext.testing import DropConnection, Latency, NotteTestServer, RandomFaults, RecordedRequest, Status
 from notte_ext.testing.data import generate_runs
 from tests.settle import settle_page_ahead
@@ -153,7 +155,7 @@ def test_a_401_is_an_authentication_error_at_once(server: NotteTestServer) -> No
 
 
 def test_a_422_is_a_request_validation_error_at_once(server: NotteTestServer) -> None:
-    # page=0: the spec says page >= 1; the client leaves that to the server, which says 422.
+    # page=0: the spec says page >= 1; list_runs_page refuses it before any request, the generated call sends it.
     error = _assert_raised_after_one_request(server, RequestValidationError, "page: Input should be", page=0)
     assert [list(e.loc) for e in error.errors] == [["query", "page"]]
 
@@ -167,7 +169,8 @@ def _assert_raised_after_one_request(
         NotteClient(api_key or server.api_key, base_url=server.url, retry=policy) as client,
         pytest.raises(expected, match=message) as caught,
     ):
-        client.functions.list_runs_page("fn-1", page=page)
+        # The generated call, as list_runs_page makes it, without its argument checks (page=0 gets through).
+        client.send(list_runs_endpoint, RunsPage, function_id="fn-1", page=page, page_size=100, only_active=False)
     assert len(server.requests) == 1
     assert waits == []
     return caught.value

@@ -69,7 +69,7 @@ def other_operations(expected: dict[str, Any]) -> None:
         server.add_function(FUNCTION_ID, runs=3)
         with NotteClient(server.api_key, base_url=server.url) as client:
             assert [f.function_id for f in client.functions.list()] == [FUNCTION_ID]
-            final = client.functions.run(FUNCTION_ID, {"url": "https://example.com"}, interval=0.05, **extra)
+            final = client.functions.run(FUNCTION_ID, {"url": "https://example.com"}, interval=0.5, **extra)
         assert final.status.value == "closed", final
         (start,) = [r for r in server.requests if r.path.endswith("/runs/start")]
         sent = json.loads(start.body)
@@ -82,7 +82,7 @@ def other_operations(expected: dict[str, Any]) -> None:
         assert listed.returncode == 0, listed.stderr
         assert [json.loads(line)["function_id"] for line in listed.stdout.splitlines()] == [FUNCTION_ID]
         waited = subprocess.run(
-            [*command, "runs", "start", FUNCTION_ID, "--wait", "--interval", "0.05", "--exit-on", "failed"],
+            [*command, "runs", "start", FUNCTION_ID, "--wait", "--interval", "0.5", "--exit-on", "failed"],
             capture_output=True,
             text=True,
             check=False,
