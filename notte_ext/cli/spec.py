@@ -17,7 +17,7 @@ from notte_ext._oas import UPSTREAM_URL
 from notte_ext.cli._app import option_group
 from notte_ext.drift import Change, Severity, SpecError, diff_documents, drift, load_document, read_document
 from notte_ext.drift.load import FETCH_TIMEOUT
-from notte_ext.drift.profiles import PROFILES, apply_profile
+from notte_ext.drift.profiles import PROFILES, apply_profile, reading_of
 from notte_ext.drift.report import FAIL_LEVELS, FORMATS, fails, render, rules_markdown
 
 LOCAL_SPEC = "openapi.json"  # a checkout's vendored spec, when run from its root
@@ -85,7 +85,7 @@ def diff_command(
 
     def compute() -> list[Change]:
         documents = [read_document(location, proxy=proxy) for location in (base, revision)]
-        return diff_documents(*documents, include_docs=include_docs)
+        return diff_documents(*documents, include_docs=include_docs, reading=reading_of(profile))
 
     _run(compute, fmt, fail_on, f"OpenAPI diff: {base} -> {revision}", profile)
 
@@ -117,7 +117,8 @@ def drift_command(
 
     def compute() -> list[Change]:
         ours = _packaged_spec() if label == PACKAGED_SPEC else read_document(label, proxy=proxy)
-        return drift(ours, read_document(upstream, timeout=timeout, proxy=proxy), include_docs=include_docs)
+        theirs = read_document(upstream, timeout=timeout, proxy=proxy)
+        return drift(ours, theirs, include_docs=include_docs, reading=reading_of(profile))
 
     _run(compute, fmt, fail_on, f"Spec drift: {label} vs {upstream}", profile)
 

@@ -135,8 +135,14 @@ def _view(raw: Any, resolver: Resolver) -> SchemaView:
 
 
 def fingerprint(raw: Any, resolver: Resolver) -> str:
-    """A string equal for structurally equal schemas, whatever their refs or spelling."""
-    return canonical_value(_canonical(raw, resolver, ())[0])
+    """A string equal for structurally equal schemas, whatever their refs or spelling: a component
+    and the same schema written inline have the same one."""
+    value = _canonical(raw, resolver, ())[0]
+    return str(value.get("$digest") or _digest(value)["$digest"])
+
+
+def _digest(form: dict[str, Any]) -> dict[str, str]:
+    return {"$digest": hashlib.sha256(canonical_value(form).encode()).hexdigest()}
 
 
 def _canonical(raw: Any, resolver: Resolver, stack: tuple[str, ...]) -> tuple[Any, float]:
@@ -181,7 +187,7 @@ def _canonical(raw: Any, resolver: Resolver, stack: tuple[str, ...]) -> tuple[An
     if v.ref is not None and floor >= position:  # self-contained: the same wherever it is reached
         # Parents hold its digest, not its tree: shared components would otherwise be copied
         # into every schema that reaches them (a tree exponential in the nesting depth).
-        digest = {"$digest": hashlib.sha256(canonical_value(out).encode()).hexdigest()}
+        digest = _digest(out)
         resolver.fingerprints[v.ref] = digest
         return digest, math.inf
     return out, floor

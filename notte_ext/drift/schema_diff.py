@@ -8,12 +8,13 @@ reached from many operations is compared once) and cut on cycles.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from notte_ext.drift.errors import SpecError
 from notte_ext.drift.normalize import SchemaView, canonical_value, fingerprint, view
+from notte_ext.drift.reading import NOTTE_EXT, Reading
 from notte_ext.drift.refs import Resolver, escape
 from notte_ext.drift.rules import BOUNDS
 
@@ -88,6 +89,11 @@ def _accepted(types: frozenset[str] | None, subject: Subject) -> frozenset[str] 
     return types | _SCALARS if subject.as_text and types is not None and "string" in types else types
 
 
+def _written(schema: SchemaView) -> frozenset[str] | None:
+    """The types a schema states: none when only its properties or items imply one."""
+    return schema.types if "type" in schema.node else None
+
+
 def _own(raw: Any) -> dict[str, Any]:
     return raw if isinstance(raw, dict) else {}
 
@@ -97,8 +103,10 @@ def _show(values: frozenset[str] | None) -> str:
 
 
 class SchemaComparer:
-    def __init__(self, base: Resolver, revision: Resolver, *, include_docs: bool = False) -> None:
-        self.base, self.revision, self.include_docs = base, revision, include_docs
+    def __init__(
+        self, base: Resolver, revision: Resolver, *, include_docs: bool = False, reading: Reading = NOTTE_EXT
+    ) -> None:
+        self.base, self.revision, self.include_docs, self.reading = base, revision, include_docs, reading
         self._cache: dict[tuple[str, str, Subject], list[Finding]] = {}
         self._stack: dict[tuple[object, object], int] = {}
         self._cut_floor = math.inf  # lowest stack depth a cycle cut referred to
@@ -163,10 +171,11 @@ class SchemaComparer:
         return out
 
     def _types(self, b: SchemaView, r: SchemaView, subject: Subject, out: list[Finding]) -> bool:
-        if b.types == r.types:
+        old_types, new_types = (b.types, r.types) if self.reading.implied_types else (_written(b), _written(r))
+        if old_types == new_types:
             return False
-        old, new = _with_integers(b.types), _accepted(r.types, subject)
-        message = f"type changed from {_show(b.types)} to {_show(r.types)}"
+        old, new = _with_integers(old_types), _accepted(new_types, subject)
+        message = f"type changed from {_show(old_types)} to {_show(new_types)}"
         if new is None or (old is not None and old <= new):
             out.append(Finding(subject.rule("type-generalized"), "/type", message))
             return subject.direction == "response"
@@ -321,18 +330,28 @@ class SchemaComparer:
         left_old, left_new = list(range(len(old))), list(range(len(new)))
         old_prints = [fingerprint(m, self.base) for m in old]
         new_prints = [fingerprint(m, self.revision) for m in new]
-        keys: list[tuple[Callable[[int], object], Callable[[int], object]]] = [
-            (lambda i: _ref_name(old[i]), lambda j: _ref_name(new[j])),
-            (lambda i: old_prints[i], lambda j: new_prints[j]),
-        ]
-        for old_key, new_key in keys:
-            _pair(left_old, left_new, old_key, new_key, pairs)
+        old_names, new_names = [_ref_name(m) for m in old], [_ref_name(m) for m in new]
+        keys: list[tuple[Sequence[str | None], Sequence[str | None]]] = [(old_names, new_names)]
+        by_structure = self.reading.union_refs_match_by_structure
+        if by_structure:
+            keys.append((old_prints, new_prints))
+        else:  # oasdiff: equal structure pairs an inline alternative with either kind, never two $refs
+            keys.append((_keep(old_prints, old_names, refs=False), new_prints))
+            keys.append((_keep(old_prints, old_names, refs=True), _keep(new_prints, new_names, refs=False)))
+        for old_keys, new_keys in keys:
+            _pair(left_old, left_new, old_keys.__getitem__, new_keys.__getitem__, pairs)
+        # Under oasdiff's reading a $ref alternative left over is removed or added (a renamed one: both).
+        unpaired_old = [] if by_structure else [i for i in left_old if old_names[i]]
+        unpaired_new = [] if by_structure else [j for j in left_new if new_names[j]]
+        left_old = [i for i in left_old if i not in unpaired_old]
+        left_new = [j for j in left_new if j not in unpaired_new]
         if len(left_old) == len(left_new):  # one-for-one replacements: compare them in order
             pairs += zip(left_old, left_new, strict=True)
             left_old, left_new = [], []
         else:
             similar = (lambda i: _likeness(old[i], self.base), lambda j: _likeness(new[j], self.revision))
             _pair(left_old, left_new, *similar, pairs, unique_only=True)
+        left_old, left_new = sorted(left_old + unpaired_old), sorted(left_new + unpaired_new)
         out: list[Finding] = []
         for i, j in sorted(pairs, key=lambda pair: pair[1]):
             out += _at(f"/{new_keyword}/{j}", self.compare(old[i], new[j], subject))
@@ -371,6 +390,11 @@ def _pair(
             left_old.remove(i)
             new_keys.pop(left_new.index(match))
             left_new.remove(match)
+
+
+def _keep(prints: Sequence[str], names: Sequence[str | None], *, refs: bool) -> list[str | None]:
+    """The fingerprints of only the $ref alternatives (``refs``) or only the inline ones; None elsewhere."""
+    return [fp if (name is not None) == refs else None for fp, name in zip(prints, names, strict=True)]
 
 
 def _as_member(schema: SchemaView) -> Any:
