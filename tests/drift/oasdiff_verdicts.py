@@ -213,8 +213,12 @@ VERDICTS: dict[str, Verdict] = {
     # check_types.go: a type added to an untyped JSON body is not contained (isTypeContained needs one
     # type on each side; a JSON body is strongly typed), so requestTypeFormatBreaking is true.
     "fixtures/implied_object_type_made_explicit": reports("request-body-type-changed"),
-    "fixtures/nullable_as_type_list": unknown(
-        "3.0 nullable vs 3.1 type list: how kin-openapi's loader and diff/list_of_types meet is not settled by reading"
+    # anyOf [string, null] -> type [string, null]: diff/list_of_types_diff.go reads the base as the list
+    # {string, null} and the revision by its first type, {string}: null deleted, narrowed. The transition
+    # (checker/transition_claims.go) claims the raw type and anyOf changes; no nullability change either
+    # (checker/nullable_type_utils.go: the base had no type array).
+    "fixtures/nullable_as_type_list": reports(
+        "response-property-list-of-types-narrowed", "response-property-any-of-removed"
     ),
     "fixtures/openapi_30_forms_vs_31_forms": unknown(
         "3.0 vs 3.1 spellings (nullable, exclusiveMaximum): depends on kin-openapi's loader, not oasdiff's checker"
@@ -224,7 +228,7 @@ VERDICTS: dict[str, Verdict] = {
         "own while X is type: object, which check_types.go would read as a response type removed (ERR) if the "
         "diff compares the wrapper's own type; not settled without running oasdiff"
     ),
-    "fixtures/response_property_became_nullable": unknown(
-        "string -> anyOf [string, null]: diff/nullable_wrapping_diff.go recognises oneOf wrappers; for anyOf the rule (type removed: ERR, or any-of-added: INFO) is not settled"
-    ),
+    # string -> anyOf [string, null]: not a nullable wrapping (diff/nullable_wrapping_diff.go wants oneOf) but
+    # a list of types, {string} -> {string, null} (diff/list_of_types_diff.go): widened in a response.
+    "fixtures/response_property_became_nullable": reports("response-property-list-of-types-widened"),
 }
