@@ -22,7 +22,16 @@ class Reading:
     # properties imply an object and items an array, as the generator reads them; oasdiff reads
     # only a written type, so `type: object` added to such a request body is a type change.
     implied_types: bool = True
+    # 3.0 `nullable: true` and 3.1 `type: [t, "null"]` say the same; oasdiff compares the `nullable`
+    # keyword as written before any other spelling (checker/nullable_type_utils.go), so true -> a
+    # type list with null is "became not nullable" there.
+    nullable_spellings_equal: bool = True
 
 
 NOTTE_EXT = Reading()
-OASDIFF = Reading(header_names_ignore_case=False, union_refs_match_by_structure=False, implied_types=False)
+OASDIFF = Reading(
+    header_names_ignore_case=False,
+    union_refs_match_by_structure=False,
+    implied_types=False,
+    nullable_spellings_equal=False,
+)

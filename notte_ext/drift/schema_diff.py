@@ -94,6 +94,12 @@ def _written(schema: SchemaView) -> frozenset[str] | None:
     return schema.types if "type" in schema.node else None
 
 
+def _keyword_first(b: SchemaView, r: SchemaView) -> tuple[bool, bool]:
+    """Nullability as oasdiff reads it: the `nullable` keyword when it differs, else every spelling."""
+    old, new = b.node.get("nullable") is True, r.node.get("nullable") is True
+    return (old, new) if old != new else (b.nullable, r.nullable)
+
+
 def _own(raw: Any) -> dict[str, Any]:
     return raw if isinstance(raw, dict) else {}
 
@@ -116,10 +122,11 @@ class SchemaComparer:
         out: list[Finding] = []
         if self.include_docs:  # the use site's own words: $ref siblings, an anyOf-with-null wrapper
             self._docs(_own(base_raw), _own(revision_raw), subject, out)
-        if b.nullable != r.nullable:
-            suffix = "became-nullable" if r.nullable else "became-not-nullable"
+        old_null, new_null = (b.nullable, r.nullable) if self.reading.nullable_spellings_equal else _keyword_first(b, r)
+        if old_null != new_null:
+            suffix = "became-nullable" if new_null else "became-not-nullable"
             out.append(
-                Finding(subject.rule(suffix), "", "null is now allowed" if r.nullable else "null is no longer allowed")
+                Finding(subject.rule(suffix), "", "null is now allowed" if new_null else "null is no longer allowed")
             )
         return out + self._guarded(b, r, subject)
 

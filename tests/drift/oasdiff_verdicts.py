@@ -220,8 +220,14 @@ VERDICTS: dict[str, Verdict] = {
     "fixtures/nullable_as_type_list": reports(
         "response-property-list-of-types-narrowed", "response-property-any-of-removed"
     ),
-    "fixtures/openapi_30_forms_vs_31_forms": unknown(
-        "3.0 vs 3.1 spellings (nullable, exclusiveMaximum): depends on kin-openapi's loader, not oasdiff's checker"
+    # 3.0.3 -> 3.1.0 spellings, without --auto-upgrade (off by default: internal/cmd_flags.go). kin-openapi
+    # loads `nullable` as written, so tag's NullableDiff is true -> false, which checker/nullable_type_utils.go
+    # reads first: became not nullable (NewPet.tag in the request, Pet.tag in the response). The boolean
+    # exclusiveMinimum -> 0 is a ValueDiff true -> 0 (diff/value_diff.go), which IsIncreased reads as decreased.
+    "fixtures/openapi_30_forms_vs_31_forms": reports(
+        "request-property-became-not-nullable",
+        "response-property-became-not-nullable",
+        "request-parameter-exclusive-min-decreased",
     ),
     "fixtures/all_of_wrapper_vs_ref": unknown(
         "allOf: [$ref X] vs X in a response: every response all-of rule is INFO, but the wrapper has no type of its "
