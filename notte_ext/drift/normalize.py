@@ -100,11 +100,16 @@ def view(raw: Any, resolver: Resolver) -> SchemaView:
     return _view(raw, resolver)
 
 
-def _view(raw: Any, resolver: Resolver) -> SchemaView:
+def own_view(raw: Any, resolver: Resolver) -> SchemaView:
+    """The view of a schema's own keywords, its allOf members left unmerged (never cached)."""
+    return _view(raw, resolver, merge_all_of=False)
+
+
+def _view(raw: Any, resolver: Resolver, *, merge_all_of: bool = True) -> SchemaView:
     ref, node = resolver.follow(raw)
     if not isinstance(node, dict):  # boolean schemas: true accepts anything, false nothing
         node = {} if node is not False else {"not": {}}
-    if "allOf" in node:
+    if "allOf" in node and merge_all_of:
         node = _merge_all_of(node, resolver, frozenset({ref}) if ref else frozenset())
     node = _normalize_bounds(node)
     nullable = node.get("nullable") is True

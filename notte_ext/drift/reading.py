@@ -26,6 +26,9 @@ class Reading:
     # keyword as written before any other spelling (checker/nullable_type_utils.go), so true -> a
     # type list with null is "became not nullable" there.
     nullable_spellings_equal: bool = True
+    # `allOf: [X]` (plus annotations) is X; oasdiff, without --flatten-allof (off by default), compares
+    # such a wrapper's own keywords with X's (diff/schema_diff.go): X's type and properties read as removed.
+    all_of_merged: bool = True
 
 
 NOTTE_EXT = Reading()
@@ -34,4 +37,5 @@ OASDIFF = Reading(
     union_refs_match_by_structure=False,
     implied_types=False,
     nullable_spellings_equal=False,
+    all_of_merged=False,
 )

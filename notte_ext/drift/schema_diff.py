@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from notte_ext.drift.errors import SpecError
-from notte_ext.drift.normalize import SchemaView, canonical_value, fingerprint, view
+from notte_ext.drift.normalize import SchemaView, canonical_value, fingerprint, own_view, view
 from notte_ext.drift.reading import NOTTE_EXT, Reading
 from notte_ext.drift.refs import Resolver, escape
 from notte_ext.drift.rules import BOUNDS
@@ -100,6 +100,11 @@ def _keyword_first(b: SchemaView, r: SchemaView) -> tuple[bool, bool]:
     return (old, new) if old != new else (b.nullable, r.nullable)
 
 
+def _has_all_of(raw: Any, resolver: Resolver) -> bool:
+    node = resolver.follow(raw)[1]
+    return isinstance(node, dict) and "allOf" in node
+
+
 def _own(raw: Any) -> dict[str, Any]:
     return raw if isinstance(raw, dict) else {}
 
@@ -119,6 +124,12 @@ class SchemaComparer:
 
     def compare(self, base_raw: Any, revision_raw: Any, subject: Subject) -> list[Finding]:
         b, r = view(base_raw, self.base), view(revision_raw, self.revision)
+        if not self.reading.all_of_merged and _has_all_of(base_raw, self.base) != _has_all_of(
+            revision_raw, self.revision
+        ):
+            # oasdiff pairs two allOf wrappers member by member (merging both approximates that), but
+            # reads a wrapper against a plain schema by the wrapper's own keywords.
+            b, r = own_view(base_raw, self.base), own_view(revision_raw, self.revision)
         out: list[Finding] = []
         if self.include_docs:  # the use site's own words: $ref siblings, an anyOf-with-null wrapper
             self._docs(_own(base_raw), _own(revision_raw), subject, out)

@@ -9,7 +9,6 @@ oasdiff's source at the commit in oasdiff_levels.json, never guessed:
   (breaking) when one of them is ERR.
 * ``settled(breaking, where)``: no rule id to name (oasdiff reports nothing, or the verdict follows
   from its diff code); ``where`` cites the file and what it does.
-* ``unknown(why)``: oasdiff's source does not settle it without running oasdiff.
 
 Where oasdiff's diff (not a rule's level) reads the documents otherwise than notte_ext, ``--profile
 oasdiff`` reads them as oasdiff does too (notte_ext/drift/reading.py), so every settled verdict
@@ -29,7 +28,7 @@ LEVELS: dict[str, str] = _LEVELS_FILE["levels"]  # rule id -> ERR / WARN / INFO
 
 @dataclass(frozen=True)
 class Verdict:
-    breaking: bool | None  # None: unknown
+    breaking: bool
     source: str
 
 
@@ -41,10 +40,6 @@ def reports(*rule_ids: str) -> Verdict:
 
 def settled(breaking: bool, where: str) -> Verdict:
     return Verdict(breaking, where)
-
-
-def unknown(why: str) -> Verdict:
-    return Verdict(None, why)
 
 
 _SAME = "equal documents: oasdiff's diff is empty"
@@ -229,11 +224,12 @@ VERDICTS: dict[str, Verdict] = {
         "response-property-became-not-nullable",
         "request-parameter-exclusive-min-decreased",
     ),
-    "fixtures/all_of_wrapper_vs_ref": unknown(
-        "allOf: [$ref X] vs X in a response: every response all-of rule is INFO, but the wrapper has no type of its "
-        "own while X is type: object, which check_types.go would read as a response type removed (ERR) if the "
-        "diff compares the wrapper's own type; not settled without running oasdiff"
-    ),
+    # $ref X -> allOf [$ref X] + description in a response array's items. Without --flatten-allof (off by
+    # default: internal/cmd_flags.go) diff/schema_diff.go compares the wrapper's own keywords with X's: no
+    # type, no properties. checker/checks_utils.go walks items into PropertiesDiff.Deleted, and
+    # check_response_required_property_updated.go reports each of X's required properties (no transition in
+    # checker/transition_claims.go claims them: none matches an allOf wrapper).
+    "fixtures/all_of_wrapper_vs_ref": reports("response-required-property-removed", "response-property-all-of-added"),
     # string -> anyOf [string, null]: not a nullable wrapping (diff/nullable_wrapping_diff.go wants oneOf) but
     # a list of types, {string} -> {string, null} (diff/list_of_types_diff.go): widened in a response.
     "fixtures/response_property_became_nullable": reports("response-property-list-of-types-widened"),
