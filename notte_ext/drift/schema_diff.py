@@ -123,13 +123,7 @@ class SchemaComparer:
         self._cut_floor = math.inf  # lowest stack depth a cycle cut referred to
 
     def compare(self, base_raw: Any, revision_raw: Any, subject: Subject) -> list[Finding]:
-        b, r = view(base_raw, self.base), view(revision_raw, self.revision)
-        if not self.reading.all_of_merged and _has_all_of(base_raw, self.base) != _has_all_of(
-            revision_raw, self.revision
-        ):
-            # oasdiff pairs two allOf wrappers member by member (merging both approximates that), but
-            # reads a wrapper against a plain schema by the wrapper's own keywords.
-            b, r = own_view(base_raw, self.base), own_view(revision_raw, self.revision)
+        b, r = self._views(base_raw, revision_raw)
         out: list[Finding] = []
         if self.include_docs:  # the use site's own words: $ref siblings, an anyOf-with-null wrapper
             self._docs(_own(base_raw), _own(revision_raw), subject, out)
@@ -140,6 +134,15 @@ class SchemaComparer:
                 Finding(subject.rule(suffix), "", "null is now allowed" if new_null else "null is no longer allowed")
             )
         return out + self._guarded(b, r, subject)
+
+    def _views(self, base_raw: Any, revision_raw: Any) -> tuple[SchemaView, SchemaView]:
+        # oasdiff pairs two allOf wrappers member by member (merging both approximates that), but
+        # reads a wrapper against a plain schema by the wrapper's own keywords.
+        if not self.reading.all_of_merged and _has_all_of(base_raw, self.base) != _has_all_of(
+            revision_raw, self.revision
+        ):
+            return own_view(base_raw, self.base), own_view(revision_raw, self.revision)
+        return view(base_raw, self.base), view(revision_raw, self.revision)
 
     def _guarded(self, b: SchemaView, r: SchemaView, subject: Subject) -> list[Finding]:
         key = (b.ref or id(b.node), r.ref or id(r.node))
