@@ -20,7 +20,8 @@ from notte_ext.cli._app import option_group
 from notte_ext.drift import Change, Severity, SpecError, diff_documents, drift, load_document, read_document
 from notte_ext.drift.limits import DEFAULT_MAX_BYTES, MAX_BYTES_ENV, parse_size, show_size
 from notte_ext.drift.load import FETCH_TIMEOUT
-from notte_ext.drift.profiles import PROFILES, apply_profile
+from notte_ext.drift.profiles import PROFILES, apply_profile, reading_of
+from notte_ext.drift.reading import Reading
 from notte_ext.drift.report import FAIL_LEVELS, FORMATS, fails, render, rules_markdown
 
 LOCAL_SPEC = "openapi.json"  # a checkout's vendored spec, when run from its root
@@ -105,11 +106,18 @@ _proxy_option = click.option(
 
 
 def _run(
-    compute: Callable[[bool], list[Change]], title: str, *, fmt: str, fail_on: str, include_docs: bool, profile: str
+    compute: Callable[[bool, Reading], list[Change]],
+    title: str,
+    *,
+    fmt: str,
+    fail_on: str,
+    include_docs: bool,
+    profile: str,
 ) -> None:
-    """Report what ``compute(include_docs)`` finds, in the report options' format; exit 1 on failing changes."""
+    """Report what ``compute(include_docs, reading)`` finds, in the report options' format; exit 1 on
+    failing changes. The profile decides both the reading (what the diff sees) and the severities."""
     try:
-        changes = apply_profile(compute(include_docs), profile)
+        changes = apply_profile(compute(include_docs, reading_of(profile)), profile)
         report = render(changes, fmt, title)
     except SpecError as exc:  # the engine's only exception for unusable input (or a report too large)
         raise _Unusable(str(exc)) from None
@@ -135,10 +143,10 @@ def diff_command(
 ) -> None:
     """Changes from BASE to REVISION (paths or http(s) URLs; JSON, YAML or a docs page)."""
 
-    def compute(include_docs: bool) -> list[Change]:
+    def compute(include_docs: bool, reading: Reading) -> list[Change]:
         read = partial(read_document, timeout=timeout, proxy=proxy, max_bytes=max_bytes)
         documents = [read(location) for location in (base, revision)]
-        return diff_documents(*documents, include_docs=include_docs)
+        return diff_documents(*documents, include_docs=include_docs, reading=reading)
 
     _run(compute, f"OpenAPI diff: {base} -> {revision}", **report)
 
@@ -160,11 +168,11 @@ def drift_command(
     """Diff upstream's version of our vendored operations against our spec; list what we don't vendor."""
     label = vendored or (LOCAL_SPEC if Path(LOCAL_SPEC).is_file() else PACKAGED_SPEC)
 
-    def compute(include_docs: bool) -> list[Change]:
+    def compute(include_docs: bool, reading: Reading) -> list[Change]:
         read = partial(read_document, timeout=timeout, proxy=proxy, max_bytes=max_bytes)
         ours = _packaged_spec() if label == PACKAGED_SPEC else read(label)
         theirs = read(upstream)
-        changes = drift(ours, theirs, include_docs=include_docs)
+        changes = drift(ours, theirs, include_docs=include_docs, reading=reading)
         if vendored is None:  # say which spec was chosen (stdout stays the report); an error stays one line
             click.echo(f"spec: {label}", err=True)
         return changes

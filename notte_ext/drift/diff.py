@@ -15,6 +15,7 @@ from notte_ext.drift.impact import Impact, parameter_impact, validation_impact
 from notte_ext.drift.limits import Budget
 from notte_ext.drift.normalize import view
 from notte_ext.drift.operations import Operation, operations, parameter_schema, parameters
+from notte_ext.drift.reading import NOTTE_EXT, Reading
 from notte_ext.drift.refs import Resolver, escape
 from notte_ext.drift.schema_diff import Finding, SchemaComparer, Subject
 from notte_ext.drift.security import security_scheme_changes
@@ -213,8 +214,10 @@ class _OperationDiff:
             self.add(f"response-{kind}-status-added", f"/responses/{status}", f"status {status} added")
 
     def headers(self, where: str, old: dict[str, Any], new: dict[str, Any]) -> None:
-        """Response headers, matched case-insensitively: removals, requiredness, schema type."""
-        old_headers, new_headers = _headers(old, self.differ.base), _headers(new, self.differ.revision)
+        """Response headers, matched by name (ignoring case, unless the reading says otherwise):
+        removals, requiredness, schema type."""
+        fold = self.differ.reading.header_names_ignore_case
+        old_headers, new_headers = _headers(old, self.differ.base, fold), _headers(new, self.differ.revision, fold)
         for key, (name, header) in old_headers.items():
             location = f"{where}/headers/{escape(name)}"
             other = new_headers.get(key, ("", None))[1]
@@ -237,13 +240,15 @@ class _OperationDiff:
             self.add("response-header-added", f"{where}/headers/{escape(name)}", f"header {name} added")
 
 
-def _headers(response: dict[str, Any], resolver: Resolver) -> dict[str, tuple[str, dict[str, Any]]]:
-    """Lower-cased name -> (name as written, resolved header): HTTP header names ignore case."""
+def _headers(response: dict[str, Any], resolver: Resolver, fold: bool) -> dict[str, tuple[str, dict[str, Any]]]:
+    """Name (lower-cased when ``fold``: HTTP header names ignore case) -> (name as written, resolved header)."""
     raw = response.get("headers") or {}
     if not isinstance(raw, dict):
         return {}
     resolved = {str(name): resolver.resolve(header) for name, header in raw.items()}
-    return {name.lower(): (name, header) for name, header in resolved.items() if isinstance(header, dict)}
+    return {
+        name.lower() if fold else name: (name, header) for name, header in resolved.items() if isinstance(header, dict)
+    }
 
 
 def _sunset(node: dict[str, Any]) -> dt.date | None:
@@ -282,12 +287,15 @@ class DocumentDiff:
         *,
         include_docs: bool = False,
         today: dt.date | None = None,
+        reading: Reading = NOTTE_EXT,
     ) -> None:
         self.base, self.revision = Resolver(base), Resolver(revision)
-        self.include_docs = include_docs
+        self.include_docs, self.reading = include_docs, reading
         self.today = today or dt.datetime.now(dt.UTC).date()
         self.budget = Budget()
-        self.schemas = SchemaComparer(self.base, self.revision, include_docs=include_docs, budget=self.budget)
+        self.schemas = SchemaComparer(
+            self.base, self.revision, include_docs=include_docs, budget=self.budget, reading=reading
+        )
 
     def changes(self) -> list[Change]:
         old = operations(self.base.document, self.base)
@@ -312,11 +320,17 @@ class DocumentDiff:
 
 @guarded
 def diff_documents(
-    base: dict[str, Any], revision: dict[str, Any], *, include_docs: bool = False, today: dt.date | None = None
+    base: dict[str, Any],
+    revision: dict[str, Any],
+    *,
+    include_docs: bool = False,
+    today: dt.date | None = None,
+    reading: Reading = NOTTE_EXT,
 ) -> list[Change]:
     """Every change from ``base`` to ``revision``, most severe first.
 
     ``today`` (default: the UTC date) decides whether a deprecated operation or parameter was
-    removed before its ``x-sunset`` date. Raises only ``SpecError`` for malformed documents.
+    removed before its ``x-sunset`` date; ``reading`` where tools disagree on what changed
+    (``profiles.reading_of``). Raises only ``SpecError`` for malformed documents.
     """
-    return DocumentDiff(base, revision, include_docs=include_docs, today=today).changes()
+    return DocumentDiff(base, revision, include_docs=include_docs, today=today, reading=reading).changes()

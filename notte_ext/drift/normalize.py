@@ -101,11 +101,16 @@ def view(raw: Any, resolver: Resolver) -> SchemaView:
     return _view(raw, resolver)
 
 
-def _view(raw: Any, resolver: Resolver) -> SchemaView:
+def own_view(raw: Any, resolver: Resolver) -> SchemaView:
+    """The view of a schema's own keywords, its allOf members left unmerged (never cached)."""
+    return _view(raw, resolver, merge_all_of=False)
+
+
+def _view(raw: Any, resolver: Resolver, *, merge_all_of: bool = True) -> SchemaView:
     ref, node = resolver.follow(raw)
     if not isinstance(node, dict):  # boolean schemas: true accepts anything, false nothing
         node = {} if node is not False else {"not": {}}
-    if "allOf" in node:
+    if "allOf" in node and merge_all_of:
         node = _merge_all_of(node, resolver, frozenset({ref}) if ref else frozenset())
     node = _normalize_bounds(node)
     nullable = node.get("nullable") is True
@@ -138,8 +143,14 @@ def _view(raw: Any, resolver: Resolver) -> SchemaView:
 
 
 def fingerprint(raw: Any, resolver: Resolver) -> str:
-    """A string equal for structurally equal schemas, whatever their refs or spelling."""
-    return canonical_value(_canonical(raw, resolver, (), 0)[0])
+    """A string equal for structurally equal schemas, whatever their refs or spelling: a component
+    and the same schema written inline have the same one."""
+    value = _canonical(raw, resolver, (), 0)[0]
+    return str(value.get("$digest") or _digest(value)["$digest"])
+
+
+def _digest(form: dict[str, Any]) -> dict[str, str]:
+    return {"$digest": hashlib.sha256(canonical_value(form).encode()).hexdigest()}
 
 
 def _canonical(raw: Any, resolver: Resolver, stack: tuple[str, ...], depth: int) -> tuple[Any, float]:
@@ -185,7 +196,7 @@ def _canonical(raw: Any, resolver: Resolver, stack: tuple[str, ...], depth: int)
     if v.ref is not None and floor >= position:  # self-contained: the same wherever it is reached
         # Parents hold its digest, not its tree: shared components would otherwise be copied
         # into every schema that reaches them (a tree exponential in the nesting depth).
-        digest = {"$digest": hashlib.sha256(canonical_value(out).encode()).hexdigest()}
+        digest = _digest(out)
         resolver.fingerprints[v.ref] = digest
         return digest, math.inf
     return out, floor

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from notte_ext.drift.changes import Change, ordered
+from notte_ext.drift.reading import NOTTE_EXT, Reading
+from notte_ext.drift.reading import OASDIFF as OASDIFF_READING
 from notte_ext.drift.rules import RULES, Severity
 
 B, W, N = Severity.BREAKING, Severity.WARNING, Severity.INFO
@@ -112,3 +114,8 @@ def apply_profile(changes: Iterable[Change], profile: str) -> list[Change]:
     if profile != "oasdiff":
         return ordered(changes)
     return ordered(replace(c, severity=_oasdiff_severity(c)) for c in changes)
+
+
+def reading_of(profile: str) -> Reading:
+    """How the engine reads the documents for ``profile``: oasdiff's profile sees what its diff sees."""
+    return OASDIFF_READING if profile == "oasdiff" else NOTTE_EXT

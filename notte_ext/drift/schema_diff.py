@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import math
 from collections import Counter, deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from notte_ext.drift.errors import SpecError
 from notte_ext.drift.limits import Budget, check_elements
-from notte_ext.drift.normalize import SchemaView, canonical_value, fingerprint, view
+from notte_ext.drift.normalize import SchemaView, canonical_value, fingerprint, own_view, view
+from notte_ext.drift.reading import NOTTE_EXT, Reading
 from notte_ext.drift.refs import Resolver, escape
 from notte_ext.drift.rules import BOUNDS
 
@@ -90,6 +91,22 @@ def _accepted(types: frozenset[str] | None, subject: Subject) -> frozenset[str] 
     return types | _SCALARS if subject.as_text and types is not None and "string" in types else types
 
 
+def _written(schema: SchemaView) -> frozenset[str] | None:
+    """The types a schema states: none when only its properties or items imply one."""
+    return schema.types if "type" in schema.node else None
+
+
+def _keyword_first(b: SchemaView, r: SchemaView) -> tuple[bool, bool]:
+    """Nullability as oasdiff reads it: the `nullable` keyword when it differs, else every spelling."""
+    old, new = b.node.get("nullable") is True, r.node.get("nullable") is True
+    return (old, new) if old != new else (b.nullable, r.nullable)
+
+
+def _has_all_of(raw: Any, resolver: Resolver) -> bool:
+    node = resolver.follow(raw)[1]
+    return isinstance(node, dict) and "allOf" in node
+
+
 def _own(raw: Any) -> dict[str, Any]:
     return raw if isinstance(raw, dict) else {}
 
@@ -100,9 +117,15 @@ def _show(values: frozenset[str] | None) -> str:
 
 class SchemaComparer:
     def __init__(
-        self, base: Resolver, revision: Resolver, *, include_docs: bool = False, budget: Budget | None = None
+        self,
+        base: Resolver,
+        revision: Resolver,
+        *,
+        include_docs: bool = False,
+        budget: Budget | None = None,
+        reading: Reading = NOTTE_EXT,
     ) -> None:
-        self.base, self.revision, self.include_docs = base, revision, include_docs
+        self.base, self.revision, self.include_docs, self.reading = base, revision, include_docs, reading
         self.budget = budget or Budget()
         self._cache: dict[tuple[str, str, Subject], list[Finding]] = {}
         self._stack: dict[tuple[object, object], int] = {}
@@ -110,16 +133,26 @@ class SchemaComparer:
 
     def compare(self, base_raw: Any, revision_raw: Any, subject: Subject) -> list[Finding]:
         self.budget.visit(len(self._stack))
-        b, r = view(base_raw, self.base), view(revision_raw, self.revision)
+        b, r = self._views(base_raw, revision_raw)
         out: list[Finding] = []
         if self.include_docs:  # the use site's own words: $ref siblings, an anyOf-with-null wrapper
             self._docs(_own(base_raw), _own(revision_raw), subject, out)
-        if b.nullable != r.nullable:
-            suffix = "became-nullable" if r.nullable else "became-not-nullable"
+        old_null, new_null = (b.nullable, r.nullable) if self.reading.nullable_spellings_equal else _keyword_first(b, r)
+        if old_null != new_null:
+            suffix = "became-nullable" if new_null else "became-not-nullable"
             out.append(
-                Finding(subject.rule(suffix), "", "null is now allowed" if r.nullable else "null is no longer allowed")
+                Finding(subject.rule(suffix), "", "null is now allowed" if new_null else "null is no longer allowed")
             )
         return out + self._guarded(b, r, subject)
+
+    def _views(self, base_raw: Any, revision_raw: Any) -> tuple[SchemaView, SchemaView]:
+        # oasdiff pairs two allOf wrappers member by member (merging both approximates that), but
+        # reads a wrapper against a plain schema by the wrapper's own keywords.
+        if not self.reading.all_of_merged and _has_all_of(base_raw, self.base) != _has_all_of(
+            revision_raw, self.revision
+        ):
+            return own_view(base_raw, self.base), own_view(revision_raw, self.revision)
+        return view(base_raw, self.base), view(revision_raw, self.revision)
 
     def _guarded(self, b: SchemaView, r: SchemaView, subject: Subject) -> list[Finding]:
         key = (b.ref or id(b.node), r.ref or id(r.node))
@@ -169,10 +202,11 @@ class SchemaComparer:
         return out
 
     def _types(self, b: SchemaView, r: SchemaView, subject: Subject, out: list[Finding]) -> bool:
-        if b.types == r.types:
+        old_types, new_types = (b.types, r.types) if self.reading.implied_types else (_written(b), _written(r))
+        if old_types == new_types:
             return False
-        old, new = _with_integers(b.types), _accepted(r.types, subject)
-        message = f"type changed from {_show(b.types)} to {_show(r.types)}"
+        old, new = _with_integers(old_types), _accepted(new_types, subject)
+        message = f"type changed from {_show(old_types)} to {_show(new_types)}"
         if new is None or (old is not None and old <= new):
             out.append(Finding(subject.rule("type-generalized"), "/type", message))
             return subject.direction == "response"
@@ -328,18 +362,28 @@ class SchemaComparer:
         left_old, left_new = list(range(len(old))), list(range(len(new)))
         old_prints = [fingerprint(m, self.base) for m in old]
         new_prints = [fingerprint(m, self.revision) for m in new]
-        keys: list[tuple[Callable[[int], object], Callable[[int], object]]] = [
-            (lambda i: _ref_name(old[i]), lambda j: _ref_name(new[j])),
-            (lambda i: old_prints[i], lambda j: new_prints[j]),
-        ]
-        for old_key, new_key in keys:
-            _pair(left_old, left_new, old_key, new_key, pairs)
+        old_names, new_names = [_ref_name(m) for m in old], [_ref_name(m) for m in new]
+        keys: list[tuple[Sequence[str | None], Sequence[str | None]]] = [(old_names, new_names)]
+        by_structure = self.reading.union_refs_match_by_structure
+        if by_structure:
+            keys.append((old_prints, new_prints))
+        else:  # oasdiff: equal structure pairs an inline alternative with either kind, never two $refs
+            keys.append((_keep(old_prints, old_names, refs=False), new_prints))
+            keys.append((_keep(old_prints, old_names, refs=True), _keep(new_prints, new_names, refs=False)))
+        for old_keys, new_keys in keys:
+            _pair(left_old, left_new, old_keys.__getitem__, new_keys.__getitem__, pairs)
+        # Under oasdiff's reading a $ref alternative left over is removed or added (a renamed one: both).
+        unpaired_old = [] if by_structure else [i for i in left_old if old_names[i]]
+        unpaired_new = [] if by_structure else [j for j in left_new if new_names[j]]
+        left_old = [i for i in left_old if i not in unpaired_old]
+        left_new = [j for j in left_new if j not in unpaired_new]
         if len(left_old) == len(left_new):  # one-for-one replacements: compare them in order
             pairs += zip(left_old, left_new, strict=True)
             left_old, left_new = [], []
         else:
             similar = (lambda i: _likeness(old[i], self.base), lambda j: _likeness(new[j], self.revision))
             _pair(left_old, left_new, *similar, pairs, unique_only=True)
+        left_old, left_new = sorted(left_old + unpaired_old), sorted(left_new + unpaired_new)
         out: list[Finding] = []
         for i, j in sorted(pairs, key=lambda pair: pair[1]):
             out += _at(f"/{new_keyword}/{j}", self.compare(old[i], new[j], subject))
@@ -390,6 +434,11 @@ def _pair(
         paired_new.add(j)
     left_old[:] = [i for i in left_old if i not in paired_old]
     left_new[:] = [j for j in left_new if j not in paired_new]
+
+
+def _keep(prints: Sequence[str], names: Sequence[str | None], *, refs: bool) -> list[str | None]:
+    """The fingerprints of only the $ref alternatives (``refs``) or only the inline ones; None elsewhere."""
+    return [fp if (name is not None) == refs else None for fp, name in zip(prints, names, strict=True)]
 
 
 def _as_member(schema: SchemaView) -> Any:

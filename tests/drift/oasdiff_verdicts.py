@@ -9,11 +9,10 @@ oasdiff's source at the commit in oasdiff_levels.json, never guessed:
   (breaking) when one of them is ERR.
 * ``settled(breaking, where)``: no rule id to name (oasdiff reports nothing, or the verdict follows
   from its diff code); ``where`` cites the file and what it does.
-* ``unknown(why)``: oasdiff's source does not settle it without running oasdiff.
 
-``ENGINE_DIFFERENCES``: pairs where oasdiff's diff (not a rule's level) reads the documents
-otherwise than notte_ext, so ``--profile oasdiff``, which re-rates notte_ext's changes, cannot
-follow it; each says why notte_ext keeps its reading.
+Where oasdiff's diff (not a rule's level) reads the documents otherwise than notte_ext, ``--profile
+oasdiff`` reads them as oasdiff does too (notte_ext/drift/reading.py), so every settled verdict
+here is one ``--profile oasdiff`` must equal.
 """
 
 from __future__ import annotations
@@ -29,7 +28,7 @@ LEVELS: dict[str, str] = _LEVELS_FILE["levels"]  # rule id -> ERR / WARN / INFO
 
 @dataclass(frozen=True)
 class Verdict:
-    breaking: bool | None  # None: unknown
+    breaking: bool
     source: str
 
 
@@ -41,10 +40,6 @@ def reports(*rule_ids: str) -> Verdict:
 
 def settled(breaking: bool, where: str) -> Verdict:
     return Verdict(breaking, where)
-
-
-def unknown(why: str) -> Verdict:
-    return Verdict(None, why)
 
 
 _SAME = "equal documents: oasdiff's diff is empty"
@@ -127,6 +122,8 @@ VERDICTS: dict[str, Verdict] = {
     "cases/one_of_reordered": settled(
         False, "diff/subschemas_diff.go pass 1: $ref alternatives match by component name, in any order"
     ),
+    # diff/subschemas_diff.go: $ref alternatives pair by name only; pass 3 skips $ref-to-$ref ("a rename like
+    # UserRoleV1 -> UserRole is still a change the user wants to see").
     "cases/one_of_alternative_component_renamed": reports(
         "request-body-one-of-added",
         "request-body-one-of-removed",
@@ -141,7 +138,8 @@ VERDICTS: dict[str, Verdict] = {
     "cases/response_maximum_lowered": settled(
         False, "checker/check_response_property_max_increased.go reports only a raised response maximum"
     ),
-    "cases/response_header_name_case_only": reports("required-response-header-removed"),
+    # diff/headers_diff.go looks each base header up in the revision's map by its exact name.
+    "cases/response_header_name_case_only": reports("required-response-header-removed", "response-header-added"),
     "cases/security_scheme_bearer_case_only": settled(
         False,
         "checker/check_components_security_updated.go reads no scheme change (only type and OAuth flows), all INFO",
@@ -210,29 +208,29 @@ VERDICTS: dict[str, Verdict] = {
     # check_types.go: a type added to an untyped JSON body is not contained (isTypeContained needs one
     # type on each side; a JSON body is strongly typed), so requestTypeFormatBreaking is true.
     "fixtures/implied_object_type_made_explicit": reports("request-body-type-changed"),
-    "fixtures/nullable_as_type_list": unknown(
-        "3.0 nullable vs 3.1 type list: how kin-openapi's loader and diff/list_of_types meet is not settled by reading"
+    # anyOf [string, null] -> type [string, null]: diff/list_of_types_diff.go reads the base as the list
+    # {string, null} and the revision by its first type, {string}: null deleted, narrowed. The transition
+    # (checker/transition_claims.go) claims the raw type and anyOf changes; no nullability change either
+    # (checker/nullable_type_utils.go: the base had no type array).
+    "fixtures/nullable_as_type_list": reports(
+        "response-property-list-of-types-narrowed", "response-property-any-of-removed"
     ),
-    "fixtures/openapi_30_forms_vs_31_forms": unknown(
-        "3.0 vs 3.1 spellings (nullable, exclusiveMaximum): depends on kin-openapi's loader, not oasdiff's checker"
+    # 3.0.3 -> 3.1.0 spellings, without --auto-upgrade (off by default: internal/cmd_flags.go). kin-openapi
+    # loads `nullable` as written, so tag's NullableDiff is true -> false, which checker/nullable_type_utils.go
+    # reads first: became not nullable (NewPet.tag in the request, Pet.tag in the response). The boolean
+    # exclusiveMinimum -> 0 is a ValueDiff true -> 0 (diff/value_diff.go), which IsIncreased reads as decreased.
+    "fixtures/openapi_30_forms_vs_31_forms": reports(
+        "request-property-became-not-nullable",
+        "response-property-became-not-nullable",
+        "request-parameter-exclusive-min-decreased",
     ),
-    "fixtures/all_of_wrapper_vs_ref": unknown(
-        "allOf: [$ref X] vs X in a response: every response all-of rule is INFO, but the wrapper has no type of its "
-        "own while X is type: object, which check_types.go would read as a response type removed (ERR) if the "
-        "diff compares the wrapper's own type; not settled without running oasdiff"
-    ),
-    "fixtures/response_property_became_nullable": unknown(
-        "string -> anyOf [string, null]: diff/nullable_wrapping_diff.go recognises oneOf wrappers; for anyOf the rule (type removed: ERR, or any-of-added: INFO) is not settled"
-    ),
-}
-
-# (pair, oasdiff's verdict) -> why notte_ext reads the documents otherwise, under every profile.
-ENGINE_DIFFERENCES: dict[str, str] = {
-    "cases/one_of_alternative_component_renamed": "oasdiff matches $ref alternatives by name (Cat -> Feline is one removed, one added); "
-    "notte_ext by structure too: the same schema under a new name is no change on the wire",
-    "cases/response_header_name_case_only": "oasdiff looks headers up by exact name (diff/headers_diff.go); HTTP header names ignore case "
-    "(RFC 9110 5.1), so X-Rate-Limit and x-rate-limit are one header",
-    "fixtures/implied_object_type_made_explicit": "oasdiff reads `type: object` added to an untyped body with "
-    "properties as a type change; notte_ext reads properties as an object, as the generator does: the client "
-    "generated from the base sends the same JSON object",
+    # $ref X -> allOf [$ref X] + description in a response array's items. Without --flatten-allof (off by
+    # default: internal/cmd_flags.go) diff/schema_diff.go compares the wrapper's own keywords with X's: no
+    # type, no properties. checker/checks_utils.go walks items into PropertiesDiff.Deleted, and
+    # check_response_required_property_updated.go reports each of X's required properties (no transition in
+    # checker/transition_claims.go claims them: none matches an allOf wrapper).
+    "fixtures/all_of_wrapper_vs_ref": reports("response-required-property-removed", "response-property-all-of-added"),
+    # string -> anyOf [string, null]: not a nullable wrapping (diff/nullable_wrapping_diff.go wants oneOf) but
+    # a list of types, {string} -> {string, null} (diff/list_of_types_diff.go): widened in a response.
+    "fixtures/response_property_became_nullable": reports("response-property-list-of-types-widened"),
 }

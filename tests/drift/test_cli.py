@@ -14,6 +14,7 @@ from click.testing import CliRunner, Result
 from notte_ext.cli import main
 from tests.drift.builders import ROOT, param, run_props
 from tests.drift.test_engine import superset_upstream
+from tests.drift.test_fixtures import CASES
 from tests.revision import UPSTREAM_COPY, only_on
 from tests.upstream_server import Answer, serve_upstream
 
@@ -226,3 +227,18 @@ def test_loader_errors_speak_the_documents_language(tmp_path: Path, content: str
     result = run("diff", OPENAPI, str(path))
     assert result.exit_code == 2
     assert result.stderr == f"Error: {path}: {message}\n"
+
+
+@pytest.mark.parametrize("command", ["diff", "drift"])
+def test_profile_oasdiff_also_reads_the_documents_as_oasdiff(command: str, tmp_path: Path) -> None:
+    """`type: object` added to an untyped request body: no change on the wire, a type change to oasdiff."""
+    paths = []
+    for name, document in zip(("base", "revision"), CASES["implied_object_type_made_explicit"].build(), strict=True):
+        paths.append(tmp_path / f"{name}.json")
+        paths[-1].write_text(json.dumps(document), encoding="utf-8")
+    base, revision = map(str, paths)
+    args = ["diff", base, revision] if command == "diff" else ["drift", "--spec", base, "--upstream", revision]
+    assert run(*args).exit_code == 0
+    oasdiff = run(*args, "--profile", "oasdiff", "--format", "json")
+    assert oasdiff.exit_code == 1
+    assert [c["id"] for c in json.loads(oasdiff.stdout)["changes"]] == ["request-body-type-specialized"]

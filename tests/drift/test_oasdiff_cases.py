@@ -563,14 +563,24 @@ pair(
     exit_code=1,
     oasdiff="check_request_parameter_pattern_added_or_changed_test",
 )
-pair(
-    "request_property_pattern_added",
-    PARAMS,
-    lambda d: request_props(d)["code"].update(pattern="^[A-Z]+$"),
-    ("request-property-pattern-added", B),
-    exit_code=1,
-    oasdiff="check_request_property_pattern_added_or_changed_test",
-)
+# A pattern added where there was none, or only '' (which matches anything, so a real pattern is a
+# new restriction: oasdiff's data/checker/request_property_pattern_added_or_changed_*.yaml, '' -> '^\w+$').
+for name, base, oasdiff_test in (
+    ("request_property_pattern_added", PARAMS, "check_request_property_pattern_added_or_changed_test"),
+    (
+        "request_property_pattern_added_to_empty",
+        api(request=obj(code={"type": "string", "pattern": ""})),
+        "TestRequestPropertyPatternAdded ('' matches anything: a real pattern is a new restriction)",
+    ),
+):
+    pair(
+        name,
+        base,
+        lambda d: request_props(d)["code"].update(pattern="^\\w+$"),
+        ("request-property-pattern-added", B),
+        exit_code=1,
+        oasdiff=oasdiff_test,
+    )
 pair(
     "request_parameter_pattern_changed",
     PARAMS,
@@ -586,16 +596,6 @@ pair(
     ("request-parameter-pattern-generalized", I),
     exit_code=0,
     oasdiff="check_request_parameter_pattern_added_or_changed_test (to .*)",
-)
-# oasdiff's data/checker/request_property_pattern_added_or_changed_*.yaml: '' -> '^\w+$'.
-EMPTY_PATTERN = api(request=obj(name={"type": "string", "pattern": ""}))
-pair(
-    "request_property_pattern_added_to_empty",
-    EMPTY_PATTERN,
-    lambda d: request_props(d)["name"].update(pattern="^\\w+$"),
-    ("request-property-pattern-added", B),
-    exit_code=1,
-    oasdiff="TestRequestPropertyPatternAdded ('' matches anything: a real pattern is a new restriction)",
 )
 # oasdiff's data/checker/request_parameter_property_type_changed_*.yaml: a query object's property.
 FILTERS = api(params=(query("filters", type="object", properties={"groupId": {"type": "number"}}),))
