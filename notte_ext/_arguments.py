@@ -33,10 +33,14 @@ def check_count(
         raise error(f"{name} must be an integer {bound}, got {value!r:.40}")
 
 
+def not_text_at(value: str) -> int | None:
+    """Where a string stops being UTF-8 text: its first lone surrogate (how Python passes on bytes that
+    were not UTF-8, in argv or a file name; no URL, header or JSON body can encode one), or None."""
+    return next((index for index, char in enumerate(value) if "\ud800" <= char <= "\udfff"), None)
+
+
 def is_text(value: str) -> bool:
-    """Whether a string can travel as UTF-8: not when it holds lone surrogates (how Python passes on
-    bytes that were not UTF-8, in argv or a file name), which no URL, header or JSON body can encode."""
-    return not any("\ud800" <= char <= "\udfff" for char in value)
+    return not_text_at(value) is None
 
 
 def check_flag(name: str, value: object, *, error: ErrorClass = InvalidArgumentError) -> None:

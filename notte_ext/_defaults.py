@@ -14,4 +14,5 @@ MAX_TIMEOUT = 3600.0  # the longest accepted: an attempt past an hour is a hang 
 DEFAULT_MAX_RETRIES = 3
 DEFAULT_MAX_WAIT = 30.0  # the longest wait between retries; a longer Retry-After is not waited for
 MIN_INTERVAL = 0.5  # the shortest wait between two polls of a watch: faster only loads the API
+MAX_INTERVAL = 3600.0
 MAX_WAIT = 30 * 24 * 3600.0  # the longest timeout of a watch or a wait for a run (None: no limit); finite for clocks

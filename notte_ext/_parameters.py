@@ -66,7 +66,10 @@ def _is_valid(operation_id: str, spec_name: str, value: object) -> bool:
     # JSON Schema counts 50.0 as an integer; the API does not (it reads the query text "50.0": a 422).
     if isinstance(value, float) and parameter_schema(operation_id, spec_name).get("type") == "integer":
         return False
-    return _validator(operation_id, spec_name).is_valid(value)
+    try:
+        return _validator(operation_id, spec_name).is_valid(value)
+    except (ValueError, OverflowError):  # what jsonschema_rs can't read as JSON (an int past 64 bits...)
+        return False
 
 
 def check_parameters(

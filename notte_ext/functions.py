@@ -21,7 +21,7 @@ from notte_ext import _bindings
 from notte_ext._arguments import check_flag, check_seconds
 from notte_ext._bodies import Workflow, json_body, upload_body
 from notte_ext._calls import Bound, Call, check_segment
-from notte_ext._defaults import MAX_WAIT, MIN_INTERVAL
+from notte_ext._defaults import MAX_INTERVAL, MAX_WAIT, MIN_INTERVAL
 from notte_ext._listings import (
     CLIENT_SIDE_OPTIONS,
     FUNCTIONS_MAX_PAGE_SIZE,
@@ -176,8 +176,6 @@ def _follow_settings(function_id: str, run_id: str, interval: float | None, time
 
 def _check_run_options(timeout: object, interval: object, raise_on_failure: object) -> None:
     """`run()`'s own options, checked before the run starts (not once it runs, as following it would)."""
-    from notte_ext.watch import MAX_INTERVAL
-
     check_seconds("timeout", timeout, most=MAX_WAIT, allow_none=True)
     check_seconds("interval", interval, least=MIN_INTERVAL, most=MAX_INTERVAL, allow_none=True)
     check_flag("raise_on_failure", raise_on_failure)

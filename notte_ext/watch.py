@@ -37,7 +37,7 @@ from typing import TypedDict
 from attrs import define, field
 
 from notte_ext._arguments import check_count, check_flag, check_seconds
-from notte_ext._defaults import MAX_WAIT, MIN_INTERVAL
+from notte_ext._defaults import MAX_INTERVAL, MAX_WAIT, MIN_INTERVAL
 from notte_ext._listings import FunctionRun, RunsPage, RunStatus, check_function_id
 from notte_ext._run_start import FunctionRunDetails, RunDetailsStatus
 from notte_ext.errors import (
@@ -79,7 +79,6 @@ __all__ = [
 ACTIVE = RunStatus("active")
 DETAILS_ACTIVE = RunDetailsStatus("active")
 DEFAULT_INTERVAL = 2.0
-MAX_INTERVAL = 3600.0
 DEFAULT_JITTER = 0.1
 DEFAULT_MAX_FAILED_POLLS = 5
 MAX_BACKOFF = 60.0  # the longest wait after failed polls

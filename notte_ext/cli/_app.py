@@ -158,7 +158,7 @@ def _client_options(*, on_group: bool) -> Callable[[F], F]:
             metavar="URL",
             help=f"API URL (default: ${BASE_URL_ENV} or the Notte API).",
         ),
-        option("--timeout", type=seconds(MAX_TIMEOUT), help="Per-request timeout, seconds."),
+        option("--timeout", type=seconds(MAX_TIMEOUT), metavar="SECONDS", help="Per-request timeout, seconds."),
         option(
             "--max-retries",
             type=count(MAX_RETRIES),

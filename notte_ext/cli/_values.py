@@ -14,11 +14,12 @@ from typing import Any
 
 import click
 
-from notte_ext._defaults import MIN_INTERVAL
+from notte_ext._arguments import not_text_at
+from notte_ext._defaults import MAX_INTERVAL, MIN_INTERVAL
 from notte_ext.cli._time import parse_when
 
 # What the bounds are and why: one place, shown in each option's help as click's `[lo<=x<=hi]`.
-MAX_TEXT = 4096  # an id, key, URL or variable: far past any real one, far below a header's limit
+MAX_TEXT = 4096  # an id, key or URL: far past any real one, far below a header's limit
 MAX_COUNT = 1_000_000_000  # --limit and other counts: more runs than any function holds
 
 
@@ -36,7 +37,7 @@ class Text(click.ParamType):  # type: ignore[type-arg]  # generic only in click'
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         text = str(value)
         shown = "the value" if self.secret else repr(text)
-        bad = next((index for index, char in enumerate(text) if "\ud800" <= char <= "\udfff"), None)
+        bad = not_text_at(text)
         if bad is not None:
             self.fail(
                 f"{shown} has bytes that are not UTF-8 at position {bad} (check the terminal's encoding)", param, ctx
@@ -70,7 +71,7 @@ def count(max_count: int = MAX_COUNT, *, least: int = 0) -> click.IntRange:
 
 
 #: Seconds between two polls (`runs watch`, `runs start --wait`): the library's floor, at most an hour.
-INTERVAL = Number(MIN_INTERVAL, 3600.0)
+INTERVAL = Number(MIN_INTERVAL, MAX_INTERVAL)
 #: A TCP port on 127.0.0.1; 0 asks the system for a free one.
 PORT = click.IntRange(0, 65535)
 TEXT = Text()

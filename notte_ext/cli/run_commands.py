@@ -91,11 +91,13 @@ def _progress_records(progress_: RunProgress) -> list[dict[str, Any]]:
 @click.option(
     "--wait-timeout",
     type=seconds(MAX_WAIT),
+    metavar="SECONDS",
     help="With --wait: exit 4 if the run is still active after this many seconds (it goes on). --timeout is per request.",
 )
 @click.option(
     "--interval",
     type=INTERVAL,
+    metavar="SECONDS",
     default=DEFAULT_INTERVAL,
     show_default=True,
     help="With --wait: seconds between polls of the run.",

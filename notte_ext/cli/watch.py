@@ -55,6 +55,7 @@ def _write(event: WatchEvent, output_format: str, out: TextIO) -> None:
 @click.option(
     "--interval",
     type=INTERVAL,
+    metavar="SECONDS",
     default=DEFAULT_INTERVAL,
     show_default=True,
     help=f"Seconds between polls (each spread by ±10%; at least {MIN_INTERVAL:g}).",
