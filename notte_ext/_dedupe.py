@@ -46,7 +46,7 @@ class _Seen:
     rank: Any
 
     def __str__(self) -> str:
-        rank = self.rank.isoformat() if hasattr(self.rank, "isoformat") else self.rank
+        rank = self.rank.isoformat().replace("+00:00", "Z") if hasattr(self.rank, "isoformat") else self.rank
         return f"{self.key} ({rank})"
 
 
@@ -185,9 +185,8 @@ class Dedupe(Generic[T]):
         self.broken = f"{later} was listed after {earlier}"
         if self.forgotten is not None or self.overflowed:
             raise PaginationError(
-                f"{self.label}: the server does not list newest first ({self.broken}), and over "
-                f"{self.window} runs were listed before that showed, too many to go on without duplicates "
-                "or losses; list fewer (e.g. only_active) or report the server's order"
+                f"{self.label}: the server does not list newest first ({self.broken}); over {self.window} "
+                "runs in, can't dedupe exactly: list fewer (only_active) or report it"
             )
         self.exact = set(self.recent)
         self.recent.clear()
@@ -204,9 +203,8 @@ class Dedupe(Generic[T]):
                 fresh.append(item)
         if len(seen) > self.exact_limit:
             raise PaginationError(
-                f"{self.label}: the server does not list newest first ({self.broken}); telling duplicates "
-                f"apart then takes every run id, and this listing passed the bound of {self.exact_limit}; "
-                "list fewer (e.g. only_active) or report the server's order"
+                f"{self.label}: the server does not list newest first ({self.broken}); over "
+                f"{self.exact_limit} runs, can't dedupe exactly: list fewer (only_active) or report it"
             )
         return fresh, PageCount(new=len(fresh), duplicates=len(backlog) + len(items) - len(fresh))
 

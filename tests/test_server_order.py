@@ -87,6 +87,7 @@ def test_an_order_broken_past_the_dedupe_window_fails_loudly_naming_it(notte_ser
     assert result.returncode != 0
     assert len(result.stderr.strip().splitlines()) == 1
     assert "does not list newest first" in result.stderr
+    assert result.stderr.strip().endswith("list fewer (only_active) or report it")  # whole, with what to do
 
 
 def _misplaced_at(served: list[StoredRun], newest_first: list[StoredRun]) -> int:
