@@ -22,9 +22,9 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
-from attrs import define, evolve, field
+from attrs import define, field
 
 from notte_ext.errors import PaginationError
 
@@ -38,15 +38,15 @@ DEFAULT_DEDUPE_WINDOW = 2_000
 EXACT_DEDUPE_LIMIT = 200_000
 
 
-@define(frozen=True)
-class _Seen:
-    """One item, as an error message names it: its key and its sort key."""
+class _Seen(NamedTuple):
+    """One item, as the checks and error messages see it: its key and its sort key (a tuple:
+    cheap to make for every item of every page)."""
 
     key: Hashable
     rank: Any
 
     def __str__(self) -> str:
-        rank = self.rank.isoformat() if hasattr(self.rank, "isoformat") else self.rank
+        rank = self.rank.isoformat().replace("+00:00", "Z") if hasattr(self.rank, "isoformat") else self.rank
         return f"{self.key} ({rank})"
 
 
@@ -74,8 +74,7 @@ NEW, DUPLICATE, LATER = "new", "duplicate", "later"  # what an item of a page is
 EVICTED = -1  # the position of a duplicate already evicted from the window: known only to be below it
 
 
-@define(frozen=True)
-class _Expect:
+class _Expect(NamedTuple):
     """Under newest first, each page is a slice of one sorted listing: the runs created since it
     began (newer than its first item), then the items yielded so far in the order they were, then
     new ones. So the next item, after `after`, must be the one yielded in position `position`
@@ -132,21 +131,20 @@ class Dedupe(Generic[T]):
             self._go_exact(*read)
         return self._fresh_exact(items)
 
-    def _read(self, items: list[T], last_page: bool) -> list[str] | tuple[_Seen, _Seen]:
+    def _read(self, items: list[T], last_page: bool) -> list[tuple[str, _Seen]] | tuple[_Seen, _Seen]:
         """What each item of a page is, or the first two items that show the server does not
         list newest first (no state changes: the page is used only if it is consistent)."""
         rank_of = self.newest_first_by
         on_page: set[Hashable] = set()
+        read: list[tuple[str, _Seen]] = []
         if rank_of is None:  # no order to rely on: the window only
-            kinds = []
             for key in map(self.key, items):
-                kinds.append(DUPLICATE if key in self.recent or key in on_page else NEW)
+                read.append((DUPLICATE if key in self.recent or key in on_page else NEW, _Seen(key, None)))
                 on_page.add(key)
-            return kinds
+            return read
         first, oldest, count, before = self.first, self.oldest, self.count, None
-        expect = evolve(self.expect, exact=False)
+        expect = self.expect._replace(exact=False)
         lowest = next(iter(self.recent.values()))[1] if self.recent else count  # position of the oldest kept
-        kinds = []
         for item in items:
             seen = _Seen(self.key(item), rank_of(item))
             if before is not None and (seen.rank > before.rank or seen.key in on_page):
@@ -165,29 +163,30 @@ class Dedupe(Generic[T]):
                 expect = _Expect(count, True, seen)
             if kind != LATER and not fits:
                 return (expect.after or oldest or seen), seen
-            kinds.append(kind)
+            read.append((kind, seen))
         if last_page and expect.position != count:  # the listing ends with its oldest run, yielded or new
             return (expect.after or seen), before or seen
         self.expect = expect
-        return kinds
+        return read
 
-    def _take(self, items: list[T], kinds: list[str]) -> tuple[list[T], PageCount]:
+    def _take(self, items: list[T], read: list[tuple[str, _Seen]]) -> tuple[list[T], PageCount]:
         fresh: list[T] = []
-        for item, kind in zip(items, kinds, strict=True):
+        set_aside = 0
+        for item, (kind, seen) in zip(items, read, strict=True):
             if kind == NEW:
-                self._remember(item)
+                self._remember(seen)
                 fresh.append(item)
             elif kind == LATER:
-                self._set_aside(item)
-        return fresh, PageCount(len(fresh), kinds.count(DUPLICATE), kinds.count(LATER))
+                self._set_aside(seen.key, item)
+                set_aside += 1
+        return fresh, PageCount(len(fresh), len(items) - len(fresh) - set_aside, set_aside)
 
     def _go_exact(self, earlier: _Seen, later: _Seen) -> None:
         self.broken = f"{later} was listed after {earlier}"
         if self.forgotten is not None or self.overflowed:
             raise PaginationError(
-                f"{self.label}: the server does not list newest first ({self.broken}), and over "
-                f"{self.window} runs were listed before that showed, too many to go on without duplicates "
-                "or losses; list fewer (e.g. only_active) or report the server's order"
+                f"{self.label}: the server does not list newest first ({self.broken}); over {self.window} "
+                "runs in, can't dedupe exactly: list fewer (only_active) or report it"
             )
         self.exact = set(self.recent)
         self.recent.clear()
@@ -204,26 +203,22 @@ class Dedupe(Generic[T]):
                 fresh.append(item)
         if len(seen) > self.exact_limit:
             raise PaginationError(
-                f"{self.label}: the server does not list newest first ({self.broken}); telling duplicates "
-                f"apart then takes every run id, and this listing passed the bound of {self.exact_limit}; "
-                "list fewer (e.g. only_active) or report the server's order"
+                f"{self.label}: the server does not list newest first ({self.broken}); over "
+                f"{self.exact_limit} runs, can't dedupe exactly: list fewer (only_active) or report it"
             )
         return fresh, PageCount(new=len(fresh), duplicates=len(backlog) + len(items) - len(fresh))
 
-    def _set_aside(self, item: T) -> None:
-        key = self.key(item)
+    def _set_aside(self, key: Hashable, item: T) -> None:
         if len(self.set_aside) < self.window:
             self.set_aside[key] = item
         elif key not in self.set_aside:
             self.overflowed = True
 
-    def _remember(self, item: T) -> None:
-        key = self.key(item)
-        rank = None if self.newest_first_by is None else self.newest_first_by(item)
+    def _remember(self, seen: _Seen) -> None:
         if self.first is None:
-            self.first = _Seen(key, rank)
-        self.oldest = _Seen(key, rank)
-        self.recent[key] = (rank, self.count)
+            self.first = seen
+        self.oldest = seen
+        self.recent[seen.key] = (seen.rank, self.count)
         self.count += 1
         if len(self.recent) > self.window:
             gone_key, (gone, _) = self.recent.popitem(last=False)

@@ -21,6 +21,7 @@ from contextvars import ContextVar
 
 from attrs import define
 
+from notte_ext._defaults import DEFAULT_MAX_WAIT
 from notte_ext.errors import APIStatusError, RateLimitError, ServerError
 
 # Set while a page asked for ahead is being sent (in its worker thread or task): the retry
@@ -61,6 +62,8 @@ class Pace:
         self.round_end = number + self.size
         retry_after = error.retry_after if isinstance(error, RateLimitError | ServerError) else None
         pause = DEFAULT_PAUSE if retry_after is None else retry_after
+        if pause > DEFAULT_MAX_WAIT:  # not worth waiting for (as the retries judge): the page needed
+            pause = 0.0  # now meets the limit at once and says so, instead of the listing hanging
         self.resume_at = max(self.resume_at, time.monotonic() + pause)
 
     def pause(self) -> float:

@@ -46,8 +46,8 @@ T = TypeVar("T")
 DEFAULT_MAX_PAGES = 10_000
 # Pages in flight beyond the one being read, at most: a listing spends nearly all its time waiting
 # for round trips. Slow start reaches this window only on long listings (a short one costs at most
-# one request past its end), so the ramp-up eats into it: 6 makes 2,000 runs ~3.8x faster than one
-# page at a time (bench/list_runs.py; 4 gave 3.3x), with the pages in flight in memory. 0 turns
+# one request past its end), so the ramp-up eats into it: 6 makes 2,000 runs 3.6-3.9x faster than one
+# page at a time, sync (docs/benchmarks.md; 4 gave 3.3x), with the pages in flight in memory. 0 turns
 # it off: one request at a time, no threads.
 DEFAULT_PREFETCH = 6
 # Past a few pages in flight a listing gains nothing (it waits on the client's own work), while

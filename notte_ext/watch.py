@@ -355,12 +355,12 @@ class _Poll:
 def _not_newest_first(label: str, earlier: FunctionRun, later: FunctionRun) -> PaginationError:
     return PaginationError(
         f"{label}: the server does not list newest first ({_described(later)} was listed after "
-        f"{_described(earlier)}); a watch relies on it to find new and finished runs; report the server's order"
+        f"{_described(earlier)}); a watch relies on it to find new and finished runs; report it"
     )
 
 
 def _described(run: FunctionRun) -> str:
-    return f"{run.function_run_id} ({run.created_at.isoformat()})"
+    return f"{run.function_run_id} ({run.created_at.isoformat().replace('+00:00', 'Z')})"
 
 
 @define

@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from notte_ext import AsyncNotteClient, FunctionRun, NotteClient, PaginationError, RetryPolicy
+from notte_ext.pagination import DEFAULT_PREFETCH
 from notte_ext.testing import RUN_STATUSES, EndlessPages, InsertRuns, Match, NotteTestServer, Status
 from tests.revision import listing_query
 from tests.settle import settle_page_ahead
@@ -128,7 +129,7 @@ def test_async_prefetch_returns_exactly_the_sync_sequence(server: NotteTestServe
     assert asyncio.run(listing(4)) == expected
     assert asyncio.run(listing(0)) == expected
     pages_requested = [int(r.query["page"]) for r in server.requests if r.function_id == "fn-big"]
-    assert max(pages_requested) <= 13 + 4  # speculative requests past the end are bounded by prefetch
+    assert max(pages_requested) <= 13 + DEFAULT_PREFETCH  # requests past the end: bounded by the window
 
 
 def test_async_prefetch_survives_retries_and_keeps_order(server: NotteTestServer, http: httpx.Client) -> None:

@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from notte_ext import RateLimitError
 from notte_ext.pagination import DEFAULT_PREFETCH, MAX_PREFETCH
 from notte_ext.testing import Latency, Match, NotteTestServer, Status
 from tests.settle import settle_page_ahead
@@ -93,3 +94,18 @@ def test_the_most_prefetch_never_asks_far_past_the_last_page(notte_server: Notte
     notte_server.add_function("fn-3-pages", runs=250)
     assert len(LISTINGS[listing](notte_server, MAX_PREFETCH, "fn-3-pages")) == 250
     assert len(_requests(notte_server, "fn-3-pages")) <= 4  # slow start: 3 pages, one past the end
+
+
+@pytest.mark.parametrize("listing", LISTINGS)
+def test_a_retry_after_too_long_to_wait_for_fails_at_once_instead_of_pausing(
+    notte_server: NotteTestServer, listing: str
+) -> None:
+    """Retry-After: 3600 on a page asked for ahead: the listing does not sleep an hour; asked for
+    again as the page needed, the page meets the limit and the error says when to come back."""
+    notte_server.add_function("fn-250", runs=250)
+    notte_server.faults.add(Status(429, retry_after=3600), times=None, match=Match(function_id="fn-250", page=3))
+    started = time.monotonic()
+    with pytest.raises(RateLimitError) as caught:
+        LISTINGS[listing](notte_server, DEFAULT_PREFETCH, "fn-250")
+    assert caught.value.retry_after == 3600
+    assert time.monotonic() - started < 10

@@ -11,6 +11,8 @@ import pytest
 from attrs import define
 
 from notte_ext import AsyncPaginator, InvalidArgumentError, PaginationError, Paginator
+from notte_ext._pace import Pace
+from notte_ext.errors import RateLimitError
 from notte_ext.pagination import PageRules
 
 
@@ -231,3 +233,28 @@ def test_an_item_twice_on_one_page_is_listed_once(order: Callable[[str], int] | 
     served = {1: ["r1", "r2", "r2", "r3"], 2: ["r4", "r5"]}
     paginator = Paginator(lambda n: FakePage(served[n], n, 4, n < 2), rules(newest_first_by=order))
     assert paginator.to_list() == ["r1", "r2", "r3", "r4", "r5"]
+
+
+def test_no_new_items_says_what_the_page_held() -> None:
+    served = {1: ["r5", "r4"], 2: ["r9"]}  # r9: newer than the listing's first run, so created since
+    paginator = Paginator(lambda n: FakePage(served[n], n, 2, True), rules(newest_first_by=lambda item: int(item[1:])))
+    with pytest.raises(PaginationError, match=r"page 2 brought no new items \(1 created after the listing began\)"):
+        paginator.to_list()
+    served = {1: ["r5", "r4"], 2: ["r4"]}
+    with pytest.raises(PaginationError, match=r"page 2 brought no new items \(1 already listed\)"):
+        paginator.to_list()
+
+
+def test_the_window_starts_at_one_page_doubles_per_full_round_and_halves_on_a_throttle() -> None:
+    pace = Pace(limit=7)
+    sizes = []
+    for number in range(1, 12):
+        sizes.append(len(pace.wanted(number)))
+        pace.read(number, has_next=True)
+    assert sizes == [1, 2, 2, 4, 4, 4, 4, 7, 7, 7, 7]  # page 1 alone; rounds of 2, 4, then the limit
+    pace.back_off(RateLimitError("429", status_code=429, retry_after=0.0), 12)
+    assert len(pace.wanted(12)) == 3
+    assert pace.pause() == 0.0
+    pace.back_off(RateLimitError("429", status_code=429, retry_after=30.0), 12)
+    assert len(pace.wanted(12)) == 1
+    assert 29 < pace.pause() <= 30  # the server's Retry-After, for every new request of the listing

@@ -13,10 +13,12 @@ from datetime import datetime
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from notte_ext import NotteClient, PaginationError
 from notte_ext._dedupe import DEFAULT_DEDUPE_WINDOW
-from notte_ext.testing import ORDERS, NotteTestServer, RunOrder
+from notte_ext.testing import ORDERS, InsertRuns, Match, NotteTestServer, RunOrder
 from notte_ext.testing.store import StoredRun
 from tests.test_cli import FUNCTION_ID, notte_ext
 from tests.test_page_ahead import async_listing, sync_listing
@@ -85,6 +87,7 @@ def test_an_order_broken_past_the_dedupe_window_fails_loudly_naming_it(notte_ser
     assert result.returncode != 0
     assert len(result.stderr.strip().splitlines()) == 1
     assert "does not list newest first" in result.stderr
+    assert result.stderr.strip().endswith("list fewer (only_active) or report it")  # whole, with what to do
 
 
 def _misplaced_at(served: list[StoredRun], newest_first: list[StoredRun]) -> int:
@@ -107,3 +110,44 @@ def test_watching_a_server_that_does_not_list_newest_first_fails_loudly(server: 
     assert result.returncode != 0
     assert len(result.stderr.strip().splitlines()) == 1
     assert "does not list newest first" in result.stderr
+
+
+@settings(max_examples=12)
+@given(
+    order=st.sampled_from(ORDERS),
+    seed=st.integers(0, 1_000),
+    page_size=st.integers(7, 100),
+    burst=st.integers(0, 40),
+    after_page=st.integers(1, 3),
+    prefetch=st.sampled_from(["0", "6"]),
+)
+def test_the_cli_lists_each_run_once_whatever_the_order_and_the_runs_created_meanwhile(
+    order: str, seed: int, page_size: int, burst: int, after_page: int, prefetch: str
+) -> None:
+    """The property of tests/test_listing_orders.py through the CLI (`--format jsonl`), a whole
+    process per example: each run there when the listing began once, nothing twice, nothing the
+    server never had; or a loud exit naming the order."""
+    with NotteTestServer(order=RunOrder(order, seed)) as server:
+        server.add_function("fn-p", runs=120)
+        before = {run.run_id for run in server.store.listing("fn-p", only_active=False, token=None) or []}
+        server.faults.add(InsertRuns(count=burst), match=Match(function_id="fn-p", page=after_page))
+        result = notte_ext(
+            "runs",
+            "list",
+            "fn-p",
+            "--format",
+            "jsonl",
+            "--page-size",
+            str(page_size),
+            "--prefetch",
+            prefetch,
+            server=server,
+        )
+        everything = {run.run_id for run in server.store.listing("fn-p", only_active=False, token=None) or []}
+    if result.returncode != 0:
+        assert "newest first" in result.stderr or "server says has_next" in result.stderr, result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+        return
+    listed = [str(json.loads(line)["function_run_id"]) for line in result.stdout.splitlines()]
+    assert len(listed) == len(set(listed))
+    assert before <= set(listed) <= everything

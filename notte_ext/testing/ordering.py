@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from notte_ext.testing.store import StoredRun
@@ -28,6 +28,9 @@ R = TypeVar("R", bound=StoredRun)
 class RunOrder:
     name: str = "newest-first"
     seed: int = 0
+    # misplaced: the (moved, anchor) run ids picked for a listing, by its oldest run (which runs
+    # created later never change): the pair stays put, so the order stays one fixed order.
+    _picks: dict[str, tuple[str, str]] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.name not in ORDERS:
@@ -41,10 +44,17 @@ class RunOrder:
             return sorted(runs, key=lambda run: self._draw(run.run_id))
         ordered = list(runs)
         if self.name == "misplaced" and len(ordered) > 1:  # the run drawn first, right below the second
-            moved, anchor = sorted(ordered, key=lambda run: self._draw(run.run_id))[:2]
-            ordered.remove(moved)
-            ordered.insert(ordered.index(anchor) + 1, moved)
+            ids = [run.run_id for run in ordered]
+            moved, anchor = self._picks.get(ids[-1]) or self._pick(ids)
+            if moved in ids and anchor in ids:
+                run = ordered.pop(ids.index(moved))
+                ordered.insert([run.run_id for run in ordered].index(anchor) + 1, run)
         return ordered
+
+    def _pick(self, ids: list[str]) -> tuple[str, str]:
+        moved, anchor = sorted(ids, key=self._draw)[:2]
+        self._picks[ids[-1]] = (moved, anchor)
+        return moved, anchor
 
     def _draw(self, text: str) -> int:
         """A number fixed by the seed and ``text``: the same on every request."""
