@@ -1,5 +1,7 @@
 """The README's examples run as written, against `notte-ext serve` (the local test API).
 
+The `make run` excerpt (the first ```text block) is what `notte-ext demo` shows on an 80-column
+terminal, line for line where it shows lines, with times, dates, run ids and day bars set aside.
 Every ```python and ```bash block runs, unless the line above it says `<!-- not run: why -->`.
 Python blocks run in a fresh interpreter with NOTTE_API_URL / NOTTE_API_KEY pointing at a `serve`
 started for the test (what the README tells readers to export), in a directory holding the
@@ -24,6 +26,7 @@ from typing import NamedTuple
 import pytest
 
 from notte_ext.testing import SAMPLE_WORKFLOW
+from tests.test_cli_terminal import Terminal
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
@@ -109,3 +112,31 @@ def test_the_example_runs_as_written(block: Block, serve: dict[str, str], tmp_pa
     result = run_block(block, env, tmp_path)
     assert result.returncode == 0, f"README line {block.line}:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
     assert "Traceback" not in result.stderr
+
+
+# What differs from one `make run` to the next: the clock and the id of the run it starts.
+VARYING = [
+    (re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"), "<id>"),
+    (re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z"), "<time>"),
+    (re.compile(r"\d{4}-\d\d-\d\d"), "<date>"),
+    (re.compile(r"█+ \d+"), "<bar>"),  # runs per day depend on the hour the sample ends at
+]
+
+
+def normalized(line: str) -> str:
+    for pattern, placeholder in VARYING:
+        line = pattern.sub(placeholder, line)
+    return line.rstrip()
+
+
+def test_make_run_shows_what_the_readme_excerpt_shows() -> None:
+    (excerpt,) = [block for block in blocks() if block.language == "text"][:1]
+    shown = [normalized(line) for line in excerpt.code.splitlines() if line.strip() and line != "…"]
+    code, lines = Terminal.start(["demo"], width=80).finish()
+    assert code == 0
+    output = [normalized(line) for line in lines]
+    remaining = iter(output)
+    missing = [line for line in shown if line not in remaining]  # `in` consumes: order is checked too
+    assert missing == [], f"README line {excerpt.line} shows lines `notte-ext demo` does not, in this order:\n" + (
+        "\n".join(output)
+    )

@@ -20,4 +20,6 @@ def progress(message: str) -> AbstractContextManager[Status | None]:
         return contextlib.nullcontext()
     from rich.console import Console
 
-    return Console(stderr=True).status(message)
+    # While the spinner shows, rich passes what the command prints to stdout through this console:
+    # soft_wrap keeps each line whole (a 82-character event line was cut in two at 80 columns).
+    return Console(stderr=True, soft_wrap=True).status(message)
