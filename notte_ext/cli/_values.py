@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -72,6 +73,15 @@ def count(max_count: int = MAX_COUNT, *, least: int = 0) -> click.IntRange:
 
 #: Seconds between two polls (`runs watch`, `runs start --wait`): the library's floor, at most an hour.
 INTERVAL = Number(MIN_INTERVAL, MAX_INTERVAL)
+
+
+def interval_option(default: float, help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """`--interval SECONDS` with INTERVAL's bounds, as `runs watch` and `runs start --wait` take it."""
+    return click.option(
+        "--interval", type=INTERVAL, metavar="SECONDS", default=default, show_default=True, help=help_text
+    )
+
+
 #: A TCP port on 127.0.0.1; 0 asks the system for a free one.
 PORT = click.IntRange(0, 65535)
 TEXT = Text()

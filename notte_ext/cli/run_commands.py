@@ -21,7 +21,7 @@ from notte_ext.cli._app import AppState, pass_state
 from notte_ext.cli._output import FORMATS, run_record, write_one
 from notte_ext.cli._progress import progress
 from notte_ext.cli._time import show_time
-from notte_ext.cli._values import INTERVAL, TEXT, VARIABLE_TEXT, seconds
+from notte_ext.cli._values import TEXT, VARIABLE_TEXT, interval_option, seconds
 from notte_ext.cli.watch import EXIT_STATUS_REACHED, EXIT_TIMEOUT, write_record
 from notte_ext.functions import Functions, RunDetailsStatus, StartedRun
 from notte_ext.watch import DEFAULT_INTERVAL, RunProgress, RunTimeoutError
@@ -94,14 +94,7 @@ def _progress_records(progress_: RunProgress) -> list[dict[str, Any]]:
     metavar="SECONDS",
     help="With --wait: exit 4 if the run is still active after this many seconds (it goes on). --timeout is per request.",
 )
-@click.option(
-    "--interval",
-    type=INTERVAL,
-    metavar="SECONDS",
-    default=DEFAULT_INTERVAL,
-    show_default=True,
-    help="With --wait: seconds between polls of the run.",
-)
+@interval_option(DEFAULT_INTERVAL, "With --wait: seconds between polls of the run.")
 @click.option(
     "--format", "output_format", type=click.Choice(("table", "jsonl")), help="Default: table on a terminal, else jsonl."
 )

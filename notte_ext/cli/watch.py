@@ -17,7 +17,7 @@ from notte_ext.cli._app import AppState, pass_state
 from notte_ext.cli._output import run_record
 from notte_ext.cli._progress import progress
 from notte_ext.cli._time import show_time
-from notte_ext.cli._values import INTERVAL, TEXT, seconds
+from notte_ext.cli._values import TEXT, interval_option, seconds
 from notte_ext.functions import RunStatus
 from notte_ext.watch import DEFAULT_INTERVAL, RunAppeared, RunStatusChanged, WatchEvent, WatchTimeoutError
 
@@ -52,14 +52,7 @@ def _write(event: WatchEvent, output_format: str, out: TextIO) -> None:
 
 @click.command("watch")
 @click.argument("function_id", type=TEXT)
-@click.option(
-    "--interval",
-    type=INTERVAL,
-    metavar="SECONDS",
-    default=DEFAULT_INTERVAL,
-    show_default=True,
-    help=f"Seconds between polls (each spread by ±10%; at least {MIN_INTERVAL:g}).",
-)
+@interval_option(DEFAULT_INTERVAL, f"Seconds between polls (each spread by ±10%; at least {MIN_INTERVAL:g}).")
 @click.option("--until-idle", is_flag=True, help="Exit 0 once no run is active.")
 @click.option(
     "--exit-on",
