@@ -35,13 +35,18 @@ from bench._server import ServerProcess, lean_server, rich_server, sample_server
 from bench.overhead import measure
 from notte_ext import AsyncNotteClient, NotteClient
 from notte_ext._defaults import API_KEY_ENV, BASE_URL_ENV
+from notte_ext._tls import AsyncHTTPTransport, HTTPTransport
 from notte_ext.pagination import DEFAULT_PREFETCH
 
 Listing = Callable[[], int]
 
 
 class Requests:
-    """How many requests went on the wire, counted by the transport under the client's layers."""
+    """How many requests went on the wire, counted by the transport under the client's layers.
+
+    The counting transports extend the client's own (`notte_ext._tls`), not httpx's: httpx's parses
+    the CA bundle at construction (~25-45 ms), a cost the default client never pays for plain http,
+    which was added to every library side of this bench (one per listing) and shrank its ratios."""
 
     def __init__(self) -> None:
         self.sent = 0
@@ -49,7 +54,7 @@ class Requests:
     def sync(self) -> httpx.BaseTransport:
         counter = self
 
-        class Counting(httpx.HTTPTransport):
+        class Counting(HTTPTransport):
             def handle_request(self, request: httpx.Request) -> httpx.Response:
                 counter.sent += 1
                 return super().handle_request(request)
@@ -59,7 +64,7 @@ class Requests:
     def asynchronous(self) -> httpx.AsyncBaseTransport:
         counter = self
 
-        class Counting(httpx.AsyncHTTPTransport):
+        class Counting(AsyncHTTPTransport):
             async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
                 counter.sent += 1
                 return await super().handle_async_request(request)
