@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from notte_ext import AsyncNotteClient, ClientClosedError, NotteClient
-from notte_ext.testing import IncomingRequest, InsertRuns, Latency, Match, NoFault, NotteTestServer, Status
+from notte_ext.testing import InsertRuns, Latency, Match, NotteTestServer, Status
 from tests.settle import prefetch_threads, settle_page_ahead
 from tests.test_cli import notte_ext, records
 from tests.test_list_runs import NO_SLEEP, ids
@@ -163,28 +163,25 @@ def test_limit_fetches_at_most_prefetch_pages_beyond_what_it_needs(
 
 
 def test_the_cli_pages_ahead_by_default_and_prefetch_0_reads_one_page_at_a_time(server: NotteTestServer) -> None:
-    # Page 2 is held back HOLD seconds. Paging ahead, page 3 is asked for with page 2, while it is
+    # Page 2 is held back `hold` seconds. Paging ahead, page 3 is asked for with page 2, while it is
     # held; one page at a time, only after page 2 came back. (Not "a page past the end was asked
     # for": slow start sends at most one, and the CLI may cancel it unsent once page 3 says it is
     # the last, so that proof flaked under load.)
     hold = 1.5
-    arrived: dict[int | None, float] = {}
-
-    def note_arrival(request: IncomingRequest) -> bool:
-        arrived[request.int_param("page", 1)] = time.monotonic()
-        return False  # never matches: only notes when each page was asked for
-
-    server.faults.add(NoFault(), times=None, match=Match(predicate=note_arrival))
     server.faults.add(Latency(hold), times=None, match=Match(page=2))
+
+    def page_3_after_page_2() -> float:
+        arrived = {request.query["page"]: request.arrived for request in server.requests}
+        return arrived["3"] - arrived["2"]
+
     one_at_a_time = records(server, "--prefetch", "0")
     assert [request.query["page"] for request in server.requests] == ["1", "2", "3"]
-    assert arrived[3] - arrived[2] >= hold  # the control: page 3 waited for page 2's answer
+    assert page_3_after_page_2() >= hold  # the control: page 3 waited for page 2's answer
     server.clear()
-    arrived.clear()
     ahead = records(server)
     assert ahead == one_at_a_time
     assert len(ahead) == 250
-    assert arrived[3] - arrived[2] < hold  # it did ask ahead: page 3 went out while page 2 was held
+    assert page_3_after_page_2() < hold  # it did ask ahead: page 3 went out while page 2 was held
     summary = notte_ext("runs", "summary", FUNCTION_ID, "--prefetch", "2", server=server)
     assert summary.returncode == 0, summary.stderr
     refused = notte_ext("runs", "list", FUNCTION_ID, "--prefetch", "-1", server=server)

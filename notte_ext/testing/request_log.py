@@ -41,9 +41,13 @@ class RecordedRequest:
     status: int | None  # what was sent; None when the connection was dropped before any response
     faults: tuple[Effect, ...]  # the effects applied, in order (empty: served normally)
     body: bytes = b""  # the request body as received, its first LOGGED_BODY_BYTES
+    # time.monotonic() when it arrived, before any Latency: which requests were in flight together
+    arrived: float = 0.0
 
     @classmethod
-    def of(cls, request: IncomingRequest, status: int | None, faults: tuple[Effect, ...]) -> RecordedRequest:
+    def of(
+        cls, request: IncomingRequest, status: int | None, faults: tuple[Effect, ...], arrived: float
+    ) -> RecordedRequest:
         return cls(
             method=request.method,
             path=request.path,
@@ -54,6 +58,7 @@ class RecordedRequest:
             status=status,
             faults=faults,
             body=request.body[:LOGGED_BODY_BYTES],
+            arrived=arrived,
         )
 
 

@@ -358,7 +358,7 @@ class NotteTestServer:
     # -- serving -------------------------------------------------------------------------------
 
     def dispatch(self, handler: _Handler, body: bytes = b"") -> None:
-        epoch = self._log.epoch
+        epoch, arrived = self._log.epoch, time.monotonic()
         request = IncomingRequest.parse(
             handler.command, handler.path, dict(handler.headers.items()), body, self._routes
         )
@@ -374,7 +374,7 @@ class NotteTestServer:
         context = _Context(self, request, query)
         for effect in effects:
             effect.apply(reply, context)
-        self._log.append(RecordedRequest.of(request, None if reply.silent else reply.status, effects), epoch)
+        self._log.append(RecordedRequest.of(request, None if reply.silent else reply.status, effects, arrived), epoch)
         handler.send(reply)
 
     def _state(self) -> ApiState:
