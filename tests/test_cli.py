@@ -67,6 +67,25 @@ def test_jsonl_and_csv_and_table_hold_the_same_runs(server: NotteTestServer) -> 
     assert "╭" not in table.stdout  # no box drawing when piped
 
 
+@pytest.mark.parametrize("output_format", ["jsonl", "json", "csv"])
+def test_every_json_output_keeps_integers_past_64_bits_and_non_ascii(output_format: str) -> None:
+    """orjson writes the records, and refuses an int past 64 bits: such a run is still written, exactly."""
+    big, text = 2**70 + 1, "résumé ✓"
+    with NotteTestServer() as own:
+        own.add_function(FUNCTION_ID)
+        own.add_runs(FUNCTION_ID, [{"variables": {"count": big, "note": text}}, {"variables": {"count": 1}}])
+        result = notte_ext("runs", "list", FUNCTION_ID, "--format", output_format, server=own)
+    assert result.returncode == 0, result.stderr
+    if output_format == "csv":
+        variables = [json.loads(row["variables"]) for row in csv.DictReader(io.StringIO(result.stdout))]
+    else:
+        lines = result.stdout.splitlines() if output_format == "jsonl" else [result.stdout]
+        runs = [run for line in lines for run in (json.loads(line) if output_format == "json" else [json.loads(line)])]
+        variables = [run["variables"] for run in runs]
+    assert sorted(variables, key=len) == [{"count": 1}, {"count": big, "note": text}]
+    assert text in result.stdout  # written as is, not as \\u escapes
+
+
 def test_piped_output_defaults_to_jsonl(server: NotteTestServer) -> None:
     result = notte_ext("runs", "list", FUNCTION_ID, "--limit", "2", server=server)
     assert [json.loads(line)["function_id"] for line in result.stdout.splitlines()] == [FUNCTION_ID, FUNCTION_ID]

@@ -13,6 +13,7 @@ from typing import Any, TextIO, TypeVar
 
 import attrs
 import click
+import orjson
 from attrs import frozen
 
 from notte_ext.cli._time import show_time
@@ -53,6 +54,24 @@ def run_record(run: Any) -> dict[str, Any]:
         if isinstance(moment, dt.datetime):
             record[name] = show_time(moment)
     return record
+
+
+def json_text(value: Any, indent: bool = False) -> str:
+    """`value` as JSON text, as every output of the command line writes it: compact (one line),
+    or indented by 2 for one record; non-ASCII as is.
+
+    orjson writes a record of a rich run (variables, logs, a result) in about a fifth of the time of
+    `json.dumps`, and writing is most of what a listing does between pages. Where it refuses a value
+    it doesn't lose it: an integer past 64 bits (the API's JSON allows any size) goes to `json`,
+    which writes it exactly, in the same layout.
+    """
+    try:
+        return orjson.dumps(value, option=orjson.OPT_INDENT_2 if indent else None).decode()
+    except orjson.JSONEncodeError:
+        return json.dumps(value, ensure_ascii=False, indent=2 if indent else None, separators=_SEPARATORS[indent])
+
+
+_SEPARATORS = {False: (",", ":"), True: (",", ": ")}  # orjson's, for the values it leaves to json
 
 
 def run_fields() -> list[str]:
@@ -118,7 +137,7 @@ def write_one(record: Any, output_format: str, out: TextIO, noun: str) -> None:
 
         write_fields(run_record(record), out)
     elif output_format == "json":
-        out.write(json.dumps(run_record(record), ensure_ascii=False, indent=2) + "\n")
+        out.write(json_text(run_record(record), indent=True) + "\n")
     else:
         write_runs([record], output_format, out, kind=RecordKind(noun, type(record), ()))
 
@@ -127,14 +146,14 @@ def _json_array(runs: Iterator[Any], out: TextIO) -> None:
     separator = "\n  "
     out.write("[")
     for run in runs:
-        out.write(separator + json.dumps(run_record(run), ensure_ascii=False))
+        out.write(separator + json_text(run_record(run)))
         separator = ",\n  "
     out.write("]\n" if separator == "\n  " else "\n]\n")
 
 
 def _json_lines(runs: Iterator[Any], out: TextIO) -> None:
     for run in runs:
-        out.write(json.dumps(run_record(run), ensure_ascii=False) + "\n")
+        out.write(json_text(run_record(run)) + "\n")
         out.flush()  # jsonl is for streaming consumers: hand each run over as it arrives
 
 
@@ -153,4 +172,4 @@ def csv_cell(value: Any) -> Any:
     # Spelled as in the JSON output, so a CSV reader and a JSON reader see the same values.
     if isinstance(value, bool):
         return "true" if value else "false"
-    return json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else value
+    return json_text(value) if isinstance(value, list | dict) else value

@@ -6,7 +6,6 @@ Exit codes: 0 idle (with --until-idle), 1 a run reached an --exit-on status (pri
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Any, TextIO
 
@@ -14,7 +13,7 @@ import click
 
 from notte_ext._defaults import MAX_WAIT, MIN_INTERVAL
 from notte_ext.cli._app import AppState, pass_state
-from notte_ext.cli._output import run_record
+from notte_ext.cli._output import json_text, run_record
 from notte_ext.cli._progress import progress
 from notte_ext.cli._time import show_time
 from notte_ext.cli._values import TEXT, interval_option, seconds
@@ -37,7 +36,7 @@ def event_record(event: WatchEvent) -> dict[str, Any]:
 def write_record(record: dict[str, Any], when: str, output_format: str, out: TextIO) -> None:
     """One event: a JSON line, or `when  event  run id  what` (a status, old -> new, or a log message)."""
     if output_format == "jsonl":
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        out.write(json_text(record) + "\n")
     else:
         what = (
             record.get("status") or record.get("message") or f"{record.get('old_status')} -> {record.get('new_status')}"
