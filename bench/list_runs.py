@@ -79,11 +79,14 @@ def sync_listing(server: ServerProcess, prefetch: int, requests: Requests | None
 
 
 def async_listing(server: ServerProcess, prefetch: int, requests: Requests | None = None) -> int:
+    """Counts the runs as they stream by, as `sync_listing` does. It used to keep them all
+    (`to_list()`): 2,000 rich runs alive at once made the collector's passes longer and set off
+    full collections, a cost only the async side paid (rich runs: 3.30x before, 3.55x after)."""
     transport = requests.asynchronous() if requests else None
 
     async def listing() -> int:
         async with AsyncNotteClient(server.api_key, base_url=server.url, transport=transport) as client:
-            return len(await client.functions.list_runs(server.function_id, prefetch=prefetch).to_list())
+            return sum([1 async for _ in client.functions.list_runs(server.function_id, prefetch=prefetch)])
 
     return asyncio.run(listing())
 
