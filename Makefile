@@ -108,6 +108,7 @@ bench: install
 	$(BIN)/python bench/overhead.py
 	$(BIN)/python bench/startup.py
 	$(BIN)/python -m bench.list_runs
+	$(BIN)/python -m bench.list_runs --servers rich --prefetch 4 --short 0  # issue 25's literal setting (see docs/benchmarks.md)
 	$(BIN)/python bench/spec_diff.py
 	$(BIN)/python bench/spec_hostile.py
 

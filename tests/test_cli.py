@@ -17,6 +17,7 @@ import pytest
 
 from notte_ext import spec_version
 from notte_ext.cli._app import AppState
+from notte_ext.cli._output import json_text
 from notte_ext.errors import ConfigurationError
 from notte_ext.testing import NotteTestServer
 
@@ -84,6 +85,16 @@ def test_every_json_output_keeps_integers_past_64_bits_and_non_ascii(output_form
         variables = [run["variables"] for run in runs]
     assert sorted(variables, key=len) == [{"count": 1}, {"count": big, "note": text}]
     assert text in result.stdout  # written as is, not as \\u escapes
+
+
+@pytest.mark.parametrize("indent", [False, True])
+def test_json_text_lays_out_what_json_writes_for_orjson_alike(indent: bool) -> None:
+    """The fallback for what orjson refuses writes the same layout, so no record stands out."""
+    value = {"id": "r-1", "variables": {"n": [1, 2.5, None, True], "note": "résumé"}, "logs": []}
+    assert json_text(value, indent) == json_text({**value, "big": 2**64}, indent).replace(
+        ',"big":18446744073709551616' if not indent else ',\n  "big": 18446744073709551616', ""
+    )
+    assert json.loads(json_text({**value, "big": 2**64}, indent))["big"] == 2**64
 
 
 def test_piped_output_defaults_to_jsonl(server: NotteTestServer) -> None:
