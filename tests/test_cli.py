@@ -80,8 +80,7 @@ def test_every_json_output_keeps_integers_past_64_bits_and_non_ascii(output_form
     if output_format == "csv":
         variables = [json.loads(row["variables"]) for row in csv.DictReader(io.StringIO(result.stdout))]
     else:
-        lines = result.stdout.splitlines() if output_format == "jsonl" else [result.stdout]
-        runs = [run for line in lines for run in (json.loads(line) if output_format == "json" else [json.loads(line)])]
+        runs = json.loads(result.stdout) if output_format == "json" else map(json.loads, result.stdout.splitlines())
         variables = [run["variables"] for run in runs]
     assert sorted(variables, key=len) == [{"count": 1}, {"count": big, "note": text}]
     assert text in result.stdout  # written as is, not as \\u escapes

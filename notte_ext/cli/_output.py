@@ -67,11 +67,9 @@ def json_text(value: Any, indent: bool = False) -> str:
     """
     try:
         return orjson.dumps(value, option=orjson.OPT_INDENT_2 if indent else None).decode()
-    except orjson.JSONEncodeError:
-        return json.dumps(value, ensure_ascii=False, indent=2 if indent else None, separators=_SEPARATORS[indent])
-
-
-_SEPARATORS = {False: (",", ":"), True: (",", ": ")}  # orjson's, for the values it leaves to json
+    except orjson.JSONEncodeError:  # in orjson's layout: no space after ",", and after ":" only indented
+        separators = (",", ": ") if indent else (",", ":")
+        return json.dumps(value, ensure_ascii=False, indent=2 if indent else None, separators=separators)
 
 
 def run_fields() -> list[str]:
