@@ -15,6 +15,10 @@ Each library side also counts the requests it sent (retries included: counted un
 layer) per listing, and a short listing (`--short`, 250 runs: three pages) shows what page-ahead
 costs when there is little to gain: slow start keeps it to one request past the last page.
 Items/s at zero latency against a raw httpx + json loop (the floor) is bench/overhead.py.
+
+Each run also prints the most page-ahead could give (`round_trips`): the round trips the pacing
+needs when the client and server take no time at all, and so the ceiling of any speed-up over one
+page at a time. Measured ratios sit below it by the client's own work per page.
 """
 
 from __future__ import annotations
@@ -35,10 +39,40 @@ from bench._server import ServerProcess, lean_server, rich_server, sample_server
 from bench.overhead import measure
 from notte_ext import AsyncNotteClient, NotteClient
 from notte_ext._defaults import API_KEY_ENV, BASE_URL_ENV
+from notte_ext._pace import Pace
 from notte_ext._tls import AsyncHTTPTransport, HTTPTransport
 from notte_ext.pagination import DEFAULT_PREFETCH
 
 Listing = Callable[[], int]
+PAGE_SIZE = 100  # the library's and the CLI's page size: the API's maximum
+
+
+def round_trips(pages: int, prefetch: int) -> tuple[int, int]:
+    """(round trips, requests) of a listing of `pages` pages paced as the client paces it
+    (`notte_ext._pace.Pace`) when nothing but the round trips takes time: each page is read the
+    moment it arrives, and what the window then wants goes out at once. One page at a time is
+    `pages` round trips, so `pages / round trips` bounds the speed-up page-ahead can show."""
+    pace = Pace(limit=prefetch + 1)
+    arrives = {1: 1}  # page -> the round trip at whose end it arrives
+    now = 0
+    for number in range(1, pages + 1):
+        now = max(now, arrives[number])
+        has_next = number < pages
+        pace.read(number, has_next)
+        if not has_next:
+            break
+        for page in pace.wanted(number + 1):
+            arrives.setdefault(page, now + 1)
+    return now, len(arrives)
+
+
+def ceiling(runs: int, prefetch: int) -> str:
+    pages = -(-runs // PAGE_SIZE)
+    trips, requests = round_trips(pages, prefetch)
+    return (
+        f"  at best (no time but round trips): prefetch={prefetch} needs {trips} round trips and {requests} "
+        f"requests for {pages} pages, so page-ahead can't beat {pages / trips:.2f}x"
+    )
 
 
 class Requests:
@@ -134,11 +168,13 @@ def main() -> None:
             print(title if name != "rich" else f"{title}: {describe()}")
             sides, baselines, counts = _sides(server, args.prefetch)
             compare(sides, baselines, args.runs, args.repeat, counts)
+            print(ceiling(args.runs, args.prefetch))
     if args.short:
         with sample_server(args.short, args.latency) as server:
             print(f"short listing: {args.short} runs (sample data)")
             sides, baselines, counts = _sides(server, args.prefetch, cli=False)
             compare(sides, baselines, args.short, args.repeat, counts)
+            print(ceiling(args.short, args.prefetch))
 
 
 SERVERS = {

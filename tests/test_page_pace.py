@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from bench.list_runs import round_trips
 from notte_ext import RateLimitError
 from notte_ext.pagination import DEFAULT_PREFETCH, MAX_PREFETCH
 from notte_ext.testing import Latency, Match, NotteTestServer, Status
@@ -37,6 +38,23 @@ def test_a_listing_costs_its_pages_and_little_more(
     pages = _requests(notte_server, "fn-n")
     assert len(pages) <= most, pages
     assert set(range(1, -(-runs // PAGE) + 1)) <= set(pages)  # every page, each asked for once but past the end
+    assert len(pages) == len(set(pages))
+
+
+@pytest.mark.parametrize("listing", LISTINGS)
+@pytest.mark.parametrize("prefetch", [4, DEFAULT_PREFETCH])
+@pytest.mark.parametrize("runs", [1, 250, 2_000])
+def test_the_bench_models_the_pages_the_client_asks_for(
+    notte_server: NotteTestServer, listing: str, prefetch: int, runs: int
+) -> None:
+    """bench/list_runs.py bounds what page-ahead can gain with a model of this pacing (no time but
+    round trips): its bound holds only if the client asks for the pages the model does. It may ask
+    for fewer: pages still queued for a worker when the last page arrives are never sent."""
+    notte_server.add_function("fn-n", runs=runs)
+    assert len(LISTINGS[listing](notte_server, prefetch, "fn-n")) == runs
+    pages = _requests(notte_server, "fn-n")
+    _, modelled = round_trips(-(-runs // PAGE), prefetch)
+    assert set(range(1, -(-runs // PAGE) + 1)) <= set(pages) <= set(range(1, modelled + 1)), (pages, modelled)
     assert len(pages) == len(set(pages))
 
 
