@@ -39,12 +39,12 @@ from bench._server import ServerProcess, lean_server, rich_server, sample_server
 from bench.overhead import measure
 from notte_ext import AsyncNotteClient, NotteClient
 from notte_ext._defaults import API_KEY_ENV, BASE_URL_ENV
+from notte_ext._listings import MAX_PAGE_SIZE
 from notte_ext._pace import Pace
 from notte_ext._tls import AsyncHTTPTransport, HTTPTransport
 from notte_ext.pagination import DEFAULT_PREFETCH
 
 Listing = Callable[[], int]
-PAGE_SIZE = 100  # the library's and the CLI's page size: the API's maximum
 
 
 def round_trips(pages: int, prefetch: int) -> tuple[int, int]:
@@ -67,7 +67,7 @@ def round_trips(pages: int, prefetch: int) -> tuple[int, int]:
 
 
 def ceiling(runs: int, prefetch: int) -> str:
-    pages = -(-runs // PAGE_SIZE)
+    pages = -(-runs // MAX_PAGE_SIZE)  # the page size the library and the CLI ask for
     trips, requests = round_trips(pages, prefetch)
     return (
         f"  at best (no time but round trips): prefetch={prefetch} needs {trips} round trips and {requests} "

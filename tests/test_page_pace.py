@@ -53,8 +53,9 @@ def test_the_bench_models_the_pages_the_client_asks_for(
     notte_server.add_function("fn-n", runs=runs)
     assert len(LISTINGS[listing](notte_server, prefetch, "fn-n")) == runs
     pages = _requests(notte_server, "fn-n")
-    _, modelled = round_trips(-(-runs // PAGE), prefetch)
-    assert set(range(1, -(-runs // PAGE) + 1)) <= set(pages) <= set(range(1, modelled + 1)), (pages, modelled)
+    needed = -(-runs // PAGE)
+    _, modelled = round_trips(needed, prefetch)
+    assert set(range(1, needed + 1)) <= set(pages) <= set(range(1, modelled + 1)), (pages, modelled)
     assert len(pages) == len(set(pages))
 
 
