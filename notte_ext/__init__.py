@@ -43,7 +43,20 @@ if TYPE_CHECKING:
         ServerError,
         WatchTimeoutError,
     )
-    from notte_ext.functions import AsyncFunctions, FunctionRun, Functions, ListRunsOptions, RunsPage, RunStatus
+    from notte_ext.functions import (
+        AsyncFunctions,
+        FunctionRun,
+        Functions,
+        ListRunsOptions,
+        RunEvent,
+        RunFinished,
+        RunLogLine,
+        RunSessionStarted,
+        RunsPage,
+        RunStarted,
+        RunStatus,
+        StartedRun,
+    )
     from notte_ext.pagination import AsyncPaginator, Page, Paginator
     from notte_ext.watch import RunAppeared, RunProgress, RunStatusChanged, RunVanished, WatchEvent
 
@@ -81,6 +94,12 @@ _HOME: dict[str, str] = {
     "ListRunsOptions": "notte_ext.functions",
     "RunStatus": "notte_ext.functions",
     "RunsPage": "notte_ext.functions",
+    "StartedRun": "notte_ext.functions",
+    "RunEvent": "notte_ext.functions",
+    "RunStarted": "notte_ext.functions",
+    "RunSessionStarted": "notte_ext.functions",
+    "RunLogLine": "notte_ext.functions",
+    "RunFinished": "notte_ext.functions",
     "AsyncPaginator": "notte_ext.pagination",
     "Page": "notte_ext.pagination",
     "Paginator": "notte_ext.pagination",
@@ -139,9 +158,14 @@ __all__ = [
     "ResponseTooLargeError",
     "RetryPolicy",
     "RunAppeared",
+    "RunEvent",
     "RunFailedError",
+    "RunFinished",
     "RunLogError",
+    "RunLogLine",
     "RunProgress",
+    "RunSessionStarted",
+    "RunStarted",
     "RunStatus",
     "RunStatusChanged",
     "RunTimeoutError",
@@ -149,6 +173,7 @@ __all__ = [
     "RunsPage",
     "SchemaMismatchError",
     "ServerError",
+    "StartedRun",
     "WatchEvent",
     "WatchTimeoutError",
     "__version__",

@@ -10,6 +10,8 @@ compared, never converted, and shown cut short.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from notte_ext.errors import InvalidArgumentError, NotteError
 
 ErrorClass = type[NotteError]
@@ -65,6 +67,14 @@ def check_seconds(
     if not number or not (least <= value <= most) or value <= 0:  # type: ignore[operator]  # a number once `number`
         bounds = f"from {_shown(least)} to {_shown(most)}" if least > 0 else f"above 0, at most {_shown(most)}"
         raise error(f"{name} must be a number of seconds {bounds}, got {value!r:.40}")
+
+
+def check_known(given: Iterable[str], valid: Iterable[str], *, error: ErrorClass = InvalidArgumentError) -> None:
+    """Every keyword in `given` is one of `valid`: a typo (`timout=5`) is refused by name, listing
+    the valid ones, rather than ignored (the default stays in force unnoticed) or a TypeError."""
+    unknown = sorted(set(given).difference(valid))
+    if unknown:
+        raise error(f"unknown option {unknown[0]!r}; valid: {', '.join(sorted(valid))}")
 
 
 def _shown(seconds: float) -> str:

@@ -27,7 +27,7 @@ from notte_ext.errors import InvalidArgumentError
 # A workflow file is Python source; a few MiB is already very large for one.
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 #: What `create`/`update` accept as the workflow: a path, the file's bytes, or an open binary file.
-Workflow = str | PathLike[str] | bytes | IO[bytes]
+Workflow = str | PathLike[str] | bytes | bytearray | memoryview | IO[bytes]
 
 
 def _schema(operation_id: str) -> dict[str, Any]:
@@ -104,8 +104,8 @@ def upload_body(operation_id: str, workflow: Workflow, fields: Mapping[str, Any]
 
 def read_workflow(workflow: Workflow) -> tuple[bytes, str]:
     """The workflow's bytes and file name; InvalidArgumentError for a missing, unreadable or too large file."""
-    if isinstance(workflow, bytes):
-        content, name = workflow, "workflow.py"
+    if isinstance(workflow, bytes | bytearray | memoryview):  # copied no further than the bound
+        content, name = bytes(memoryview(workflow)[: MAX_UPLOAD_BYTES + 1]), "workflow.py"
     elif isinstance(workflow, str | PathLike):
         path = Path(fspath(workflow))
         try:
@@ -114,9 +114,11 @@ def read_workflow(workflow: Workflow) -> tuple[bytes, str]:
         except OSError as exc:
             raise InvalidArgumentError(f"cannot read the workflow file {str(path)!r}: {exc.strerror or exc}") from None
         name = path.name
-    else:
+    elif callable(getattr(workflow, "read", None)):
         content = workflow.read(MAX_UPLOAD_BYTES + 1)
         name = Path(str(getattr(workflow, "name", "workflow.py"))).name
+    else:
+        content = None
     if not isinstance(content, bytes):
         raise InvalidArgumentError("the workflow must be a path, bytes or a file opened in binary mode")
     if len(content) > MAX_UPLOAD_BYTES:

@@ -22,12 +22,17 @@ from notte_ext._parameters import check_parameters
 from notte_ext._responses import M
 from notte_ext.errors import InvalidArgumentError
 
+# Far longer than any id the API hands out (a UUID is 36), far shorter than what httpx refuses (64 KiB).
+MAX_SEGMENT_CHARS = 1024
+
 
 def check_segment(name: str, value: object) -> str:
     """Reject values that can't be one path segment: "." and ".." would be resolved away by the
     URL (`/functions/../runs` is `/runs`), sending an authenticated request elsewhere."""
     if not isinstance(value, str):
         raise InvalidArgumentError(f"{name} must be a string, got {type(value).__name__}")
+    if len(value) > MAX_SEGMENT_CHARS:
+        raise InvalidArgumentError(f"{name} is {len(value):,} characters long; an id is at most {MAX_SEGMENT_CHARS:,}")
     if not is_text(value):
         raise InvalidArgumentError(f"{name} {value!r:.40} is not UTF-8 text (it holds bytes that were not UTF-8)")
     if value.strip() in {"", ".", ".."}:

@@ -18,7 +18,7 @@ from typing import Any, Self, TypedDict, TypeVar, Unpack
 import httpx
 from notte_api_client import AuthenticatedClient
 
-from notte_ext._arguments import check_seconds
+from notte_ext._arguments import check_known, check_seconds
 from notte_ext._defaults import MAX_WAIT
 from notte_ext._limits import DEADLINE, AsyncLimitedTransport, LimitedTransport, Limits, default_max_response_bytes
 from notte_ext._messages import Secret, redact, redact_urls, url_secrets
@@ -34,12 +34,22 @@ from notte_ext._retry import (
 )
 from notte_ext._settings import Settings, is_loopback, resolve_settings
 from notte_ext._tls import AsyncHTTPTransport, HTTPTransport
-from notte_ext.errors import APIConnectionError, APITimeoutError, ClientClosedError, ConfigurationError, NotteError
+from notte_ext.errors import (
+    APIConnectionError,
+    APITimeoutError,
+    ClientClosedError,
+    ConfigurationError,
+    InvalidArgumentError,
+    NotteError,
+)
 from notte_ext.functions import AsyncFunctions, Functions
 
 log = logging.getLogger("notte_ext")
 T = TypeVar("T")
 MAX_REDIRECTS = 5  # a streamed request's hops (runs/start: one, to the runner)
+# What sending a request can raise from httpx: its transport errors, and InvalidURL (not one of them)
+# for a URL it won't build, e.g. a query value past its 64 KiB limit.
+REQUEST_ERRORS = (httpx.HTTPError, httpx.InvalidURL)
 
 
 class ClientOptions(TypedDict, total=False):
@@ -70,6 +80,7 @@ class _BaseClient:
     _settings: Settings
 
     def __init__(self, api_key: str | None, transport: object, options: ClientOptions) -> None:
+        check_known(options, ClientOptions.__optional_keys__, error=ConfigurationError)
         self._settings = resolve_settings(
             api_key,
             options.get("base_url"),
@@ -160,15 +171,18 @@ class _BaseClient:
         raise status_error(response, self._secret)
 
     def _connection_error(
-        self, exc: httpx.HTTPError, request: dict[str, Any], deadline: float | None = None
+        self, exc: httpx.HTTPError | httpx.InvalidURL, request: dict[str, Any], deadline: float | None = None
     ) -> NotteError:
         """The typed error of a failed exchange; `deadline`: the request's own (a stream's), if it had one."""
-        what = f"{request['method'].upper()} {request['url']}"
+        what = f"{request['method'].upper()} {request['url']:.200}"
         reason = redact_urls(redact(str(exc) or type(exc).__name__, self._secret))
+        if isinstance(exc, httpx.InvalidURL):
+            return InvalidArgumentError(f"{what} not sent: {reason}")
         proxy = proxy_of(exc)
         via = f" through the proxy {proxy}" if proxy else ""
         log.debug("%s failed%s: %s", what, via, reason)
-        if request["method"].upper() in WRITE_METHODS and not isinstance(exc, NOT_SENT_ERRORS):
+        retried = request["method"].upper() not in WRITE_METHODS or isinstance(exc, NOT_SENT_ERRORS)
+        if not retried:
             reason += "; the API may have processed it: not retried, so that it can't happen twice"
         if isinstance(exc, httpx.TimeoutException):
             limit = (
@@ -176,10 +190,10 @@ class _BaseClient:
                 if deadline is None
                 else f"its {deadline:g} s deadline (the whole streamed answer)"
             )
-            retries = f"{self._retry.max_retries} retries allowed"
+            retries = f", {self._retry.max_retries} retries allowed" if retried else ""
             kind = type(exc).__name__
             return APITimeoutError(
-                f"{what} timed out{via}: no complete response within {limit}, {retries}; {kind}: {reason}"
+                f"{what} timed out{via}: no complete response within {limit}{retries}; {kind}: {reason}"
             )
         return APIConnectionError(f"{what} could not complete against {self.base_url}{via}: {reason}")
 
@@ -272,7 +286,7 @@ class NotteClient(_BaseClient):
         started = time.perf_counter()
         try:
             response = self._http.request(**request)
-        except httpx.HTTPError as exc:
+        except REQUEST_ERRORS as exc:
             raise self._connection_error(exc, request) from exc
         finally:
             self._left()
@@ -299,14 +313,14 @@ class NotteClient(_BaseClient):
                 while (hop := self._next_hop(response, hops)) is not None:
                     response.close()
                     response, hops = self._http.send(hop, stream=True, follow_redirects=False), hops + 1
-            except httpx.HTTPError as exc:
+            except REQUEST_ERRORS as exc:
                 raise self._connection_error(exc, request, deadline) from exc
             try:
                 if not response.is_success:
                     response.read()
                     raise self._streamed_failure(response)
                 yield response
-            except httpx.HTTPError as exc:
+            except REQUEST_ERRORS as exc:
                 raise self._connection_error(exc, request, deadline) from exc
             finally:
                 response.close()
@@ -373,7 +387,7 @@ class AsyncNotteClient(_BaseClient):
         started = time.perf_counter()
         try:
             response = await self._http.request(**request)
-        except httpx.HTTPError as exc:
+        except REQUEST_ERRORS as exc:
             raise self._connection_error(exc, request) from exc
         return Exchange(endpoint, response, started)
 
@@ -393,14 +407,14 @@ class AsyncNotteClient(_BaseClient):
             while (hop := self._next_hop(response, hops)) is not None:
                 await response.aclose()
                 response, hops = await self._http.send(hop, stream=True, follow_redirects=False), hops + 1
-        except httpx.HTTPError as exc:
+        except REQUEST_ERRORS as exc:
             raise self._connection_error(exc, request, deadline) from exc
         try:
             if not response.is_success:
                 await response.aread()
                 raise self._streamed_failure(response)
             yield response
-        except httpx.HTTPError as exc:
+        except REQUEST_ERRORS as exc:
             raise self._connection_error(exc, request, deadline) from exc
         finally:
             await response.aclose()

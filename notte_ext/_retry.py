@@ -71,6 +71,8 @@ def resolve_retry_policy(retry: RetryPolicy | None, max_retries: int | None) -> 
     """The client's policy: a full `retry` policy, or the default one with `max_retries` (never both)."""
     if retry is not None and max_retries is not None:
         raise ConfigurationError("pass either max_retries=... or retry=RetryPolicy(...), not both")
+    if retry is not None and not isinstance(retry, RetryPolicy):  # retry=3 meant max_retries=3
+        raise ConfigurationError(f"retry must be a RetryPolicy (or pass max_retries=N), got {retry!r:.40}")
     return retry or RetryPolicy(max_retries=DEFAULT_MAX_RETRIES if max_retries is None else max_retries)
 
 

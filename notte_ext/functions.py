@@ -54,13 +54,15 @@ from notte_ext._run_start import (
     RunDetailsStatus,
     RunEvent,
     RunFinished,
+    RunLogLine,
+    RunSessionStarted,
     RunStarted,
     StartedRun,
     answered_outcome,
     is_event_stream,
     started_by_redirect,
 )
-from notte_ext.errors import InvalidArgumentError, RunFailedError, RunTimeoutError, WatchTimeoutError
+from notte_ext.errors import APITimeoutError, InvalidArgumentError, RunFailedError, RunTimeoutError, WatchTimeoutError
 from notte_ext.pagination import DEFAULT_PREFETCH, AsyncPaginator, Paginator
 
 if TYPE_CHECKING:  # notte_ext.watch is imported when a method needs it: a listing doesn't pay for it
@@ -83,7 +85,12 @@ __all__ = [
     "ListRunsOptions",
     "PageOptions",
     "RunDetailsStatus",
+    "RunEvent",
+    "RunFinished",
+    "RunLogLine",
     "RunQuery",
+    "RunSessionStarted",
+    "RunStarted",
     "RunStatus",
     "RunUpdate",
     "RunsPage",
@@ -179,6 +186,21 @@ def _check_run_options(timeout: object, interval: object, raise_on_failure: obje
     check_seconds("timeout", timeout, most=MAX_WAIT, allow_none=True)
     check_seconds("interval", interval, least=MIN_INTERVAL, most=MAX_INTERVAL, allow_none=True)
     check_flag("raise_on_failure", raise_on_failure)
+
+
+def run_start_timeout(timeout: float | None) -> float:
+    """How long `run()` waits for the start's answer: its whole `timeout`, not the client's per-request
+    one, since an API may answer only once the run ended (the start of a run without a limit: bounded too)."""
+    return DEFAULT_RUN_TIMEOUT if timeout is None else timeout
+
+
+def start_timed_out(error: APITimeoutError, function_id: str, timeout: float) -> RunTimeoutError:
+    """A start whose answer didn't come within the run's timeout: the run's timeout error, as once started."""
+    return RunTimeoutError(
+        f"no answer to the start of a run of function {function_id!r} within the {timeout:g} s timeout "
+        f"(it may have started, and goes on): {error.message}",
+        run=None,
+    )
 
 
 def _left(timeout: float | None, begun: float) -> float | None:
@@ -324,7 +346,7 @@ class Functions:
         """
         from notte_ext.watch import WatchSettings, watch
 
-        settings = WatchSettings(function_id, **options)
+        settings = WatchSettings.of(function_id, options)
         return watch(
             lambda running_only, page: self.list_runs_page(function_id, page=page, running_only=running_only), settings
         )
@@ -373,10 +395,19 @@ class Functions:
                     return
         raise _no_outcome(function_id)
 
-    def start_run(self, function_id: str, variables: Mapping[str, Any] | None = None, **options: Any) -> StartedRun:
-        """Start a run; returns as soon as the API says which (an API that answers only once the run
-        ended: then, with its outcome; within the client's timeout). `options`: see `stream_run`."""
-        events = self.stream_run(function_id, variables, timeout=None, **options)
+    def start_run(
+        self,
+        function_id: str,
+        variables: Mapping[str, Any] | None = None,
+        *,
+        timeout: float | None = None,
+        **options: Any,
+    ) -> StartedRun:
+        """Start a run; returns once the API answers which run it started: as soon as it started with
+        `stream=True` (the default), but only once it ended (then with its outcome) with `stream=False`
+        or from an API that gives the run's id only with its outcome. `timeout`: seconds to wait for that
+        answer (None: the client's timeout). `options`: see `stream_run`."""
+        events = self.stream_run(function_id, variables, timeout=timeout, **options)
         try:
             return next(e.run for e in events if isinstance(e, RunStarted | RunFinished))
         finally:
@@ -404,10 +435,15 @@ class Functions:
         **options: Any,
     ) -> FunctionRunDetails:
         """Start a run and wait for its end (`follow_run`): the final run. `timeout` seconds for all of
-        it (then `RunTimeoutError`; the run goes on); `raise_on_failure`: `RunFailedError` if it failed."""
+        it, its start included (then `RunTimeoutError`; the run goes on; None: no limit once started, and
+        `DEFAULT_RUN_TIMEOUT` for an API that answers the start only once the run ended);
+        `raise_on_failure`: `RunFailedError` if it failed."""
         _check_run_options(timeout, interval, raise_on_failure)
         begun = time.monotonic()
-        started = self.start_run(function_id, variables, **options)
+        try:
+            started = self.start_run(function_id, variables, timeout=run_start_timeout(timeout), **options)
+        except APITimeoutError as error:
+            raise start_timed_out(error, function_id, run_start_timeout(timeout)) from None
         remaining = _left(timeout, begun)
         last = None
         try:
@@ -440,6 +476,7 @@ class AsyncFunctions:
         return await self._client.send(_LIST_FUNCTIONS.endpoint, FunctionsPage, **query.request(page))
 
     async def get(self, function_id: str, **query: Unpack[_bindings.FunctionDownloadUrlQuery]) -> FunctionWithLink:
+        """Like `Functions.get`."""
         return await self._send(_GET.call({"function_id": function_id}, query))
 
     async def create(
@@ -451,11 +488,13 @@ class AsyncFunctions:
         shared: bool | None = None,
         **query: Unpack[_bindings.FunctionCreateQuery],
     ) -> _bindings.FunctionCreateResult:
+        """Like `Functions.create`."""
         return await self._send(_create_call(workflow, name, description, shared, query))
 
     async def update(
         self, function_id: str, workflow: Workflow, **query: Unpack[_bindings.FunctionUpdateQuery]
     ) -> _bindings.FunctionUpdateResult:
+        """Like `Functions.update`."""
         body = upload_body(_UPDATE.operation_id, workflow, {})
         return await self._send(_UPDATE.call({"function_id": function_id}, query, body=body))
 
@@ -463,9 +502,11 @@ class AsyncFunctions:
         return await self._send(_DELETE.call({"function_id": function_id}))
 
     async def fork(self, function_id: str) -> _bindings.FunctionForkResult:
+        """Like `Functions.fork`."""
         return await self._send(_FORK.call({"function_id": function_id}))
 
     async def schedule(self, function_id: str, cron: str, variables: Mapping[str, Any] | None = None) -> ScheduleChange:
+        """Like `Functions.schedule`."""
         body = json_body(_SCHEDULE.operation_id, {"cron": cron, "variables": _variables(variables)})
         return await self._send(_SCHEDULE.call({"function_id": function_id}, body=body))
 
@@ -484,6 +525,7 @@ class AsyncFunctions:
         return AsyncPaginator(lambda page: self._page(query, page), query.rules(), prefetch=prefetch)
 
     async def list_runs_page(self, function_id: str, *, page: int = 1, **options: Unpack[PageOptions]) -> RunsPage:
+        """Like `Functions.list_runs_page`."""
         return await self._page(page_query(function_id, **options), page)
 
     async def _page(self, query: RunQuery, page: int) -> RunsPage:
@@ -493,7 +535,7 @@ class AsyncFunctions:
         """Like `Functions.watch_runs`: `async for event in client.functions.watch_runs(...)`."""
         from notte_ext.watch import WatchSettings, awatch
 
-        settings = WatchSettings(function_id, **options)
+        settings = WatchSettings.of(function_id, options)
         return awatch(
             lambda running_only, page: self.list_runs_page(function_id, page=page, running_only=running_only), settings
         )
@@ -502,11 +544,13 @@ class AsyncFunctions:
         return await self._send(_GET_RUN.call(_run_path(function_id, run_id)))
 
     async def stop_run(self, function_id: str, run_id: str) -> RunUpdate:
+        """Like `Functions.stop_run`."""
         return await self._send(_STOP_RUN.call(_run_path(function_id, run_id)))
 
     async def update_run(
         self, function_id: str, run_id: str, *, status: str, **fields: Any
     ) -> _bindings.FunctionRunUpdateMetadataResult:
+        """Like `Functions.update_run`."""
         return await self._send(_update_run_call(function_id, run_id, status, fields))
 
     async def stream_run(
@@ -538,9 +582,15 @@ class AsyncFunctions:
         raise _no_outcome(function_id)
 
     async def start_run(
-        self, function_id: str, variables: Mapping[str, Any] | None = None, **options: Any
+        self,
+        function_id: str,
+        variables: Mapping[str, Any] | None = None,
+        *,
+        timeout: float | None = None,
+        **options: Any,
     ) -> StartedRun:
-        events = self.stream_run(function_id, variables, timeout=None, **options)
+        """Like `Functions.start_run`."""
+        events = self.stream_run(function_id, variables, timeout=timeout, **options)
         try:
             async for event in events:
                 if isinstance(event, RunStarted | RunFinished):
@@ -552,6 +602,7 @@ class AsyncFunctions:
     def follow_run(
         self, function_id: str, run_id: str, *, interval: float | None = None, timeout: float | None = None
     ) -> AsyncIterator[RunProgress]:
+        """Like `Functions.follow_run`."""
         from notte_ext.watch import afollow
 
         settings = _follow_settings(function_id, run_id, interval, timeout)
@@ -567,9 +618,13 @@ class AsyncFunctions:
         raise_on_failure: bool = False,
         **options: Any,
     ) -> FunctionRunDetails:
+        """Like `Functions.run`."""
         _check_run_options(timeout, interval, raise_on_failure)
         begun = time.monotonic()
-        started = await self.start_run(function_id, variables, **options)
+        try:
+            started = await self.start_run(function_id, variables, timeout=run_start_timeout(timeout), **options)
+        except APITimeoutError as error:
+            raise start_timed_out(error, function_id, run_start_timeout(timeout)) from None
         remaining = _left(timeout, begun)
         last = None
         try:

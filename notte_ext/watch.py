@@ -31,12 +31,12 @@ import asyncio
 import datetime as dt
 import random
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from typing import TypedDict
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from typing import Any, TypedDict
 
 from attrs import define, field
 
-from notte_ext._arguments import check_count, check_flag, check_seconds
+from notte_ext._arguments import check_count, check_flag, check_known, check_seconds
 from notte_ext._defaults import MAX_INTERVAL, MAX_WAIT, MIN_INTERVAL
 from notte_ext._listings import FunctionRun, RunsPage, RunStatus, check_function_id
 from notte_ext._run_start import FunctionRunDetails, RunDetailsStatus
@@ -177,6 +177,12 @@ class WatchSettings:
         check_count("max_failed_polls", self.max_failed_polls, least=1, most=1000)
         check_flag("running_only", self.running_only)
         check_flag("until_idle", self.until_idle)
+
+    @classmethod
+    def of(cls, function_id: str, options: Mapping[str, Any]) -> WatchSettings:
+        """`watch_runs`' settings from its keyword options, an unknown one refused by name."""
+        check_known(options, WatchOptions.__optional_keys__)
+        return cls(function_id, **options)
 
     @property
     def label(self) -> str:

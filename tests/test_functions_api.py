@@ -96,6 +96,14 @@ def test_a_function_is_created_updated_read_forked_scheduled_and_deleted(
         client.functions.get(function_id)
 
 
+def test_a_workflow_may_be_any_bytes_like_object(server: NotteTestServer, client: NotteClient) -> None:
+    for workflow in (bytearray(WORKFLOW), memoryview(WORKFLOW)):
+        created = client.functions.create(workflow, name="bytes-like")
+        stored = server.functions.get(created.function_id)
+        assert stored is not None
+        assert stored.files == {"1": WORKFLOW}
+
+
 @pytest.mark.parametrize(
     ("call", "message"),
     [
@@ -178,6 +186,47 @@ def test_run_raises_a_typed_error_when_its_timeout_passes(server: NotteTestServe
     assert isinstance(caught.value, WatchTimeoutError)
     assert caught.value.run is not None
     assert caught.value.run.status.value == "active"
+
+
+@pytest.mark.parametrize("redirects", [True, False])
+def test_run_waits_for_a_start_answered_at_the_end_within_its_own_timeout_not_the_clients(
+    server: NotteTestServer, redirects: bool
+) -> None:
+    """With `stream=False`, or from an API that names the run only with its outcome, the start's answer
+    comes once the run ended: `run(timeout=...)` bounds that wait, not the client's per-request timeout."""
+    server.start_redirects = redirects
+    server.run_plan = RunPlan(duration=1.5, outcome="closed")
+    with NotteClient(server.api_key, base_url=server.url, timeout=0.5) as client:
+        assert client.functions.run(FUNCTION_ID, stream=False, timeout=30, interval=0.5).status.value == "closed"
+        assert client.functions.start_run(FUNCTION_ID, stream=False, timeout=30).function_run_id
+        with pytest.raises(APITimeoutError, match=r"within timeout=0\.5 s"):  # start_run's own default: the client's
+            client.functions.start_run(FUNCTION_ID, stream=False)
+
+    async def awaited() -> str:
+        async with AsyncNotteClient(server.api_key, base_url=server.url, timeout=0.5) as client:
+            return (await client.functions.run(FUNCTION_ID, stream=False, timeout=30, interval=0.5)).status.value
+
+    assert asyncio.run(awaited()) == "closed"
+
+
+def test_a_start_unanswered_within_runs_timeout_is_its_timeout_error(
+    server: NotteTestServer, client: NotteClient
+) -> None:
+    server.start_redirects = False  # the answer (and the run's id) comes only once the run ended
+    server.run_plan = RunPlan(duration=60)
+    began = time.monotonic()
+    with pytest.raises(
+        RunTimeoutError, match=r"no answer to the start of a run of function 'fn-sample' within the 0\.5 s"
+    ) as caught:
+        client.functions.run(FUNCTION_ID, timeout=0.5)
+    assert (caught.value.run, time.monotonic() - began < 10) == (None, True)
+
+    async def awaited() -> None:
+        async with AsyncNotteClient(server.api_key, base_url=server.url) as client:
+            await client.functions.run(FUNCTION_ID, timeout=0.5)
+
+    with pytest.raises(RunTimeoutError, match="no answer to the start"):
+        asyncio.run(awaited())
 
 
 def test_follow_run_reports_status_changes_and_new_log_lines(server: NotteTestServer, client: NotteClient) -> None:

@@ -131,6 +131,24 @@ def test_runs_start_wait_exits_4_when_the_wait_timeout_passes(server: NotteTestS
     assert lines(result.stdout)[0]["event"] == "started"
 
 
+def test_runs_start_wait_waits_for_a_start_answered_at_the_end_within_the_wait_timeout(server: NotteTestServer) -> None:
+    """An API that names the run only with its outcome answers the start once the run ended: waiting,
+    that answer is bounded by --wait-timeout (exit 4 like it), not by the per-request --timeout."""
+    server.start_redirects = False
+    server.run_plan = RunPlan(duration=1.2, outcome="closed")
+    waited = notte_ext("--timeout", "0.5", "runs", "start", FN, "--wait", "--interval", "0.5", server=server)
+    assert waited.returncode == 0, waited.stderr
+    assert lines(waited.stdout)[0]["event"] == "started"
+    unwaited = notte_ext("--timeout", "0.5", "runs", "start", FN, server=server)  # no wait: the per-request timeout
+    assert unwaited.returncode == 3, unwaited.stderr
+    server.run_plan = RunPlan(duration=60)
+    timed_out = notte_ext("runs", "start", FN, "--wait", "--wait-timeout", "0.5", server=server)
+    assert timed_out.returncode == 4, timed_out.stderr
+    assert timed_out.stderr.startswith(
+        "Timeout: no answer to the start of a run of function 'fn-sample' within the 0.5 s"
+    )
+
+
 def test_runs_start_options_that_need_wait_are_a_usage_error(server: NotteTestServer) -> None:
     result = notte_ext("runs", "start", FN, "--exit-on", "failed", server=server)
     assert result.returncode == 2

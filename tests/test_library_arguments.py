@@ -58,6 +58,13 @@ ISSUE_CASES: dict[str, Call] = {
     "a variable that is nan": lambda c: c.functions.start_run(FN, {"n": math.nan}),
     "a variable JSON lacks": lambda c: c.functions.start_run(FN, {"o": object()}),
     "a cron that is not UTF-8": lambda c: c.functions.schedule(FN, "\udcff"),
+    # A newcomer's review (2026-12-06): a typo, and values httpx refuses outside its HTTPError family.
+    "watch bogus=1 (unknown)": lambda c: c.functions.watch_runs(FN, bogus=1),  # type: ignore[call-arg]
+    "a function id of 70,000 characters": lambda c: c.functions.get("x" * 70_000),
+    "a run id of 11,000 é": lambda c: c.functions.get_run(FN, "é" * 11_000),
+    "a query value past httpx's URL limit": lambda c: c.functions.get(FN, version="é" * 11_000),
+    "a workflow that is an int": lambda c: c.functions.create(5),  # type: ignore[arg-type]
+    "a workflow that is an object": lambda c: c.functions.update(FN, object()),  # type: ignore[arg-type]
 }
 
 CLIENT_CASES: dict[str, dict[str, Any]] = {
@@ -72,6 +79,8 @@ CLIENT_CASES: dict[str, dict[str, Any]] = {
     "max_response_bytes='1'": {"max_response_bytes": "1"},
     "max_response_bytes=2.0": {"max_response_bytes": 2.0},
     "allow_insecure_http=1": {"allow_insecure_http": 1},
+    "timout=5 (a typo: not ignored)": {"timout": 5},
+    "retry=3 (not a RetryPolicy)": {"retry": 3},
 }
 
 
@@ -171,7 +180,7 @@ FUNCTIONS_KEYWORDS = sorted({*functions_query_parameters(), "active_only", "limi
 WATCH_KEYWORDS = ["interval", "jitter", "running_only", "until_idle", "timeout", "max_pages"]
 RUN_KEYWORDS = ["timeout", "interval", "raise_on_failure"]
 CLIENT_KEYWORDS = ["api_key", "base_url", "timeout", "max_retries", "max_response_bytes", "allow_insecure_http"]
-CLIENT_KEYWORDS += ["proxy", "headers", "trust_env"]
+CLIENT_KEYWORDS += ["proxy", "headers", "trust_env", "retry", "timout"]  # timout: a typo, always refused
 
 
 def _fuzz(cap: int) -> settings:

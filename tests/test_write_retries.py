@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from notte_ext import NotteClient, RetryPolicy
-from notte_ext.errors import APIConnectionError, RateLimitError, ServerError
+from notte_ext.errors import APIConnectionError, APITimeoutError, RateLimitError, ServerError
 from notte_ext.testing import DropConnection, Match, NotteTestServer, RunPlan, Status
 
 FUNCTION_ID = "fn-writes"
@@ -159,6 +159,17 @@ def test_a_write_that_may_have_arrived_is_not_retried(error: type[httpx.Transpor
     ):
         client.functions.start_run("fn")
     assert len(seen) == 1
+
+
+def test_a_write_that_timed_out_is_not_said_to_have_retries_left() -> None:
+    transport, _ = _scripted(_fail(httpx.ReadTimeout), _started)
+    with (
+        NotteClient("sk-test", base_url="https://api.example", transport=transport) as client,
+        pytest.raises(APITimeoutError) as caught,
+    ):
+        client.functions.start_run("fn")
+    assert "not retried" in caught.value.message
+    assert "retries allowed" not in caught.value.message
 
 
 def test_the_start_redirect_never_carries_the_key_in_clear_to_another_host() -> None:

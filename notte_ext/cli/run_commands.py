@@ -23,7 +23,8 @@ from notte_ext.cli._progress import progress
 from notte_ext.cli._time import show_time
 from notte_ext.cli._values import TEXT, VARIABLE_TEXT, interval_option, seconds
 from notte_ext.cli.watch import EXIT_STATUS_REACHED, EXIT_TIMEOUT, write_record
-from notte_ext.functions import Functions, RunDetailsStatus, StartedRun
+from notte_ext.errors import APITimeoutError
+from notte_ext.functions import Functions, RunDetailsStatus, StartedRun, run_start_timeout, start_timed_out
 from notte_ext.watch import DEFAULT_INTERVAL, RunProgress, RunTimeoutError
 
 FINAL_STATUSES = [status.value for status in RunDetailsStatus if status.value != "active"]
@@ -117,7 +118,7 @@ def start(
     variables = {**_pairs(texts, "--var", str), **_pairs(jsons, "--var-json", json.loads)}
     chosen = output_format or ("table" if sys.stdout.isatty() else "jsonl")
     with state.client() as client, progress(f"starting a run of {function_id}…") as status:
-        started = client.functions.start_run(function_id, variables)
+        started = _start(client.functions, function_id, variables, wait, wait_timeout)
         write_record(_started_record(started), _now(), chosen, sys.stdout)
         if not wait:
             return
@@ -135,6 +136,21 @@ def start(
         except RunTimeoutError as error:
             click.echo(f"Timeout: {error.message}", err=True)
             sys.exit(EXIT_TIMEOUT)
+
+
+def _start(
+    functions: Functions, function_id: str, variables: dict[str, Any], wait: bool, wait_timeout: float | None
+) -> StartedRun:
+    """The run started. Waiting, its start's answer may take as long as the run (an API that answers only
+    once it ended): bounded by the wait's timeout, and exit 4 like it, not by the per-request one."""
+    if not wait:
+        return functions.start_run(function_id, variables)
+    try:
+        return functions.start_run(function_id, variables, timeout=run_start_timeout(wait_timeout))
+    except APITimeoutError as error:
+        timed_out = start_timed_out(error, function_id, run_start_timeout(wait_timeout))
+        click.echo(f"Timeout: {timed_out.message}", err=True)
+        sys.exit(EXIT_TIMEOUT)
 
 
 def _now() -> str:
