@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from enum import Enum
 from types import ModuleType
 from typing import Any, Generic
+from urllib.parse import quote
 
 from attrs import frozen
 
@@ -22,8 +23,9 @@ from notte_ext._parameters import check_parameters
 from notte_ext._responses import M
 from notte_ext.errors import InvalidArgumentError
 
-# Far longer than any id the API hands out (a UUID is 36), far shorter than what httpx refuses (64 KiB).
-MAX_SEGMENT_CHARS = 1024
+# A segment's length once percent-encoded (as sent): far beyond any id the API hands out (a UUID is 36),
+# within what servers take in a request line (8 KiB is common), far below httpx's own 64 KiB limit.
+MAX_SEGMENT_CHARS = 8 * 1024
 
 
 def check_segment(name: str, value: object) -> str:
@@ -31,8 +33,8 @@ def check_segment(name: str, value: object) -> str:
     URL (`/functions/../runs` is `/runs`), sending an authenticated request elsewhere."""
     if not isinstance(value, str):
         raise InvalidArgumentError(f"{name} must be a string, got {type(value).__name__}")
-    if len(value) > MAX_SEGMENT_CHARS:
-        raise InvalidArgumentError(f"{name} is {len(value):,} characters long; an id is at most {MAX_SEGMENT_CHARS:,}")
+    if len(value) > MAX_SEGMENT_CHARS or len(quote(value, safe="")) > MAX_SEGMENT_CHARS:
+        raise InvalidArgumentError(f"{name} is too long: at most {MAX_SEGMENT_CHARS:,} characters once percent-encoded")
     if not is_text(value):
         raise InvalidArgumentError(f"{name} {value!r:.40} is not UTF-8 text (it holds bytes that were not UTF-8)")
     if value.strip() in {"", ".", ".."}:

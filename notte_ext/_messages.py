@@ -37,9 +37,20 @@ _URL_IN_TEXT = re.compile(r"(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"
 _PARAMETER = re.compile(r"([?&;#])([^=&;#?]+)=([^&;#]*)")
 
 
+# C0 and C1 control characters and DEL, each written as its escape (`\x1b`): a server's text printed
+# raw could move the cursor, clear the screen, retitle the window or hide what follows (ESC, CSI, OSC).
+_CONTROLS = {code: f"\\x{code:02x}" for code in [*range(0x20), *range(0x7F, 0xA0)]}
+
+
+def printable(text: str) -> str:
+    """`text` with every control character escaped, for a terminal (tabs and line breaks too)."""
+    return text.translate(_CONTROLS)
+
+
 def one_line(text: str, limit: int = 300) -> str:
-    """Collapse whitespace so a message never spans lines, and keep it readable in a log."""
-    flat = " ".join(text.split())
+    """Collapse whitespace so a message never spans lines, escape control characters (a message may
+    quote a server), and keep it readable in a log."""
+    flat = printable(" ".join(text.split()))
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 

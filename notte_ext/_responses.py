@@ -73,8 +73,17 @@ def reject_foreign_body(endpoint: ModuleType, response: httpx.Response, secret: 
     raise foreign_body_error(endpoint.__name__.rsplit(".", 1)[-1], response, secret)
 
 
-def foreign_body_error(operation_id: str, response: httpx.Response, secret: Secret) -> ForeignResponseError:
-    """Say what arrived instead of the API's JSON (status, content type, the start of the body)."""
+# What decoding a body can raise: invalid JSON (JSONDecodeError and UnicodeDecodeError are ValueErrors),
+# and valid JSON past what Python reads: nesting deeper than its recursion limit (RecursionError), an
+# integer of more than 4,300 digits (ValueError). A server sending either is not the API either.
+UNREADABLE_JSON = (ValueError, RecursionError)
+
+
+def foreign_body_error(
+    operation_id: str, response: httpx.Response, secret: Secret, cause: BaseException | None = None
+) -> ForeignResponseError:
+    """Say what arrived instead of the API's JSON (status, content type, the start of the body);
+    `cause`: the decoding error, when the body was JSON-typed."""
     content_type = response.headers.get("Content-Type", "")
     what = f"Content-Type {content_type}" if content_type else "no Content-Type"
     # Redacted before it is cut: a key cut in two would no longer match, and half of it would show.
@@ -82,6 +91,8 @@ def foreign_body_error(operation_id: str, response: httpx.Response, secret: Secr
     head = response.content[: 200 + longest].decode("utf-8", "replace")
     excerpt = one_line(redact(head, secret), 80)
     problem = "body is not valid JSON" if _is_json_media_type(content_type) else "not the JSON the API sends"
+    if isinstance(cause, RecursionError) or (isinstance(cause, ValueError) and "digits" in str(cause)):
+        problem = "body is JSON nested too deep or with too long a number for Python to read"
     return ForeignResponseError(
         f"{operation(operation_id).label}: HTTP {response.status_code} with {what}, {problem}: this is not "
         f"the Notte API speaking (a proxy, gateway or login page in between?); the body starts {excerpt!r}",
@@ -116,8 +127,8 @@ def parse_success(endpoint: ModuleType, response: httpx.Response, expected: type
     operation_id = endpoint.__name__.rsplit(".", 1)[-1]
     try:
         body = decode_json(response.content)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise foreign_body_error(operation_id, response, secret) from None
+    except UNREADABLE_JSON as exc:
+        raise foreign_body_error(operation_id, response, secret, exc) from None
     check_response(operation_id, response.status_code, body, secret=secret)
     try:
         # The body is already decoded and checked: build the model directly rather than through the
@@ -173,7 +184,7 @@ def status_error(response: httpx.Response, api_key: Secret, *, note: str | None 
 def _body(response: httpx.Response) -> Any:
     try:
         return response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except UNREADABLE_JSON:
         return response.text
 
 

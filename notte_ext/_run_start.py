@@ -25,7 +25,7 @@ from attrs import frozen
 from notte_ext import _bindings
 from notte_ext._messages import Secret
 from notte_ext._openapi import mismatch
-from notte_ext._responses import foreign_body_error, reject_foreign_body
+from notte_ext._responses import UNREADABLE_JSON, foreign_body_error, reject_foreign_body
 from notte_ext.errors import RunLogError
 
 OPERATION_ID = "function_run_start"
@@ -100,8 +100,8 @@ def answered_outcome(function_id: str, response: httpx.Response, secret: Secret)
     reject_foreign_body(_bindings.function_run_start, response, secret)  # an HTML page, another content type
     try:
         body = response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise foreign_body_error(OPERATION_ID, response, secret) from None
+    except UNREADABLE_JSON as exc:
+        raise foreign_body_error(OPERATION_ID, response, secret, exc) from None
     return outcome(function_id, body, secret)
 
 
@@ -146,7 +146,7 @@ class EventReader:
             raise RunLogError(f"the run's log sent more than {MAX_EVENTS:,} events")
         try:
             message = json.loads(line.removeprefix("data:").strip())
-        except json.JSONDecodeError:
+        except UNREADABLE_JSON:
             return RunLogLine(line.removeprefix("data:").strip())  # a plain text log line
         if not isinstance(message, Mapping):
             return RunLogLine(str(message))
@@ -154,7 +154,7 @@ class EventReader:
         if kind == "result":
             try:
                 decoded = json.loads(text) if isinstance(text, str) else text
-            except json.JSONDecodeError:
+            except UNREADABLE_JSON:
                 raise mismatch(OPERATION_ID, "result", text, "the outcome is not JSON", secret=self._secret) from None
             return RunFinished(outcome(self._function_id, decoded, self._secret))
         if kind == "session_start" and isinstance(text, str):

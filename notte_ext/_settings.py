@@ -157,6 +157,7 @@ def _check_base_url(url: str, *, allow_insecure_http: bool) -> None:
         raise ConfigurationError(f"base URL {shown!r} is not a valid URL: {exc}") from None
     if parsed.scheme not in {"http", "https"} or not parsed.host:
         raise ConfigurationError(f"base URL {shown!r} must be an http(s) URL with a host")
+    _check_port(parsed, f"base URL {shown!r}")
     if parsed.scheme == "http" and not allow_insecure_http and not is_loopback(parsed.host):
         # The key would travel in clear text to another machine.
         raise ConfigurationError(
@@ -176,10 +177,18 @@ def check_proxy_url(proxy: Any, source: str) -> None:
         raise ConfigurationError(f"{source} {shown} is not a valid URL") from None
     if parsed.scheme not in PROXY_SCHEMES or not parsed.host:
         raise ConfigurationError(f"{source} {shown} must be a {'/'.join(PROXY_SCHEMES)} URL with a host")
+    _check_port(parsed, f"{source} {shown}")
     if parsed.scheme.startswith("socks") and importlib.util.find_spec("socksio") is None:
         raise ConfigurationError(
             f"{source} {shown} is a SOCKS proxy: install httpx's socks extra (pip install 'httpx[socks]')"
         )
+
+
+def _check_port(parsed: httpx.URL, what: str) -> None:
+    """httpx parses any integer as a port; one outside 1-65535 would fail later as a network error
+    (an errno, exit 3) rather than as the configuration mistake it is."""
+    if parsed.port is not None and not 1 <= parsed.port <= 65535:
+        raise ConfigurationError(f"{what} has port {parsed.port}: a port is 1 to 65535")
 
 
 def is_loopback(host: str) -> bool:

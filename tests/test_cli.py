@@ -171,6 +171,59 @@ def test_unreachable_base_url_is_exit_3() -> None:
     assert result.stderr.startswith("Error: GET /functions/fn-1/runs could not complete against http://127.0.0.1:9")
 
 
+def test_json_output_of_a_listing_that_fails_at_once_is_nothing_not_an_open_array() -> None:
+    result = notte_ext(
+        "--api-key", "k", "--base-url", "http://127.0.0.1:9", "runs", "list", FUNCTION_ID, "--format", "json"
+    )
+    assert (result.returncode, result.stdout) == (3, "")
+
+
+def test_json_output_of_an_empty_listing_is_an_empty_array(server: NotteTestServer) -> None:
+    server.add_function("fn-empty")
+    result = notte_ext("runs", "list", "fn-empty", "--format", "json", server=server)
+    assert (result.returncode, json.loads(result.stdout)) == (0, [])
+
+
+HOSTILE_TEXT = "\x1b]0;PWNED\x07\x1b[2J[/][bold]x:smile:\u009b"
+
+
+@pytest.mark.parametrize("output_format", ["table", "fields"])
+def test_server_text_never_reaches_the_terminal_as_control_characters_or_markup(
+    server: NotteTestServer, output_format: str
+) -> None:
+    """A run's text is the server's: escaped (`\\x1b`), never sent raw to the terminal, and never read as
+    rich markup or emoji codes (`[/]` would even raise)."""
+    run = server.add_run(FUNCTION_ID, session_id=HOSTILE_TEXT)
+    args = (
+        ["runs", "get", FUNCTION_ID, run["function_run_id"], "--format", "table"]
+        if output_format == "fields"
+        else [
+            "runs",
+            "list",
+            FUNCTION_ID,
+            "--format",
+            "table",
+            "--limit",
+            "1",
+            "--columns",
+            "function_run_id,session_id",
+        ]
+    )
+    result = notte_ext(*args, server=server)
+    assert result.returncode == 0, result.stderr
+    assert not any(char in result.stdout for char in "\x1b\x07\u009b")
+    assert "\\x1b]0;PWNED\\x07\\x1b[2J[/][bold]x:smile:\\x9b" in result.stdout
+
+
+def test_base_url_ports_outside_1_to_65535_are_configuration_errors() -> None:
+    for port in ("99999", "0", "-1"):
+        result = notte_ext("--api-key", "k", "--base-url", f"http://127.0.0.1:{port}", "runs", "list", FUNCTION_ID)
+        assert result.returncode == 2, result.stderr
+        assert (
+            result.stderr.strip() == f"Error: base URL 'http://127.0.0.1:{port}' has port {port}: a port is 1 to 65535"
+        )
+
+
 def test_client_options_work_after_the_command(server: NotteTestServer) -> None:
     wrong_key_in_env = {"PATH": "", "NOTTE_API_KEY": "sk-wrong", "NOTTE_API_URL": "http://127.0.0.1:9"}
     args = ["runs", "list", FUNCTION_ID, "--limit", "2", "--api-key", server.api_key, "--base-url", server.url]

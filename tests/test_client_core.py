@@ -15,6 +15,7 @@ from notte_api_client.api.functions import list_function_runs_by_function_id as 
 
 from notte_ext import (
     APIConnectionError,
+    APIStatusError,
     APITimeoutError,
     AsyncNotteClient,
     AuthenticationError,
@@ -180,6 +181,41 @@ def test_malformed_json_is_a_schema_mismatch(client: NotteClient, server: NotteT
     with pytest.raises(SchemaMismatchError, match="body is not valid JSON") as caught:
         client.functions.list_runs_page(FUNCTION_ID)
     assert caught.value.spec_version == VERSION
+
+
+@pytest.mark.parametrize(
+    "body", [b"[" * 100_000 + b"]" * 100_000, b'{"items": ' + b"9" * 5000 + b"}"], ids=["deep", "long int"]
+)
+@pytest.mark.parametrize("status", [200, 400])
+def test_json_past_what_python_reads_is_a_typed_error(
+    client: NotteClient, server: NotteTestServer, body: bytes, status: int
+) -> None:
+    """Valid JSON nested deeper than Python's recursion limit, or with an int of more than 4,300 digits:
+    a one-line NotteError (not RecursionError or ValueError), in a page and in an error's body alike."""
+    server.faults.add(*([Status(status)] if status != 200 else []), MalformedJSON(body), times=None)
+    expected = SchemaMismatchError if status == 200 else APIStatusError
+    with pytest.raises(expected) as caught:
+        client.functions.list_runs_page(FUNCTION_ID)
+    if status == 200:
+        assert "nested too deep or with too long a number" in caught.value.message
+    assert "\n" not in caught.value.message
+
+    async def awaited() -> None:
+        async with AsyncNotteClient(server.api_key, base_url=server.url, max_retries=0) as client:
+            await client.functions.list_runs_page(FUNCTION_ID)
+
+    with pytest.raises(expected):
+        asyncio.run(awaited())
+
+
+def test_a_servers_control_characters_are_escaped_in_error_messages(
+    client: NotteClient, server: NotteTestServer
+) -> None:
+    server.faults.add(Status(404, detail="gone\x1b]0;PWNED\x07\x1b[2J"))
+    with pytest.raises(NotFoundError) as caught:
+        client.functions.list_runs_page(FUNCTION_ID)
+    assert "\x1b" not in str(caught.value)
+    assert "gone\\x1b]0;PWNED\\x07\\x1b[2J" in str(caught.value)
 
 
 def test_unknown_status_names_the_field_value_and_spec_version(client: NotteClient, server: NotteTestServer) -> None:

@@ -158,6 +158,26 @@ def test_runs_start_options_that_need_wait_are_a_usage_error(server: NotteTestSe
     assert "'novalue' is not KEY=VALUE" in bad.stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--var", "a=1", "--var", "a=2"], "'a' is given more than once"),
+        (["--var", "a=1", "--var-json", "a=2"], "'a' is given more than once"),
+        (["--var", " a=1", "--var", "a=2"], "'a' is given more than once"),
+        (["--var-json", "a=" + "[" * 5000 + "]" * 5000], "nested too deep or with too long a number"),
+        (["--var-json", "a=" + "9" * 5000], "nested too deep or with too long a number"),
+    ],
+)
+def test_runs_start_variables_that_would_be_lost_or_unreadable_are_usage_errors(
+    server: NotteTestServer, args: list[str], message: str
+) -> None:
+    result = notte_ext("runs", "start", FN, *args, server=server)
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not [r for r in server.requests if r.method == "POST"]
+
+
 def test_runs_get_and_stop(server: NotteTestServer) -> None:
     server.run_plan = RunPlan(duration=60)
     run_id = str(lines(notte_ext("runs", "start", FN, server=server).stdout)[0]["function_run_id"])

@@ -248,3 +248,9 @@ def test_the_cli_refuses_in_one_line_with_exit_2_and_sends_nothing(
     if secret is not None:
         assert secret not in done.stderr
     assert listening.requests == []
+
+
+def test_a_proxy_port_outside_1_to_65535_is_a_configuration_error_that_hides_its_password() -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        NotteClient("sk-test", proxy="http://user:hunter22@127.0.0.1:99999")
+    assert str(caught.value) == "proxy http://***@127.0.0.1:99999 has port 99999: a port is 1 to 65535"

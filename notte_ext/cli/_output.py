@@ -141,12 +141,17 @@ def write_one(record: Any, output_format: str, out: TextIO, noun: str) -> None:
 
 
 def _json_array(runs: Iterator[Any], out: TextIO) -> None:
-    separator = "\n  "
-    out.write("[")
+    """One JSON array, streamed: opened only once the first record (or the end) is there, so a listing
+    that fails at once (unreachable, refused) writes nothing; one that fails later leaves it open, which
+    no JSON parser takes for a whole answer (and the exit code is not 0)."""
+    first = next(runs, None)
+    if first is None:
+        out.write("[]\n")
+        return
+    out.write("[\n  " + json_text(run_record(first)))
     for run in runs:
-        out.write(separator + json_text(run_record(run)))
-        separator = ",\n  "
-    out.write("]\n" if separator == "\n  " else "\n]\n")
+        out.write(",\n  " + json_text(run_record(run)))
+    out.write("\n]\n")
 
 
 def _json_lines(runs: Iterator[Any], out: TextIO) -> None:

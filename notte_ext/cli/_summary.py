@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from attrs import define, field
 
+from notte_ext._messages import printable
 from notte_ext.cli._time import show_time
 from notte_ext.functions import FunctionRun, RunStatus
 
@@ -54,7 +55,7 @@ class RunSummary:
         for status in RunStatus:
             console.print(f"  {status.value:<8} {self.by_status[status.value]:>7}")
         for other in sorted(set(self.by_status) - {status.value for status in RunStatus}):
-            console.print(f"  {other:<8} {self.by_status[other]:>7}")
+            console.print(f"  {printable(other):<8} {self.by_status[other]:>7}")  # a status the spec lacks
         console.print(f"  failure rate {self.failure_rate:.1%}")
         console.print(f"  first run    {show_time(self.first) if self.first else '-'}")
         console.print(f"  last run     {show_time(self.last) if self.last else '-'}")

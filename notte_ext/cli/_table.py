@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.measure import Measurement
 from rich.table import Table
 
+from notte_ext._messages import printable
 from notte_ext.cli._output import RecordKind, csv_cell, run_record
 
 # On a narrow terminal the table drops columns from the end, down to the first MIN_TABLE_COLUMNS.
@@ -25,6 +26,10 @@ class OutputConsole(Console):
     (`| head -1`) as success, in one place (NotteGroup.invoke).
     """
 
+    def __init__(self, **options: Any) -> None:
+        # What it prints quotes the server: never read as rich markup ("[/]" would even raise) or emoji codes.
+        super().__init__(markup=False, emoji=False, **options)
+
     def on_broken_pipe(self) -> None:
         self.quiet = True
         raise BrokenPipeError
@@ -33,7 +38,7 @@ class OutputConsole(Console):
 def _table_cell(value: Any) -> str:
     if value is None:
         return ""
-    return str(csv_cell(value))  # lists and objects spelled as in the CSV
+    return printable(str(csv_cell(value)))  # lists and objects spelled as in the CSV; no control characters
 
 
 def write_table(records: Iterator[Any], out: TextIO, columns: Sequence[str] | None, kind: RecordKind) -> None:

@@ -30,17 +30,30 @@ from notte_ext.watch import DEFAULT_INTERVAL, RunProgress, RunTimeoutError
 FINAL_STATUSES = [status.value for status in RunDetailsStatus if status.value != "active"]
 
 
-def _pairs(values: tuple[str, ...], option: str, parse: Any) -> dict[str, Any]:
-    pairs: dict[str, Any] = {}
-    for value in values:
+def _variables(texts: tuple[str, ...], jsons: tuple[str, ...]) -> dict[str, Any]:
+    """The run's variables from `--var KEY=TEXT` and `--var-json KEY=JSON`; a key given twice (in either)
+    is a usage error rather than one value silently replacing the other."""
+    variables: dict[str, Any] = {}
+    given = [(value, "--var", False) for value in texts] + [(value, "--var-json", True) for value in jsons]
+    for value, option, is_json in given:
         key, equals, text = value.partition("=")
-        if not equals or not key.strip():
-            raise click.BadParameter(f"{value!r} is not KEY=VALUE", param_hint=option)
-        try:
-            pairs[key.strip()] = parse(text)
-        except json.JSONDecodeError as exc:
-            raise click.BadParameter(f"{key}: {text!r} is not JSON ({exc.msg})", param_hint=option) from None
-    return pairs
+        key = key.strip()
+        if not equals or not key:
+            raise click.BadParameter(f"{value!r:.60} is not KEY=VALUE", param_hint=option)
+        if key in variables:
+            raise click.BadParameter(f"{key!r:.60} is given more than once", param_hint=option)
+        variables[key] = _json_value(key, text, option) if is_json else text
+    return variables
+
+
+def _json_value(key: str, text: str, option: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise click.BadParameter(f"{key!r:.60}: {text!r:.60} is not JSON ({exc.msg})", param_hint=option) from None
+    except (ValueError, RecursionError):  # valid JSON past what Python reads
+        problem = "nested too deep or with too long a number for Python to read"
+        raise click.BadParameter(f"{key!r:.60}: the JSON is {problem}", param_hint=option) from None
 
 
 def _started_record(run: StartedRun) -> dict[str, Any]:
@@ -115,7 +128,7 @@ def start(
     """Start a run of FUNCTION_ID; with --wait, follow it to its end (a CI step that fails with the run)."""
     if (exit_on or wait_timeout is not None) and not wait:
         raise click.UsageError("--exit-on and --wait-timeout apply with --wait")
-    variables = {**_pairs(texts, "--var", str), **_pairs(jsons, "--var-json", json.loads)}
+    variables = _variables(texts, jsons)
     chosen = output_format or ("table" if sys.stdout.isatty() else "jsonl")
     with state.client() as client, progress(f"starting a run of {function_id}…") as status:
         started = _start(client.functions, function_id, variables, wait, wait_timeout)

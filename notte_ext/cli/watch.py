@@ -12,6 +12,7 @@ from typing import Any, TextIO
 import click
 
 from notte_ext._defaults import MAX_WAIT, MIN_INTERVAL
+from notte_ext._messages import printable
 from notte_ext.cli._app import AppState, pass_state
 from notte_ext.cli._output import json_text, run_record
 from notte_ext.cli._progress import progress
@@ -41,7 +42,7 @@ def write_record(record: dict[str, Any], when: str, output_format: str, out: Tex
         what = (
             record.get("status") or record.get("message") or f"{record.get('old_status')} -> {record.get('new_status')}"
         )
-        out.write(f"{when}  {record['event']:<14}  {record['function_run_id']}  {what}\n")
+        out.write(printable(f"{when}  {record['event']:<14}  {record['function_run_id']}  {what}") + "\n")
     out.flush()  # each event as it happens
 
 

@@ -64,7 +64,7 @@ def read_body(request: IncomingRequest, operation: SpecOperation) -> dict[str, A
         return [{"type": "missing", "loc": ["body"], "msg": "Field required", "input": None}]
     try:
         value = request.json()
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError; RecursionError: too deep
         return [
             {
                 "type": "json_invalid",

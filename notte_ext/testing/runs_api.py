@@ -170,7 +170,7 @@ def serve_runner(request: IncomingRequest, state: ApiState) -> Reply | None:
         return _run_not_found()
     try:
         body = request.json()
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # not JSON, or nested too deep for Python
         body = None
     if not isinstance(body, dict):
         return Reply(
