@@ -25,9 +25,11 @@ from tests.drift.hostile import (
     chain,
     diff_files,
     document,
+    fifo,
     hostile_server,
     nested,
     notte_ext,
+    stalled_pipe,
 )
 
 
@@ -46,10 +48,16 @@ def cases(url: str, scratch: Path) -> dict[str, Callable[[], Outcome]]:
         (scratch / "bomb.yaml").write_text(ALIAS_BOMB, encoding="utf-8")
         return notte_ext("spec", "diff", SEED, str(scratch / "bomb.yaml"))
 
+    def stalled() -> Outcome:
+        with stalled_pipe(scratch) as pipe:
+            return notte_ext("spec", "diff", SEED, pipe, "--timeout", "1")
+
     alternatives = [{"type": "object", "title": f"T{i}", "properties": {"p": {"type": "string"}}} for i in range(20000)]
     changed = [{**alt, "properties": {"q": {"type": "integer"}}} for alt in reversed(alternatives)]
     return {
         "drift --upstream /dev/zero": lambda: drift("/dev/zero"),
+        "a FIFO nobody writes to": lambda: notte_ext("spec", "diff", SEED, fifo(scratch)),
+        "a pipe whose writer never finishes, --timeout 1": stalled,
         "an endless HTTP body": lambda: drift(f"{url}/endless"),
         "a gzip body inflating to 51 MiB": lambda: drift(f"{url}/gzip-bomb"),
         "Content-Length: 10^12": lambda: drift(f"{url}/announced"),

@@ -95,7 +95,7 @@ _timeout_option = click.option(
     type=_Seconds(),
     default=FETCH_TIMEOUT,
     show_default=True,
-    help="Seconds for each URL in all, from connecting to the last byte.",
+    help="Seconds for each URL in all, from connecting to the last byte (and for a pipe, from opening it).",
 )
 
 _proxy_option = click.option(

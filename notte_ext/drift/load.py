@@ -1,15 +1,20 @@
 """Read an OpenAPI document from a file or URL, given as JSON, YAML or a docs page.
 
 Every read is bounded (see ``notte_ext.drift.limits``): at most ``max_bytes`` are read from a
-file or URL, counted as they arrive, and a URL gets ``timeout`` seconds in all.
+file or URL, counted as they arrive, and a URL, a pipe or a device gets ``timeout`` seconds in all.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import math
+import os
 import re
+import select
+import stat
 import threading
+import time
 from concurrent.futures import Future
 from typing import Any
 
@@ -18,7 +23,8 @@ from notte_ext.drift.errors import SpecError
 from notte_ext.drift.guard import guarded
 from notte_ext.drift.limits import MAX_SETTABLE_BYTES, MAX_YAML_BYTES, default_max_bytes, show_size, too_large
 
-FETCH_TIMEOUT = 30.0  # seconds to fetch an upstream URL, connection to last byte
+FETCH_TIMEOUT = 30.0  # seconds to fetch an upstream URL (connection to last byte) or to read a pipe
+_CHUNK = 1 << 20  # bytes per read of a pipe or device
 # docs.notte.cc publishes per-operation pages that embed the spec in a ````yaml fence.
 _FENCE = re.compile(r"^````yaml[^\n]*\n(.*?)\n````", re.S | re.M)
 redact_logged_urls("httpx")  # it logs each fetched URL in full, credentials included
@@ -101,9 +107,9 @@ def read_text(
     """The text at a path or http(s) URL; any failure becomes one-line ``SpecError``.
 
     At most ``max_bytes`` (default: ``NOTTE_EXT_SPEC_MAX_BYTES``, else 50 MiB) are read, and a URL
-    gets ``timeout`` seconds from connecting to its last byte. URLs are fetched as httpx fetches
-    them: through ``proxy``, else the environment's proxies (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY,
-    NO_PROXY), as the client routes its requests. Messages never show a credential written into
+    gets ``timeout`` seconds from connecting to its last byte (a pipe or device: from opening it).
+    URLs are fetched as httpx fetches them: through ``proxy``, else the environment's proxies
+    (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, NO_PROXY), as the client routes its requests. Messages never show a credential written into
     the URL (see ``notte_ext._messages``).
     """
     shown = redact_url(location)
@@ -111,18 +117,67 @@ def read_text(
     if not 0 < limit <= MAX_SETTABLE_BYTES:
         raise SpecError(f"max_bytes must be a byte count from 1 to {MAX_SETTABLE_BYTES:,}, got {limit!r:.40}")
     if is_url(location):
-        if not (isinstance(timeout, int | float) and math.isfinite(timeout) and timeout > 0):
-            raise SpecError(f"timeout must be a finite number of seconds > 0, got {timeout!r}")
+        _check_timeout(timeout)
         return _fetch(location, shown, timeout=timeout, proxy=proxy, max_bytes=limit)
     try:
-        with open(location, "rb") as file:
-            data = file.read(limit + 1)  # one byte more tells a file at the limit from a larger one
-        if len(data) > limit:
-            raise too_large(shown, limit)
-        return data.decode("utf-8")
+        return _read_file(location, shown, timeout=timeout, max_bytes=limit).decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else _one_line(exc)
         raise SpecError(f"cannot read {shown}: {reason}") from None
+
+
+def _check_timeout(timeout: float) -> None:
+    if not (isinstance(timeout, int | float) and math.isfinite(timeout) and timeout > 0):
+        raise SpecError(f"timeout must be a finite number of seconds > 0, got {timeout!r}")
+
+
+def _read_file(location: str, shown: str, *, timeout: float, max_bytes: int) -> bytes:
+    """A regular file's bytes, or what a pipe or device gives within ``timeout`` seconds in all.
+
+    Opened non-blocking: a blocking open() of a FIFO waits for a writer, forever if none comes.
+    A pipe is kept readable because ``spec diff base.json <(git show main:openapi.json)`` hands
+    the command one (/dev/fd/63); its writer already holds it open, so it is read like a URL:
+    bounded in bytes and in time.
+    """
+    fd = os.open(location, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):  # open() said so itself; os.open() opens a directory
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+        if stat.S_ISREG(mode):
+            with open(fd, "rb", closefd=False) as file:
+                data = file.read(max_bytes + 1)  # one byte more tells a file at the limit from a larger one
+            if len(data) > max_bytes:
+                raise too_large(shown, max_bytes)
+            return data
+        _check_timeout(timeout)
+        data = _read_stream(fd, shown, timeout=timeout, max_bytes=max_bytes)
+        if not data and stat.S_ISFIFO(mode):
+            # A FIFO nobody writes to reads as at its end at once: say so, not "not an OpenAPI document".
+            raise SpecError(f"cannot read {shown}: a pipe (FIFO) with no writer: nothing to read")
+        return data
+    finally:
+        os.close(fd)
+
+
+def _read_stream(fd: int, shown: str, *, timeout: float, max_bytes: int) -> bytes:
+    """Read a non-blocking pipe or device to its end, within ``max_bytes`` and ``timeout`` (/dev/zero never ends)."""
+    deadline = time.monotonic() + timeout
+    data = bytearray()
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise SpecError(f"cannot read {shown}: not complete within {timeout:g} s (--timeout)")
+        try:
+            chunk = os.read(fd, min(_CHUNK, max_bytes + 1 - len(data)))
+        except BlockingIOError:  # a writer that has not written (all of it) yet
+            select.select([fd], [], [], remaining)
+            continue
+        if not chunk:
+            return bytes(data)
+        data += chunk
+        if len(data) > max_bytes:
+            raise too_large(shown, max_bytes)
 
 
 def _fetch(location: str, shown: str, *, timeout: float, proxy: str | None, max_bytes: int) -> str:

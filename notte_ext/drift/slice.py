@@ -14,7 +14,7 @@ from notte_ext._oas import HTTP_METHODS
 from notte_ext.drift.errors import SpecError
 from notte_ext.drift.guard import guarded
 from notte_ext.drift.operations import operations
-from notte_ext.drift.refs import Resolver, unescape
+from notte_ext.drift.refs import Resolver, escape, pointer_tokens
 
 _COMPONENT_REF = "#/components/"
 
@@ -37,7 +37,8 @@ def _refs(node: Any) -> Iterator[str]:
 def _security_schemes(node: Any) -> Iterator[str]:
     for requirement in node.get("security") or [] if isinstance(node, dict) else []:
         if isinstance(requirement, dict):
-            yield from (f"{_COMPONENT_REF}securitySchemes/{name}" for name in requirement)
+            # Spelled as a $ref is (a "%" percent-encoded), as reached_components decodes one.
+            yield from (f"{_COMPONENT_REF}securitySchemes/{escape(name).replace('%', '%25')}" for name in requirement)
 
 
 def reached_components(document: dict[str, Any], roots: Iterable[Any]) -> set[tuple[str, str]]:
@@ -47,14 +48,16 @@ def reached_components(document: dict[str, Any], roots: Iterable[Any]) -> set[tu
     reached: set[tuple[str, str]] = set()
     while pending:
         ref = pending.pop()
-        if not ref.startswith(_COMPONENT_REF):
+        if not ref.startswith("#"):
             continue
-        section, _, rest = ref[len(_COMPONENT_REF) :].partition("/")
-        name = unescape(rest.split("/")[0])
+        tokens = pointer_tokens(ref)  # percent-decoded: #/components/schemas/%41 keeps A
+        if len(tokens) < 3 or tokens[0] != "components":
+            continue
+        section, name = tokens[1], tokens[2]
         if (section, name) in reached:
             continue
         reached.add((section, name))
-        target = resolver.lookup(f"{_COMPONENT_REF}{section}/{rest.split('/')[0]}")
+        target = resolver.lookup(f"{_COMPONENT_REF}{escape(section)}/{escape(name)}")
         pending.extend(_refs(target))
     return reached
 

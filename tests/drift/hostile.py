@@ -131,6 +131,28 @@ def hostile_server() -> Iterator[str]:
         yield f"http://127.0.0.1:{server.server_address[1]}"
 
 
+def fifo(scratch: Path) -> str:
+    """A named pipe nobody writes to: a blocking open() of it waits forever."""
+    path = scratch / "spec-fifo.json"
+    if not path.exists():
+        os.mkfifo(path)
+    return str(path)
+
+
+@contextlib.contextmanager
+def stalled_pipe(scratch: Path) -> Iterator[str]:
+    """A named pipe with a writer that sent one byte and never finishes (this process holds it)."""
+    path = scratch / "stalled-fifo.json"
+    if not path.exists():
+        os.mkfifo(path)
+    writer = os.open(path, os.O_RDWR)  # O_RDWR: never waits for a reader (Linux), and counts as a writer
+    try:
+        os.write(writer, b"{")
+        yield str(path)
+    finally:
+        os.close(writer)
+
+
 ALIAS_BOMB = """\
 openapi: 3.1.0
 info: {title: bomb, version: '1'}

@@ -90,6 +90,70 @@ def test_unresolvable_and_circular_refs_are_spec_errors() -> None:
         diff_documents(pets(), looping)
 
 
+def _returning(ref: Any, schemas: dict[str, Any] | None = None) -> dict[str, Any]:
+    """GET /a answering ``{"$ref": ref}``; components A (an object with a string ``p``), ``c%d`` and ``a/b``."""
+    response = {"description": "ok", "content": {"application/json": {"schema": {"$ref": ref}}}}
+    a = {"type": "object", "properties": {"p": {"type": "string"}}}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/a": {"get": {"responses": {"200": response}}}},
+        "components": {"schemas": schemas or {"A": a, "c%d": copy.deepcopy(a), "a/b": copy.deepcopy(a)}},
+    }
+
+
+@pytest.mark.parametrize(
+    ("ref", "message"),
+    [
+        # Each was read as a schema with no keywords: "type changed from object to any", breaking.
+        (5, r"^GET /a: \$ref must be a string, got int 5$"),
+        (None, r"\$ref must be a string, got NoneType None"),
+        ({"$ref": "#/components/schemas/A"}, r"\$ref must be a string, got dict"),
+        ("#", r"^GET /a: \$ref '#' points to the whole OpenAPI document, not to a schema or component$"),
+        ("#/components/schemas/%FF", r"cannot resolve \$ref .*: its %-escapes are not UTF-8"),
+    ],
+)
+def test_a_ref_that_names_no_schema_is_a_spec_error_not_an_empty_schema(ref: Any, message: str) -> None:
+    base = _returning("#/components/schemas/A")
+    with pytest.raises(SpecError, match=message) as caught:
+        diff_documents(base, _returning(ref))
+    assert "\n" not in str(caught.value)
+    with pytest.raises(SpecError, match=message):  # the base side too
+        diff_documents(_returning(ref), base)
+
+
+@pytest.mark.parametrize(
+    "ref",
+    [
+        "#/components/schemas/%41",  # RFC 6901 section 6: a URI fragment is percent-decoded first
+        "#/components/%73chemas/A",
+        "#/components/schemas/c%25d",  # "c%d"
+        "#/components/schemas/a~1b",  # "a/b"
+        "#/components/schemas/a%7E1b",  # percent-decoded to "a~1b", then unescaped to "a/b"
+    ],
+)
+def test_a_ref_is_read_as_a_uri_fragment(ref: str) -> None:
+    assert diff_documents(_returning("#/components/schemas/A"), _returning(ref)) == []
+    assert diff_documents(_returning(ref), _returning("#/components/schemas/A")) == []
+
+
+def test_a_change_behind_a_percent_encoded_ref_names_the_component() -> None:
+    base = _returning("#/components/schemas/%41")
+    revision = copy.deepcopy(base)
+    revision["components"]["schemas"]["A"]["properties"]["p"]["type"] = "integer"
+    (change,) = diff_documents(base, revision)
+    assert (change.id, change.where) == ("response-property-type-changed", "A.p")  # not "%41.p"
+
+
+def test_slicing_keeps_the_component_a_percent_encoded_ref_reaches() -> None:
+    document = _returning("#/components/schemas/%41")
+    document["security"] = [{"key%1": []}]
+    document["components"]["securitySchemes"] = {"key%1": {"type": "apiKey", "in": "header", "name": "X-Key"}}
+    sliced = slice_document(document, vendored_keys(document))
+    assert list(sliced["components"]["schemas"]) == ["A"]  # was the missing "%41", and A dropped
+    assert list(sliced["components"]["securitySchemes"]) == ["key%1"]
+
+
 def test_recursive_schemas_terminate_and_memoize() -> None:
     base = pets()
     schema(base, "Pet")["properties"]["parent"] = {"$ref": "#/components/schemas/Pet"}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +26,7 @@ from scripts.vendor_spec import main as vendor_main
 from tests.drift.hostile import (
     ALIAS_BOMB,
     BOMB,
+    CLI,
     MAX_RSS,
     SEED,
     WITHIN_SECONDS,
@@ -32,9 +34,11 @@ from tests.drift.hostile import (
     chain,
     diff_files,
     document,
+    fifo,
     hostile_server,
     nested,
     notte_ext,
+    stalled_pipe,
 )
 
 
@@ -66,6 +70,33 @@ def test_dev_zero_stops_at_the_byte_limit(tmp_path: Path) -> None:
     # Without --spec (the packaged one is used), the note naming it comes only with a report.
     outcome = notte_ext("spec", "drift", "--upstream", "/dev/zero", cwd=tmp_path)
     assert_refused(outcome, "/dev/zero", "larger than the 50 MiB limit")
+
+
+def test_a_fifo_nobody_writes_to_is_refused_at_once(tmp_path: Path) -> None:
+    """It hung in open(), which waits for a writer; the reviewer's `mkfifo /tmp/f; spec diff x /tmp/f`."""
+    outcome = notte_ext("spec", "diff", SEED, fifo(tmp_path))
+    assert_refused(outcome, "spec-fifo.json", "a pipe (FIFO) with no writer")
+    assert outcome.seconds < 10  # start-up on a loaded machine; no wait for the --timeout
+    assert_refused(drift(fifo(tmp_path)), "spec-fifo.json", "a pipe (FIFO) with no writer")
+
+
+def test_a_pipe_whose_writer_never_finishes_ends_at_the_deadline(tmp_path: Path) -> None:
+    with stalled_pipe(tmp_path) as pipe:
+        outcome = notte_ext("spec", "diff", SEED, pipe, "--timeout", "1")
+    assert_refused(outcome, "stalled-fifo.json", "not complete within 1 s (--timeout)")
+    assert outcome.seconds < 1 + 10
+
+
+def test_a_pipe_with_a_document_is_read_like_a_file() -> None:
+    """`spec diff base <(git show main:openapi.json)` passes /dev/fd/63, a pipe; /dev/stdin may be one too."""
+    substituted = subprocess.run(
+        ["bash", "-c", '"$0" spec diff "$1" <(cat "$1")', CLI, SEED], capture_output=True, text=True, timeout=60
+    )
+    assert (substituted.returncode, substituted.stdout.strip()) == (0, "No changes."), substituted.stderr
+    piped = subprocess.run(
+        [CLI, "spec", "diff", SEED, "/dev/stdin"], input=Path(SEED).read_bytes(), capture_output=True, timeout=60
+    )
+    assert (piped.returncode, piped.stdout.strip()) == (0, b"No changes."), piped.stderr
 
 
 def test_an_endless_body_stops_at_the_byte_limit(hostile: str) -> None:
