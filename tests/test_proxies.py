@@ -29,9 +29,9 @@ from notte_ext.cli import main
 from notte_ext.errors import ConfigurationError
 from notte_ext.testing import Latency, NotteTestServer, Status
 from tests.forward_proxy import ForwardProxy, dead_proxy_url
-from tests.local_http import HeaderDrip, running
+from tests.local_http import EMPTY_PAGE, HeaderDrip, running
 from tests.settle import eventually
-from tests.tls_server import EMPTY_PAGE, HttpsServer
+from tests.tls_server import HttpsServer
 from tests.upstream_server import Answer, serve_upstream
 
 KEY = "sk-proxy-test-5d2c8e1f9a"
