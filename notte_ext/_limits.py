@@ -5,9 +5,11 @@ An httpx transport placed *inside* the retry transport, so each attempt (generat
 
 * **deadline**: `timeout` seconds for connect + headers + the whole body (a request may carry its
   own in the `DEADLINE` extension: following a run's streamed log takes as long as the run). httpx's own timeouts are
-  per socket operation, so a server trickling a byte every half second never trips them; here each
-  phase gets at most what is left of the budget and the body is checked between chunks. Running out
-  raises `ResponseDeadlineExceeded`, an `httpx.ReadTimeout`: retried like any timeout.
+  per socket operation, so a server trickling a header line or a body byte every half second never
+  trips them. Here, until the headers are in, async requests run under an anyio cancel scope and every
+  socket operation of a sync one gets at most what is left of the budget (see `_BoundedBackend`); the
+  body is then read with what is left and checked between chunks. Running out raises
+  `ResponseDeadlineExceeded`, an `httpx.ReadTimeout`: retried like any timeout.
 * **size limit**: `max_response_bytes` of *decoded* body. gzip/deflate are inflated here in bounded
   steps just to count (httpx decodes again for the caller), so a compression bomb stops at the
   limit; a chunk that would cross it is never handed on, and the connection is closed.
@@ -18,11 +20,17 @@ An httpx transport placed *inside* the retry transport, so each attempt (generat
 from __future__ import annotations
 
 import math
+import ssl
 import time
 import zlib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
+from typing import Any
 
+import anyio
+import httpcore
 import httpx
 from attrs import define, field
 
@@ -179,11 +187,19 @@ class _Attempt:
                 f"{self.size.total:,} bytes decoded when reading stopped ({announced} Content-Length)"
             )
 
-    def check_deadline(self) -> None:
-        if time.monotonic() > self.deadline:
-            raise ResponseDeadlineExceeded(
-                f"the {self.timeout:g} s deadline passed while the body streamed", request=self.request
-            )
+    def check_deadline(self, phase: str = "while the body streamed") -> None:
+        if time.monotonic() >= self.deadline:
+            raise self.exceeded(phase)
+
+    def left(self) -> float:
+        """Seconds left of the budget before the headers are in; the deadline error if none are."""
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise self.exceeded(_BEFORE_HEADERS)
+        return left
+
+    def exceeded(self, phase: str) -> ResponseDeadlineExceeded:
+        return ResponseDeadlineExceeded(f"the {self.timeout:g} s deadline passed {phase}", request=self.request)
 
     def retry_after_beyond_cap(self, response: httpx.Response) -> float | None:
         """A retryable status's Retry-After longer than the retry cap: not worth waiting for."""
@@ -205,6 +221,107 @@ class _Attempt:
             limit=limit,
             content_length=self.content_length,
         )
+
+
+_BEFORE_HEADERS = "before the response headers arrived"
+
+# The attempt whose response headers this thread is waiting for: set by LimitedTransport around the
+# inner transport's call, read by each socket operation under it (`_BoundedStream`). Unset while the
+# body is read: that is bounded between chunks (`_GuardedStream`).
+_AWAITING_HEADERS: ContextVar[_Attempt | None] = ContextVar("notte_ext.awaiting_headers", default=None)
+
+
+@contextmanager
+def _within_budget(timeout: float | None) -> Iterator[float | None]:
+    """A socket operation's timeout, cut to what is left of the attempt awaiting its headers (if any);
+    when it is the budget that ran out, the deadline error rather than httpcore's bare "timed out"."""
+    attempt = _AWAITING_HEADERS.get()
+    if attempt is None:
+        yield timeout
+        return
+    left = attempt.left()
+    try:
+        yield left if timeout is None else min(timeout, left)
+    except httpcore.TimeoutException:
+        attempt.check_deadline(_BEFORE_HEADERS)
+        raise
+
+
+class _BoundedStream(httpcore.NetworkStream):
+    """httpcore's socket stream whose reads and writes, while an attempt awaits its headers, each get at
+    most what is left of its budget: a server dripping a header line every half second would otherwise
+    reset httpcore's per-read timeout forever (h11 accepts 100 KiB of headers)."""
+
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        with _within_budget(timeout) as bounded:
+            return self._inner.read(max_bytes, bounded)
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        with _within_budget(timeout) as bounded:
+            self._inner.write(buffer, bounded)
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.NetworkStream:
+        # The handshake keeps its connect timeout (at most the budget, see _Attempt.start) and its
+        # ConnectTimeout: that tells the retry layer the request was never sent.
+        return _BoundedStream(self._inner.start_tls(ssl_context, server_hostname, timeout))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+class _BoundedBackend(httpcore.NetworkBackend):
+    """httpcore's network backend, its streams `_BoundedStream`s."""
+
+    def __init__(self, inner: httpcore.NetworkBackend) -> None:
+        self._inner = inner
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.NetworkStream:
+        return _BoundedStream(self._inner.connect_tcp(host, port, timeout, local_address, socket_options))
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None
+    ) -> httpcore.NetworkStream:
+        return _BoundedStream(self._inner.connect_unix_socket(path, timeout, socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+def bound_header_wait(transport: httpx.BaseTransport) -> bool:
+    """Put `_BoundedBackend` under httpx's own sync transport (direct or proxied); False if there is
+    none to reach (a test's MockTransport, or an httpx whose internals moved).
+
+    A sync request can't be interrupted from outside once its socket read blocks, and a thread per
+    request to wait on would cost page-ahead; bounding each read by what is left costs a clock read.
+    httpcore documents network backends as public API, but httpx 0.28 builds its httpcore pool itself
+    and takes none (encode/httpx discussion 3180; PR 3749 still open). The pool reads its
+    `_network_backend` whenever it opens a connection (HTTPProxy and SOCKSProxy too), so replacing it
+    after construction is enough. Both attributes are private: if either is missing, the transport is
+    left as it was (headers bounded per read only, as before) and
+    tests/test_limits.py::test_the_sync_header_deadline_reaches_httpcore fails.
+    """
+    pool = getattr(transport, "_pool", None)
+    backend = getattr(pool, "_network_backend", None)
+    if not isinstance(pool, httpcore.ConnectionPool) or not isinstance(backend, httpcore.NetworkBackend):
+        return False
+    if not isinstance(backend, _BoundedBackend):
+        pool._network_backend = _BoundedBackend(backend)
+    return True
 
 
 class _GuardedStream(httpx.SyncByteStream):
@@ -254,10 +371,15 @@ class _AsyncGuardedStream(httpx.AsyncByteStream):
 class LimitedTransport(httpx.BaseTransport):
     def __init__(self, inner: httpx.BaseTransport, limits: Limits, secret: Secret) -> None:
         self._inner, self._limits, self._secret = inner, limits, secret
+        bound_header_wait(inner)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         attempt = _Attempt.start(request, self._limits, self._secret)
-        response = self._inner.handle_request(request)
+        awaiting = _AWAITING_HEADERS.set(attempt)
+        try:
+            response = self._inner.handle_request(request)
+        finally:
+            _AWAITING_HEADERS.reset(awaiting)
         assert isinstance(response.stream, httpx.SyncByteStream)
         response.stream = _GuardedStream(response.stream, attempt, response.headers)
         if (hint := attempt.retry_after_beyond_cap(response)) is not None:
@@ -276,7 +398,13 @@ class AsyncLimitedTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         attempt = _Attempt.start(request, self._limits, self._secret)
-        response = await self._inner.handle_async_request(request)
+        # A cancel scope (asyncio or trio) bounds the whole wait for the headers at once; cancelled,
+        # httpcore closes the half-read connection and the pool goes on without it.
+        response: httpx.Response | None = None
+        with anyio.move_on_after(attempt.left()):
+            response = await self._inner.handle_async_request(request)
+        if response is None:
+            raise attempt.exceeded(_BEFORE_HEADERS)
         assert isinstance(response.stream, httpx.AsyncByteStream)
         response.stream = _AsyncGuardedStream(response.stream, attempt, response.headers)
         if (hint := attempt.retry_after_beyond_cap(response)) is not None:

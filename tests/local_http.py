@@ -1,15 +1,19 @@
-"""What the suite's small stdlib HTTP servers share: a quiet handler that answers in one call, and
-running a server on a thread for the length of a `with` block."""
+"""What the suite's small stdlib HTTP servers share: a quiet handler that answers in one call,
+running a server on a thread for the length of a `with` block, and a server that drips its headers."""
 
 from __future__ import annotations
 
+import json
+import ssl
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TypeVar
 
 S = TypeVar("S", bound=ThreadingHTTPServer)
+EMPTY_PAGE = json.dumps({"items": [], "page": 1, "page_size": 100, "has_next": False, "has_previous": False}).encode()
 
 
 class QuietHandler(BaseHTTPRequestHandler):
@@ -38,3 +42,58 @@ def running(server: S) -> Iterator[S]:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+class HeaderDrip(ThreadingHTTPServer):
+    """Answers its first `drips` requests (any method) with a status line and then one header line every
+    `interval` seconds, never ending the headers, so every client read brings something and per-read
+    timeouts never trip; later requests get an empty listing page. `tls`: serve https with it.
+
+    A drip gives up (closes the connection) after `longest` seconds, so a client that waits for it
+    makes its test fail rather than hang the suite."""
+
+    daemon_threads = True
+
+    def __init__(
+        self, drips: int, interval: float = 0.2, tls: ssl.SSLContext | None = None, longest: float = 10.0
+    ) -> None:
+        super().__init__(("127.0.0.1", 0), _DripHandler)
+        if tls is not None:
+            self.socket = tls.wrap_socket(self.socket, server_side=True)
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self.server_address[1]}"
+        self.drips, self.interval, self.longest = drips, interval, longest
+        self.requests: list[str] = []  # "METHOD path" of each request, in order
+        self.stopped = threading.Event()  # set when the test's block ends: every drip stops
+        self._lock = threading.Lock()
+
+    def take_drip(self, request: str) -> bool:
+        with self._lock:
+            self.requests.append(request)
+            dripping, self.drips = self.drips > 0, max(self.drips - 1, 0)
+        return dripping
+
+    def server_close(self) -> None:
+        self.stopped.set()
+        super().server_close()
+
+
+class _DripHandler(QuietHandler):
+    protocol_version = "HTTP/1.1"
+    server: HeaderDrip
+
+    def do_GET(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if not self.server.take_drip(f"{self.command} {self.path}"):
+            self.answer(200, EMPTY_PAGE)
+            return
+        self.close_connection = True
+        try:
+            self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+            ends = time.monotonic() + self.server.longest
+            while time.monotonic() < ends and not self.server.stopped.wait(self.server.interval):
+                self.wfile.write(b"X-Drip: y\r\n")
+                self.wfile.flush()
+        except OSError:  # the client gave up and closed the connection
+            pass
+
+    do_POST = do_GET

@@ -13,6 +13,7 @@ import logging
 import ssl
 import subprocess
 import sys
+import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -28,8 +29,9 @@ from notte_ext.cli import main
 from notte_ext.errors import ConfigurationError
 from notte_ext.testing import Latency, NotteTestServer, Status
 from tests.forward_proxy import ForwardProxy, dead_proxy_url
+from tests.local_http import EMPTY_PAGE, HeaderDrip, running
 from tests.settle import eventually
-from tests.tls_server import EMPTY_PAGE, HttpsServer
+from tests.tls_server import HttpsServer
 from tests.upstream_server import Answer, serve_upstream
 
 KEY = "sk-proxy-test-5d2c8e1f9a"
@@ -287,6 +289,25 @@ def test_the_deadline_holds_behind_the_proxy(
         pytest.raises(APITimeoutError, match=f"timed out through the proxy {proxy.url}"),
     ):
         client.functions.list_runs_page(FUNCTION_ID)
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_the_deadline_holds_while_headers_drip_through_a_tunnel(
+    proxy: ForwardProxy, authority: trustme.CA, ca_bundle: str, kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """https through CONNECT to a server that drips a header line every 0.2 s: the tunnel relays each
+    one as it comes, and the attempt still ends at its deadline (it hung forever before)."""
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    authority.issue_cert("127.0.0.1").configure_cert(tls)
+    with running(HeaderDrip(drips=1, tls=tls)) as drip:
+        started = time.monotonic()
+        with pytest.raises(APITimeoutError, match=f"timed out through the proxy {proxy.url}") as caught:
+            _listed(
+                kind, drip.url, {"SSL_CERT_FILE": ca_bundle}, monkeypatch, proxy=proxy.url, timeout=1, max_retries=0
+            )
+    assert time.monotonic() - started < 5
+    assert "the 1 s deadline passed before the response headers arrived" in str(caught.value)
+    assert [seen.method for seen in proxy.seen] == ["CONNECT"]
 
 
 # -- proxy credentials: used, never shown ----------------------------------------------------------------

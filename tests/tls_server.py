@@ -4,7 +4,6 @@ header, so a test can tell whether the key reached it (and not something in betw
 
 from __future__ import annotations
 
-import json
 import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,9 +11,7 @@ from http.server import ThreadingHTTPServer
 
 import trustme
 
-from tests.local_http import QuietHandler, running
-
-EMPTY_PAGE = json.dumps({"items": [], "page": 1, "page_size": 100, "has_next": False, "has_previous": False}).encode()
+from tests.local_http import EMPTY_PAGE, QuietHandler, running
 
 
 class HttpsServer(ThreadingHTTPServer):
