@@ -41,6 +41,7 @@ if TYPE_CHECKING:
         RunTimeoutError,
         SchemaMismatchError,
         ServerError,
+        TooManyActiveRunsError,
         WatchTimeoutError,
     )
     from notte_ext.functions import (
@@ -112,6 +113,7 @@ _HOME: dict[str, str] = {
     "RunTimeoutError": "notte_ext.errors",
     "RunFailedError": "notte_ext.errors",
     "RunLogError": "notte_ext.errors",
+    "TooManyActiveRunsError": "notte_ext.errors",
 }
 
 
@@ -174,6 +176,7 @@ __all__ = [
     "SchemaMismatchError",
     "ServerError",
     "StartedRun",
+    "TooManyActiveRunsError",
     "WatchEvent",
     "WatchTimeoutError",
     "__version__",

@@ -159,6 +159,16 @@ class WatchTimeoutError(NotteError):
         self.active_runs = active_runs
 
 
+class TooManyActiveRunsError(NotteError):
+    """A watch would track more active runs than its `max_tracked_runs` bound (100,000 by default):
+    it stops with this rather than hold an endless active listing in memory, or drop runs quietly.
+    Every event seen before it was yielded; `limit` is the bound."""
+
+    def __init__(self, message: str, *, limit: int) -> None:
+        super().__init__(message)
+        self.limit = limit
+
+
 class RunTimeoutError(WatchTimeoutError):
     """`follow_run`'s (or `run()`'s) timeout passed while the run was still active; `run` is how it was
     last seen (None if never read). The run goes on: stop it with `stop_run` if it must not."""

@@ -342,7 +342,8 @@ class Functions:
         """Events as runs of a function appear and change status, polling (see `notte_ext.watch`).
 
         Options: `interval` (seconds, default 2, jittered), `running_only`, `until_idle`,
-        `timeout` (then `WatchTimeoutError`), `max_pages`, and `clock`/`sleep` for tests.
+        `timeout` (then `WatchTimeoutError`, also mid-poll), `max_pages`, `max_tracked_runs` (active
+        runs, 100,000 at most; then `TooManyActiveRunsError`), and `clock`/`sleep` for tests.
         """
         from notte_ext.watch import WatchSettings, watch
 

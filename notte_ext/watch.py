@@ -15,6 +15,10 @@ So a quiet poll costs two requests, and a run deep in the history that finishes 
 only down to its own `created_at`. Memory is bounded by the active set: we remember the
 tracked runs, the watermark and the ids created at that exact instant (so a run is reported
 appeared once, even when several share a timestamp), plus per poll the ids of the pages read.
+The active set itself is capped (`max_tracked_runs`, 100,000): an active listing that never ends
+would otherwise grow it without limit, so past the cap the watch stops with
+`TooManyActiveRunsError` (never by dropping runs). The timeout is checked between the pages of a
+poll too, so such a listing can't hold a watch past its timeout either.
 A run the API backdates below the watermark and that is already finished when first listed
 is not seen; one that is still active is (through the active listing).
 
@@ -49,6 +53,7 @@ from notte_ext.errors import (
     RunFailedError,
     RunTimeoutError,
     ServerError,
+    TooManyActiveRunsError,
     WatchTimeoutError,
 )
 from notte_ext.pagination import DEFAULT_MAX_PAGES
@@ -66,6 +71,7 @@ __all__ = [
     "RunStatusChanged",
     "RunTimeoutError",
     "RunVanished",
+    "TooManyActiveRunsError",
     "WatchEvent",
     "WatchOptions",
     "WatchSettings",
@@ -82,6 +88,11 @@ DEFAULT_INTERVAL = 2.0
 DEFAULT_JITTER = 0.1
 DEFAULT_MAX_FAILED_POLLS = 5
 MAX_BACKOFF = 60.0  # the longest wait after failed polls
+# The most active runs a watch tracks at once: far more than a real function runs at once, and at
+# about 1 KB a tracked run a watch at the bound peaked at ~140 MB RSS (README's watch section;
+# tests/test_watch_cli.py checks < 250 MB). Past it the active listing is not believable (a server
+# that says has_next forever, every page new runs) and the watch stops, loudly.
+DEFAULT_MAX_TRACKED_RUNS = 100_000
 # Errors that may pass (after the client's own retries): the watch backs off and polls again.
 PASSING_ERRORS = (APIConnectionError, ServerError, RateLimitError)
 
@@ -138,6 +149,7 @@ class WatchOptions(TypedDict, total=False):
     timeout: float | None
     max_pages: int
     max_failed_polls: int
+    max_tracked_runs: int
     clock: Callable[[], float]
     sleep: Callable[[float], None] | None
 
@@ -149,9 +161,12 @@ class WatchSettings:
     interval: seconds between polls, each spread by ±`jitter` (a fraction) so many watchers
     don't poll in step. running_only: report only runs that are active when first seen (a run
     created and finished between two polls is skipped). until_idle: stop once no run is active,
-    after at least one full poll. timeout: seconds; then `WatchTimeoutError` (checked between
-    polls: a request in flight is bounded by the client's own timeout). max_pages: cap per
-    listing per poll. max_failed_polls: a poll that fails for a passing reason (connection, 5xx,
+    after at least one full poll. timeout: seconds; then `WatchTimeoutError`, checked between
+    polls and between the pages of a poll, so the watch ends within the timeout plus one request
+    (a request in flight is bounded by the client's own timeout and retries). max_pages: cap per
+    listing per poll. max_tracked_runs: the most active runs tracked at once (default and maximum
+    100,000: ~140 MB RSS measured): one more ends the watch with `TooManyActiveRunsError` after the
+    events before it, rather than grow without limit or drop runs. max_failed_polls: a poll that fails for a passing reason (connection, 5xx,
     429, after the client's own retries) is tried again after a jittered backoff, once one poll went
     through; this many in a row end the watch with the last error. clock/sleep: replace time.monotonic and the wait (tests), like
     RetryPolicy's `sleep`.
@@ -165,6 +180,7 @@ class WatchSettings:
     timeout: float | None = None
     max_pages: int = DEFAULT_MAX_PAGES
     max_failed_polls: int = DEFAULT_MAX_FAILED_POLLS
+    max_tracked_runs: int = DEFAULT_MAX_TRACKED_RUNS
     clock: Callable[[], float] = field(default=time.monotonic, repr=False)
     sleep: Callable[[float], None] | None = field(default=None, repr=False)
 
@@ -175,6 +191,8 @@ class WatchSettings:
             raise InvalidArgumentError(f"jitter must be a fraction from 0 to below 1, got {self.jitter!r}")
         check_count("max_pages", self.max_pages, least=1)
         check_count("max_failed_polls", self.max_failed_polls, least=1, most=1000)
+        # Lower only: the default is the memory bound the docs promise.
+        check_count("max_tracked_runs", self.max_tracked_runs, least=1, most=DEFAULT_MAX_TRACKED_RUNS)
         check_flag("running_only", self.running_only)
         check_flag("until_idle", self.until_idle)
 
@@ -236,7 +254,8 @@ class _Poll:
     ids_at_newest: set[str] = field(factory=set)
     top: dt.datetime | None = None  # created_at of the first run of the full listing, this poll
     bottom: FunctionRun | None = None  # the last run of it read so far: under newest first, the oldest
-    pending_error: PaginationError | None = None
+    pending_error: PaginationError | TooManyActiveRunsError | None = None
+    check_deadline: Callable[[], None] = field(default=lambda: None, repr=False)  # raises the watch's timeout
 
     def take(self, page: RunsPage) -> list[WatchEvent]:
         """Record the page fetched for `self.request`; return its events and pick the next request."""
@@ -250,7 +269,9 @@ class _Poll:
         else:
             events = self._take_history(page.items)
             deeper = bool(page.has_next and page.items) and self._wants_older_than(page.items[-1].created_at)
-        if deeper and len(seen) == seen_before:
+        if self.pending_error is not None:
+            pass  # the page stopped at max_tracked_runs: that is what the poll reports
+        elif deeper and len(seen) == seen_before:
             self.pending_error = PaginationError(
                 f"{self.settings.label}: page {request.page} brought no new runs but the server says has_next; "
                 "stopped to avoid looping forever"
@@ -272,9 +293,13 @@ class _Poll:
         return events
 
     def raise_pending(self) -> None:
-        """Raised only after the page's events were handed out."""
+        """After the page's events were handed out: the page's error, else the timeout if the poll
+        goes on. Checked between pages too, not only between polls: a listing whose pages never end
+        (has_next forever, every page new runs) must not hold a watch past its timeout."""
         if self.pending_error is not None:
             raise self.pending_error
+        if self.request is not None:
+            self.check_deadline()
 
     def finish(self) -> list[WatchEvent]:
         """After the last page: report tracked runs no listing holds; move the watermark."""
@@ -291,8 +316,9 @@ class _Poll:
             if known is not None:
                 events.extend(self._update(known, run))
             elif run.function_run_id not in self.reported_ids:
+                if not self._track(run):
+                    break
                 self.reported_ids.add(run.function_run_id)
-                self.tracker.tracked[run.function_run_id] = run
                 events.append(RunAppeared(run))
         return events
 
@@ -310,12 +336,28 @@ class _Poll:
                 self.missing.pop(run_id, None)
                 events.extend(self._update(known, run))
             elif self.tracker.is_new(run) and run_id not in self.reported_ids:
+                if run.status == ACTIVE and not self._track(run):
+                    break
                 self.reported_ids.add(run_id)
-                if run.status == ACTIVE:
-                    self.tracker.tracked[run_id] = run
                 if run.status == ACTIVE or not self.settings.running_only:
                     events.append(RunAppeared(run))
         return events
+
+    def _track(self, run: FunctionRun) -> bool:
+        """Track a run first seen active, unless that passes `max_tracked_runs`: then the page stops
+        here and the poll raises `TooManyActiveRunsError` after the events before it. A bound, so an
+        endless active listing can't fill memory; an error, so no run is ever dropped unseen."""
+        limit = self.settings.max_tracked_runs
+        if len(self.tracker.tracked) >= limit:
+            self.pending_error = TooManyActiveRunsError(
+                f"{self.settings.label}: more than {limit} runs active at once (max_tracked_runs), far more "
+                "than a function runs; stopped rather than hold them all or skip some (is the API's "
+                "active listing endless?)",
+                limit=limit,
+            )
+            return False
+        self.tracker.tracked[run.function_run_id] = run
+        return True
 
     def _check_order(self, runs: list[FunctionRun]) -> None:
         """A poll stops as deep as it needs only if the server lists newest first (the spec does not
@@ -439,7 +481,7 @@ def watch(fetch: FetchPage, settings: WatchSettings) -> Iterator[WatchEvent]:
     schedule = _watch_schedule(settings, tracker)
     reported: set[str] = set()
     while True:
-        poll = _Poll(tracker, settings, reported_ids=reported)
+        poll = _Poll(tracker, settings, reported_ids=reported, check_deadline=schedule.check_deadline)
         try:
             while poll.request is not None:
                 yield from poll.take(fetch(poll.request.running_only, poll.request.page))
@@ -463,7 +505,7 @@ async def awatch(fetch: AsyncFetchPage, settings: WatchSettings) -> AsyncIterato
     schedule = _watch_schedule(settings, tracker)
     reported: set[str] = set()
     while True:
-        poll = _Poll(tracker, settings, reported_ids=reported)
+        poll = _Poll(tracker, settings, reported_ids=reported, check_deadline=schedule.check_deadline)
         try:
             while poll.request is not None:
                 for event in poll.take(await fetch(poll.request.running_only, poll.request.page)):

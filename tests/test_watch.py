@@ -4,14 +4,23 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
-from notte_ext import AsyncNotteClient, NotteClient, ServerError
-from notte_ext.testing import NotteTestServer, Status
-from notte_ext.watch import RunAppeared, RunStatusChanged, RunVanished, WatchEvent, WatchTimeoutError
+from notte_ext import AsyncNotteClient, NotteClient, NotteError, ServerError, TooManyActiveRunsError
+from notte_ext.testing import EndlessPages, InsertRuns, Match, NotteTestServer, Status
+from notte_ext.watch import (
+    DEFAULT_MAX_TRACKED_RUNS,
+    RunAppeared,
+    RunStatusChanged,
+    RunVanished,
+    WatchEvent,
+    WatchSettings,
+    WatchTimeoutError,
+)
 
 FN = "fn-watch"
 
@@ -261,6 +270,120 @@ def test_five_failed_polls_in_a_row_end_the_watch_with_the_error(notte_server: N
     assert all(pause <= 60 for pause in clock.sleeps)
 
 
+def endless_active_listing(server: NotteTestServer, runs: int = 100) -> None:
+    """An active listing whose pages never end, like a server that says has_next forever: every page
+    says has_next, and after each one 200 active runs newer than all arrive, so the next page holds
+    100 runs not read yet (200, not 100: with 100 it would hold the same runs again, and the watch
+    would stop at once for lack of progress)."""
+    server.add_function(FN)
+    server.add_runs(FN, [{"status": "active"} for _ in range(runs)])
+    server.faults.add(EndlessPages(), InsertRuns(200), times=None, match=Match(function_id=FN))
+
+
+def watch_until_error(server: NotteTestServer, mode: str, **options: Any) -> tuple[list[WatchEvent], NotteError]:
+    """The events a watch yields (sync or async), and the error that ends it."""
+    events: list[WatchEvent] = []
+
+    async def collect() -> None:
+        async with AsyncNotteClient(server.api_key, base_url=server.url) as client:
+            async for event in client.functions.watch_runs(FN, **options):
+                events.append(event)
+
+    try:
+        if mode == "sync":
+            with NotteClient(server.api_key, base_url=server.url) as client:
+                events.extend(client.functions.watch_runs(FN, **options))
+        else:
+            asyncio.run(collect())
+    except NotteError as error:
+        return events, error
+    raise AssertionError(f"the watch ended without an error after {len(events)} events")
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_a_poll_whose_pages_never_end_stops_at_the_timeout(notte_server: NotteTestServer, mode: str) -> None:
+    endless_active_listing(notte_server)
+    # Every request "takes" 0.1 s: a 3 s timeout passes after the 30th page, in the middle of the
+    # first poll. max_pages=100 (not the 10,000 default) so that a watch checking the timeout only
+    # between polls fails fast here, with PaginationError, instead of paging on for minutes.
+    events, error = watch_until_error(
+        notte_server, mode, timeout=3, max_pages=100, clock=lambda: 0.1 * len(notte_server.requests)
+    )
+    assert isinstance(error, WatchTimeoutError), error
+    assert len(notte_server.requests) == 30  # the timeout is checked after each page, no page more
+    assert all(request.query.get("only_active") == "true" for request in notte_server.requests)
+    assert len(events) == 30 * 100  # every run of every page read was reported before the error
+    assert all(isinstance(event, RunAppeared) for event in events)
+    assert error.active_runs == 30 * 100
+    assert "3 s timeout" in str(error)
+
+
+def test_a_poll_whose_pages_never_end_stops_at_the_timeout_in_real_time(notte_server: NotteTestServer) -> None:
+    endless_active_listing(notte_server)
+    started = time.monotonic()
+    events, error = watch_until_error(notte_server, "sync", timeout=1, max_pages=2000)
+    elapsed = time.monotonic() - started
+    assert isinstance(error, WatchTimeoutError), error
+    assert 1 <= elapsed < 2  # the timeout plus one request (a few ms here), with room for a loaded machine
+    assert len(events) == len(notte_server.requests) * 100
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_more_active_runs_than_the_bound_end_the_watch_with_a_typed_error(
+    notte_server: NotteTestServer, mode: str
+) -> None:
+    notte_server.add_function(FN)
+    notte_server.add_runs(FN, [{"status": "active"} for _ in range(300)])
+    clock = Clock()  # the timeout only ends a watch that ignores the bound (it would poll forever)
+    events, error = watch_until_error(
+        notte_server, mode, max_tracked_runs=250, timeout=10, clock=clock.monotonic, sleep=clock.sleep
+    )
+    assert isinstance(error, TooManyActiveRunsError), error
+    assert error.limit == 250
+    assert "more than 250 runs active at once (max_tracked_runs)" in str(error)
+    assert "\n" not in str(error)
+    # The runs up to the bound were reported, then the error: none dropped quietly.
+    assert len(events) == 250
+    assert all(isinstance(event, RunAppeared) for event in events)
+    assert len(notte_server.requests) == 3  # pages 1 to 3 of the active listing; the third passed the bound
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_an_endless_active_listing_ends_at_the_bound_without_a_timeout(
+    notte_server: NotteTestServer, mode: str
+) -> None:
+    endless_active_listing(notte_server)
+    events, error = watch_until_error(notte_server, mode, max_tracked_runs=1000, max_pages=100)
+    assert isinstance(error, TooManyActiveRunsError), error
+    assert len(events) == 1000
+    assert len(notte_server.requests) == 11  # 10 pages fill the bound, the 11th's first run passes it
+
+
+def test_a_new_active_run_past_the_bound_in_the_full_listing_ends_the_watch(notte_server: NotteTestServer) -> None:
+    clock = Clock()
+    notte_server.add_function(FN)
+    notte_server.add_runs(FN, [{"status": "active", "created_at": clock.now - timedelta(minutes=1)}] * 5)
+    # Second poll: a run starts right after the active listing was read, so the full listing is where
+    # it is first seen (as a new run) -- the sixth active one, past a bound of 5.
+    only_active = Match(predicate=lambda request: request.query.get("only_active") == "true")
+    steps = [lambda: notte_server.faults.add(InsertRuns(1), times=1, match=only_active)]
+    with NotteClient(notte_server.api_key, base_url=notte_server.url) as client:
+        watching = client.functions.watch_runs(
+            FN, max_tracked_runs=5, timeout=10, clock=clock.monotonic, sleep=scripted_sleep(clock, steps)
+        )
+        seen: list[WatchEvent] = []
+        with pytest.raises(TooManyActiveRunsError):
+            seen.extend(watching)
+    assert len(seen) == 5
+    assert [request.query.get("only_active") for request in notte_server.requests] == ["true", "false"] * 2
+
+
+def test_the_bound_is_100_000_active_runs_by_default_and_can_only_be_lowered() -> None:
+    assert DEFAULT_MAX_TRACKED_RUNS == 100_000
+    assert WatchSettings(FN).max_tracked_runs == DEFAULT_MAX_TRACKED_RUNS
+    assert WatchSettings(FN, max_tracked_runs=1).max_tracked_runs == 1
+
+
 BAD_OPTIONS = [
     {"interval": 0},
     {"interval": True},
@@ -275,6 +398,9 @@ BAD_OPTIONS = [
     {"jitter": 1},
     {"max_failed_polls": 0},
     {"max_failed_polls": 2.0},
+    {"max_tracked_runs": 0},
+    {"max_tracked_runs": 100_001},  # past the documented memory bound
+    {"max_tracked_runs": 1000.0},
 ]
 
 

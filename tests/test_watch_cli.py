@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import os
+import subprocess
 import time
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 import click
 import pytest
 
-from notte_ext.testing import NotteTestServer
-from tests.test_cli import notte_ext
+from notte_ext.testing import EndlessPages, InsertRuns, Match, NotteTestServer, make_run
+from notte_ext.testing.exchange import Reply
+from notte_ext.testing.faults import FaultContext
+from notte_ext.watch import DEFAULT_MAX_TRACKED_RUNS
+from tests.test_cli import CLI, notte_ext
 
 FN = "fn-watch"
 
@@ -89,6 +98,86 @@ def test_timeout_exits_4(notte_server: NotteTestServer) -> None:
     assert "timeout" in result.stderr
     assert "1 run(s) still active" in result.stderr
     assert "appeared" in result.stdout
+
+
+@dataclass
+class Watched:
+    returncode: int
+    stdout_lines: int
+    stderr: str
+    seconds: float
+    peak_rss_mb: float
+
+
+def watch_measured(server: NotteTestServer, tmp_path: Path, *args: str, cap: float = 60) -> Watched:
+    """`notte-ext runs watch FN ... --format table` with its wall time and peak RSS (its own, from wait4);
+    stdout goes to a file: an endless watch may print 100,000 lines."""
+    out, err = tmp_path / "stdout", tmp_path / "stderr"
+    command = [CLI, "--api-key", server.api_key, "--base-url", server.url, "--max-retries", "0"]
+    started = time.monotonic()
+    with out.open("wb") as stdout, err.open("wb") as stderr:
+        process = subprocess.Popen(
+            [*command, "runs", "watch", FN, "--format", "table", *args], stdout=stdout, stderr=stderr, env={"PATH": ""}
+        )
+        while True:  # wait4, not wait(): only it tells the child's own peak RSS
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() - started > cap:  # a watch that ignores its bounds fails here, not the whole run
+                process.kill()
+            time.sleep(0.05)
+        process.returncode = os.waitstatus_to_exitcode(status)  # reaped here: Popen must not wait again
+    seconds = time.monotonic() - started
+    with out.open("rb") as lines:
+        count = sum(1 for _ in lines)
+    return Watched(process.returncode, count, err.read_text(), seconds, usage.ru_maxrss / 1024)
+
+
+@dataclass
+class FreshActiveRuns:
+    """Every page of the active listing: 100 active runs never listed before, and has_next. An
+    endless active listing that keeps the store empty, so serving 1,000 pages stays cheap (adding
+    the runs to the store would make each page slower than the last)."""
+
+    template: dict[str, Any] = field(default_factory=lambda: make_run(FN, status="active"))
+    ids: itertools.count[int] = field(default_factory=itertools.count)
+
+    def apply(self, reply: Reply, context: FaultContext) -> None:
+        assert isinstance(reply.body, dict)
+        reply.body["items"] = [{**self.template, "function_run_id": f"r-{next(self.ids)}"} for _ in range(100)]
+        reply.body["has_next"] = True
+
+
+def test_for_ends_a_poll_whose_pages_never_end_with_exit_4(notte_server: NotteTestServer, tmp_path: Path) -> None:
+    notte_server.add_function(FN)
+    notte_server.add_runs(FN, [{"status": "active"} for _ in range(100)])
+    notte_server.faults.add(EndlessPages(), InsertRuns(200), times=None, match=Match(function_id=FN))
+    watched = watch_measured(notte_server, tmp_path, "--for", "1", cap=30)
+    assert watched.returncode == 4, watched.stderr
+    assert watched.stderr.startswith("Timeout: ")
+    assert "1 s timeout" in watched.stderr
+    assert watched.stderr.count("\n") == 1
+    assert watched.seconds < 8  # 1 s, the CLI's start (~0.5 s) and one request, with room for a loaded machine
+    assert watched.stdout_lines == 100 * len(notte_server.requests)  # every run read was printed
+
+
+def test_the_tracked_runs_bound_ends_an_endless_active_listing_with_exit_1(
+    notte_server: NotteTestServer, tmp_path: Path
+) -> None:
+    """The real default bound (no option lowers it from the CLI): 100,000 runs, ~10 s."""
+    notte_server.add_function(FN)
+    only_active = Match(predicate=lambda request: request.query.get("only_active") == "true")
+    notte_server.faults.add(FreshActiveRuns(), times=None, match=only_active)
+    watched = watch_measured(notte_server, tmp_path)
+    assert watched.returncode == 1, watched.stderr
+    assert watched.stderr == (
+        f"Error: watching runs of function {FN!r}: more than {DEFAULT_MAX_TRACKED_RUNS} runs active at once "
+        "(max_tracked_runs), far more than a function runs; stopped rather than hold them all or skip some "
+        "(is the API's active listing endless?)\n"
+    )
+    assert watched.stdout_lines == DEFAULT_MAX_TRACKED_RUNS  # each run up to the bound was printed
+    assert len(notte_server.requests) == DEFAULT_MAX_TRACKED_RUNS // 100 + 1
+    assert watched.peak_rss_mb < 250  # the README's figure (measured ~140 MB); unbounded, it grew past 400 MB in 30 s
 
 
 @pytest.mark.parametrize("interval", ["1e-9", "0.1", "nan", "inf", "-1"])
