@@ -5,7 +5,9 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import signal
 import subprocess
+import sys
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -19,6 +21,7 @@ from notte_ext.testing import EndlessPages, InsertRuns, Match, NotteTestServer, 
 from notte_ext.testing.exchange import Reply
 from notte_ext.testing.faults import FaultContext
 from notte_ext.watch import DEFAULT_MAX_TRACKED_RUNS
+from tests.drift.hostile import MEASURE_PEAK_RSS
 from tests.test_cli import CLI, notte_ext
 
 FN = "fn-watch"
@@ -110,27 +113,43 @@ class Watched:
 
 
 def watch_measured(server: NotteTestServer, tmp_path: Path, *args: str, cap: float = 60) -> Watched:
-    """`notte-ext runs watch FN ... --format table` with its wall time and peak RSS (its own, from wait4);
-    stdout goes to a file: an endless watch may print 100,000 lines."""
-    out, err = tmp_path / "stdout", tmp_path / "stderr"
+    """`notte-ext runs watch FN ... --format table` with its wall time and its own peak RSS; stdout goes
+    to a file: an endless watch may print 100,000 lines. Started from a small interpreter that forks it
+    (tests/drift/hostile.py's MEASURE_PEAK_RSS): Linux hands a process the peak RSS of the image it
+    replaced, and forked from pytest it would weigh what pytest weighs (333 MB once, in a full run)."""
+    out, err, measured = tmp_path / "stdout", tmp_path / "stderr", tmp_path / "measured"
     command = [CLI, "--api-key", server.api_key, "--base-url", server.url, "--max-retries", "0"]
     started = time.monotonic()
     with out.open("wb") as stdout, err.open("wb") as stderr:
         process = subprocess.Popen(
-            [*command, "runs", "watch", FN, "--format", "table", *args], stdout=stdout, stderr=stderr, env={"PATH": ""}
+            [
+                sys.executable,
+                "-c",
+                MEASURE_PEAK_RSS,
+                str(measured),
+                *command,
+                "runs",
+                "watch",
+                FN,
+                "--format",
+                "table",
+                *args,
+            ],
+            stdout=stdout,
+            stderr=stderr,
+            env={"PATH": ""},
+            start_new_session=True,
         )
-        while True:  # wait4, not wait(): only it tells the child's own peak RSS
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.monotonic() - started > cap:  # a watch that ignores its bounds fails here, not the whole run
-                process.kill()
-            time.sleep(0.05)
-        process.returncode = os.waitstatus_to_exitcode(status)  # reaped here: Popen must not wait again
+        try:
+            process.wait(timeout=cap)
+        except subprocess.TimeoutExpired:  # a watch that ignores its bounds fails here, not the whole run
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
     seconds = time.monotonic() - started
+    code, peak_kib = (int(n) for n in measured.read_text().split()) if measured.exists() else (-9, 0)
     with out.open("rb") as lines:
         count = sum(1 for _ in lines)
-    return Watched(process.returncode, count, err.read_text(), seconds, usage.ru_maxrss / 1024)
+    return Watched(code, count, err.read_text(), seconds, peak_kib / 1024)
 
 
 @dataclass

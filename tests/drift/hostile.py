@@ -48,7 +48,7 @@ class Outcome:
 # process the peak RSS of the image it replaced (exec), and subprocess forks the test process
 # itself: measured directly, a command would weigh at least what pytest weighs. Forked from this
 # small interpreter instead, it starts from a few MiB.
-_MEASURED = """\
+MEASURE_PEAK_RSS = """\
 import os, sys
 pid = os.fork()
 if pid == 0:
@@ -69,7 +69,7 @@ def notte_ext(*args: str, env: dict[str, str] | None = None, cwd: Path | None = 
         tempfile.TemporaryDirectory() as scratch,
     ):
         measured = Path(scratch) / "measured"
-        command = [sys.executable, "-c", _MEASURED, str(measured), CLI, *args]
+        command = [sys.executable, "-c", MEASURE_PEAK_RSS, str(measured), CLI, *args]
         environment = {**os.environ, **(env or {})}
         process = subprocess.Popen(
             command, stdin=stdin, stdout=out, stderr=err, env=environment, cwd=cwd, start_new_session=True
