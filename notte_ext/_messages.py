@@ -72,16 +72,22 @@ def redact(text: str, *secrets: Secret) -> str:
     return text
 
 
-def redact_json(value: Any, secret: Secret) -> Any:
-    """`redact` applied to every string of a decoded JSON value (keys too); other values as they are."""
-    if not each_secret(secret):
-        return value
+# How deep an error keeps a server's JSON (a 422's details are 3 deep): deeper containers become "…".
+# A body nested hundreds deep would otherwise exhaust Python's recursion here or in the repr of a message.
+MAX_SHOWN_DEPTH = 32
+
+
+def redact_json(value: Any, secret: Secret, depth: int = 0) -> Any:
+    """`redact` applied to every string of a decoded JSON value (keys too), other values as they are,
+    containers nested past MAX_SHOWN_DEPTH cut to "…"."""
     if isinstance(value, str):
-        return redact(value, secret)
+        return redact(value, secret) if secret else value
+    if isinstance(value, list | dict) and depth >= MAX_SHOWN_DEPTH:
+        return "…"
     if isinstance(value, list):
-        return [redact_json(item, secret) for item in value]
+        return [redact_json(item, secret, depth + 1) for item in value]
     if isinstance(value, dict):
-        return {redact(str(key), secret): redact_json(item, secret) for key, item in value.items()}
+        return {redact(str(key), secret): redact_json(item, secret, depth + 1) for key, item in value.items()}
     return value
 
 

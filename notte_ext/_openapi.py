@@ -118,6 +118,8 @@ def check_response(
         if isinstance(exc.kind, jsonschema_rs.ValidationErrorKind.Required):
             path, problem, value = [*path, exc.kind.property], "required but missing", MISSING
         raise mismatch(operation_id, _render_path(path), value, problem, secret=secret) from None
+    except ValueError as exc:  # not a ValidationError: JSON nested past what jsonschema-rs walks
+        raise mismatch(operation_id, None, MISSING, f"it can't be checked: {exc}", secret=secret) from None
 
 
 MISSING: Any = object()

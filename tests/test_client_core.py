@@ -208,6 +208,23 @@ def test_json_past_what_python_reads_is_a_typed_error(
         asyncio.run(awaited())
 
 
+def test_json_nested_hundreds_deep_but_readable_is_a_typed_error_too(
+    client: NotteClient, server: NotteTestServer
+) -> None:
+    """600 deep: Python decodes it, but walking it (the key's redaction, the schema check, a repr) would
+    not end: an error's body keeps 32 levels, and a page that can't be checked is a mismatch."""
+    deep = b"[" * 600 + b"]" * 600
+    server.faults.add(Status(404), MalformedJSON(b'{"detail": ' + deep + b"}"))
+    with pytest.raises(NotFoundError) as not_found:
+        client.functions.list_runs_page(FUNCTION_ID)
+    assert str(not_found.value.body).count("[") == 31  # the body's object is the first of 32 levels, then "…"
+    assert "'…'" in str(not_found.value.body)
+    page = b'{"items": [' + deep + b'], "page": 1, "page_size": 100, "has_next": false, "has_previous": false}'
+    server.faults.add(MalformedJSON(page))
+    with pytest.raises(SchemaMismatchError, match="it can't be checked"):
+        client.functions.list_runs_page(FUNCTION_ID)
+
+
 def test_a_servers_control_characters_are_escaped_in_error_messages(
     client: NotteClient, server: NotteTestServer
 ) -> None:

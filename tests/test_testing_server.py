@@ -559,3 +559,21 @@ def test_a_value_generated_from_a_schema_is_valid_for_it(schema: dict[str, Any])
         value = value_for_schema(schema, operation, rng=rng)
         Draft202012Validator(resolvable, format_checker=checker).validate(value)
         assert value is not None
+
+
+def test_a_body_nested_past_200_levels_is_a_422_not_a_dropped_connection(notte_server: NotteTestServer) -> None:
+    """Past pydantic's parser depth the server answers json_invalid; before, copying the run exhausted its
+    recursion and the connection dropped (the client saw a server that hung up on a start)."""
+    notte_server.add_function("fn-deep")
+    deep = "[" * 600 + "]" * 600
+    response = httpx.post(
+        f"{notte_server.url}/functions/fn-deep/runs/start",
+        content='{"variables": {"a": ' + deep + '}, "stream": false}',
+        headers={
+            "Authorization": f"Bearer {notte_server.api_key}",
+            "x-notte-api-key": notte_server.api_key,
+            "Content-Type": "application/json",
+        },
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["type"] == "json_invalid"

@@ -64,6 +64,7 @@ def read_body(request: IncomingRequest, operation: SpecOperation) -> dict[str, A
         return [{"type": "missing", "loc": ["body"], "msg": "Field required", "input": None}]
     try:
         value = request.json()
+        _check_depth(value)
     except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError; RecursionError: too deep
         return [
             {
@@ -78,6 +79,26 @@ def read_body(request: IncomingRequest, operation: SpecOperation) -> dict[str, A
     if errors:
         return errors
     return value if isinstance(value, dict) else {"value": value}
+
+
+# pydantic's JSON parser (jiter, which FastAPI's validation rests on) stops at this depth; past it, the
+# server's own copies of a run (copy.deepcopy, the schema check) would exhaust Python's recursion.
+MAX_BODY_DEPTH = 200
+
+
+def _check_depth(value: Any) -> None:
+    """ValueError when `value` nests containers deeper than MAX_BODY_DEPTH (walked without recursion)."""
+    level = [value]
+    for _ in range(MAX_BODY_DEPTH + 1):
+        level = [
+            child
+            for item in level
+            if isinstance(item, dict | list)
+            for child in (item.values() if isinstance(item, dict) else item)
+        ]
+        if not level:
+            return
+    raise ValueError(f"recursion limit exceeded: nested deeper than {MAX_BODY_DEPTH}")
 
 
 def _schema_errors(value: Any, operation: SpecOperation, media: str) -> Errors:
