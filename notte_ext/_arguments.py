@@ -72,9 +72,10 @@ def check_seconds(
 def check_known(given: Iterable[str], valid: Iterable[str], *, error: ErrorClass = InvalidArgumentError) -> None:
     """Every keyword in `given` is one of `valid`: a typo (`timout=5`) is refused by name, listing
     the valid ones, rather than ignored (the default stays in force unnoticed) or a TypeError."""
-    unknown = sorted(set(given).difference(valid))
-    if unknown:
-        raise error(f"unknown option {unknown[0]!r}; valid: {', '.join(sorted(valid))}")
+    known = set(valid)
+    unknown = next((name for name in given if name not in known), None)
+    if unknown is not None:  # the first one given: the one to fix first
+        raise error(f"unknown option {unknown!r}; valid: {', '.join(sorted(known))}")
 
 
 def _shown(seconds: float) -> str:

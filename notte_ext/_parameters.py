@@ -14,7 +14,7 @@ from typing import Any
 
 import jsonschema_rs
 
-from notte_ext._arguments import is_text
+from notte_ext._arguments import check_known, is_text
 from notte_ext._openapi import document, operation
 from notte_ext.errors import InvalidArgumentError
 
@@ -79,11 +79,9 @@ def check_parameters(
 
     An unknown name lists the valid ones (`also_valid`: the caller's own keywords) rather than a TypeError.
     """
+    check_known(given, {*table, *also_valid})
     checked: dict[str, Any] = {}
     for name, value in given.items():
-        if name not in table:
-            valid = ", ".join(sorted({*table, *also_valid}))
-            raise InvalidArgumentError(f"unknown option {name!r}; valid: {valid}")
         spec_name, generated_enum = table[name]
         if not _is_valid(operation_id, spec_name, value.value if isinstance(value, Enum) else value):
             schema = parameter_schema(operation_id, spec_name)

@@ -91,7 +91,7 @@ def foreign_body_error(
     head = response.content[: 200 + longest].decode("utf-8", "replace")
     excerpt = one_line(redact(head, secret), 80)
     problem = "body is not valid JSON" if _is_json_media_type(content_type) else "not the JSON the API sends"
-    if isinstance(cause, RecursionError) or (isinstance(cause, ValueError) and "digits" in str(cause)):
+    if cause is not None and not isinstance(cause, json.JSONDecodeError | UnicodeDecodeError):  # valid, too big
         problem = "body is JSON nested too deep or with too long a number for Python to read"
     return ForeignResponseError(
         f"{operation(operation_id).label}: HTTP {response.status_code} with {what}, {problem}: this is not "

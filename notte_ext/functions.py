@@ -441,10 +441,11 @@ class Functions:
         `raise_on_failure`: `RunFailedError` if it failed."""
         _check_run_options(timeout, interval, raise_on_failure)
         begun = time.monotonic()
+        start_timeout = run_start_timeout(timeout)
         try:
-            started = self.start_run(function_id, variables, timeout=run_start_timeout(timeout), **options)
+            started = self.start_run(function_id, variables, timeout=start_timeout, **options)
         except APITimeoutError as error:
-            raise start_timed_out(error, function_id, run_start_timeout(timeout)) from None
+            raise start_timed_out(error, function_id, start_timeout) from None
         remaining = _left(timeout, begun)
         last = None
         try:
@@ -622,10 +623,11 @@ class AsyncFunctions:
         """Like `Functions.run`."""
         _check_run_options(timeout, interval, raise_on_failure)
         begun = time.monotonic()
+        start_timeout = run_start_timeout(timeout)
         try:
-            started = await self.start_run(function_id, variables, timeout=run_start_timeout(timeout), **options)
+            started = await self.start_run(function_id, variables, timeout=start_timeout, **options)
         except APITimeoutError as error:
-            raise start_timed_out(error, function_id, run_start_timeout(timeout)) from None
+            raise start_timed_out(error, function_id, start_timeout) from None
         remaining = _left(timeout, begun)
         last = None
         try:

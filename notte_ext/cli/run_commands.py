@@ -158,10 +158,11 @@ def _start(
     once it ended): bounded by the wait's timeout, and exit 4 like it, not by the per-request one."""
     if not wait:
         return functions.start_run(function_id, variables)
+    start_timeout = run_start_timeout(wait_timeout)
     try:
-        return functions.start_run(function_id, variables, timeout=run_start_timeout(wait_timeout))
+        return functions.start_run(function_id, variables, timeout=start_timeout)
     except APITimeoutError as error:
-        timed_out = start_timed_out(error, function_id, run_start_timeout(wait_timeout))
+        timed_out = start_timed_out(error, function_id, start_timeout)
         click.echo(f"Timeout: {timed_out.message}", err=True)
         sys.exit(EXIT_TIMEOUT)
 
