@@ -313,15 +313,90 @@ def bound_header_wait(transport: httpx.BaseTransport) -> bool:
     `_network_backend` whenever it opens a connection (HTTPProxy and SOCKSProxy too), so replacing it
     after construction is enough. Both attributes are private: if either is missing, the transport is
     left as it was (headers bounded per read only, as before) and
-    tests/test_limits.py::test_the_sync_header_deadline_reaches_httpcore fails.
+    tests/test_limits.py::test_httpcore_s_network_backends_are_wrapped fails.
     """
+    return _wrap_backend(transport, httpcore.ConnectionPool, httpcore.NetworkBackend, _BoundedBackend)
+
+
+def close_cancelled_handshakes(transport: httpx.AsyncBaseTransport) -> bool:
+    """Put `_HandshakeClosingBackend` under httpx's own async transport (direct or proxied), as
+    `bound_header_wait` does for sync; False if there is none to reach."""
+    return _wrap_backend(
+        transport, httpcore.AsyncConnectionPool, httpcore.AsyncNetworkBackend, _HandshakeClosingBackend
+    )
+
+
+def _wrap_backend(transport: object, pool_type: type, backend_type: type, wrapper: type) -> bool:
     pool = getattr(transport, "_pool", None)
     backend = getattr(pool, "_network_backend", None)
-    if not isinstance(pool, httpcore.ConnectionPool) or not isinstance(backend, httpcore.NetworkBackend):
+    if not isinstance(pool, pool_type) or not isinstance(backend, backend_type):
         return False
-    if not isinstance(backend, _BoundedBackend):
-        pool._network_backend = _BoundedBackend(backend)
+    if not isinstance(backend, wrapper):
+        pool._network_backend = wrapper(backend)  # type: ignore[attr-defined]
     return True
+
+
+class _HandshakeClosingStream(httpcore.AsyncNetworkStream):
+    """httpcore's async socket stream, closed when its TLS handshake is cancelled.
+
+    httpcore (1.0.9) closes the socket when the handshake fails with an `Exception`, but a
+    cancellation is a `BaseException`: the header deadline's cancel scope (or the caller's own
+    timeout) firing mid-handshake left the socket open until the garbage collector found it, a
+    ResourceWarning each time and one file descriptor per timed-out attempt in between.
+    """
+
+    def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
+        self._inner = inner
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return await self._inner.read(max_bytes, timeout)
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        await self._inner.write(buffer, timeout)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+    async def start_tls(
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.AsyncNetworkStream:
+        try:
+            # Wrapped again: a tunnel through an https proxy starts TLS on the TLS stream.
+            return _HandshakeClosingStream(await self._inner.start_tls(ssl_context, server_hostname, timeout))
+        except BaseException:
+            with anyio.CancelScope(shield=True):  # closing a socket that never spoke TLS sends nothing
+                await self._inner.aclose()
+            raise
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+class _HandshakeClosingBackend(httpcore.AsyncNetworkBackend):
+    """httpcore's async network backend, its streams `_HandshakeClosingStream`s."""
+
+    def __init__(self, inner: httpcore.AsyncNetworkBackend) -> None:
+        self._inner = inner
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        return _HandshakeClosingStream(
+            await self._inner.connect_tcp(host, port, timeout, local_address, socket_options)
+        )
+
+    async def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None
+    ) -> httpcore.AsyncNetworkStream:
+        return _HandshakeClosingStream(await self._inner.connect_unix_socket(path, timeout, socket_options))
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
 
 
 class _GuardedStream(httpx.SyncByteStream):
@@ -395,6 +470,7 @@ class LimitedTransport(httpx.BaseTransport):
 class AsyncLimitedTransport(httpx.AsyncBaseTransport):
     def __init__(self, inner: httpx.AsyncBaseTransport, limits: Limits, secret: Secret) -> None:
         self._inner, self._limits, self._secret = inner, limits, secret
+        close_cancelled_handshakes(inner)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         attempt = _Attempt.start(request, self._limits, self._secret)

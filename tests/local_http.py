@@ -1,9 +1,12 @@
 """What the suite's small stdlib HTTP servers share: a quiet handler that answers in one call,
-running a server on a thread for the length of a `with` block, and a server that drips its headers."""
+running a server on a thread for the length of a `with` block, a server that drips its headers, and a
+forwarder that trickles what a server answers."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
 import ssl
 import threading
 import time
@@ -97,3 +100,46 @@ class _DripHandler(QuietHandler):
             pass
 
     do_POST = do_GET
+
+
+class TrickleForwarder:
+    """A TCP forwarder to `port` on 127.0.0.1 that passes what the client sends at once and what the
+    server answers one byte every `interval` seconds: a TLS handshake through it brings something at
+    every read, so only a deadline over the whole handshake ends it. It gives up after `longest`."""
+
+    def __init__(self, port: int, interval: float = 0.02, longest: float = 15.0) -> None:
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port, self._upstream_port = self._listener.getsockname()[1], port
+        self.interval, self.longest = interval, longest
+        self.stopped = threading.Event()
+
+    def __enter__(self) -> TrickleForwarder:
+        threading.Thread(target=self._serve, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stopped.set()
+        self._listener.close()
+
+    def _serve(self) -> None:
+        with contextlib.suppress(OSError):
+            while not self.stopped.is_set():
+                client, _ = self._listener.accept()
+                threading.Thread(target=self._forward, args=(client,), daemon=True).start()
+
+    def _forward(self, client: socket.socket) -> None:
+        with client, socket.create_connection(("127.0.0.1", self._upstream_port)) as upstream:
+            threading.Thread(target=self._pass_on, args=(client, upstream), daemon=True).start()
+            ends = time.monotonic() + self.longest
+            with contextlib.suppress(OSError):
+                while (data := upstream.recv(65536)) and time.monotonic() < ends:
+                    for byte in data:
+                        if self.stopped.wait(self.interval) or time.monotonic() >= ends:
+                            return
+                        client.sendall(bytes([byte]))
+
+    @staticmethod
+    def _pass_on(source: socket.socket, target: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            while data := source.recv(65536):
+                target.sendall(data)

@@ -18,12 +18,14 @@ from notte_ext import APITimeoutError, AsyncNotteClient, NotteClient, RetryPolic
 from notte_ext._limits import (
     _BoundedBackend,
     _DecodedSize,
+    _HandshakeClosingBackend,
     bound_header_wait,
+    close_cancelled_handshakes,
     default_max_response_bytes,
     describe_bytes,
 )
-from notte_ext._proxies import ProxyTransport
-from notte_ext._tls import HTTPTransport
+from notte_ext._proxies import AsyncProxyTransport, ProxyTransport
+from notte_ext._tls import AsyncHTTPTransport, HTTPTransport
 from tests.conftest import FUNCTION_ID
 from tests.local_http import HeaderDrip, running
 
@@ -157,14 +159,30 @@ def test_dripped_headers_of_a_start_time_out_at_its_own_deadline_not_retried(dri
 
 
 @pytest.mark.parametrize(
-    "transport",
-    [HTTPTransport, lambda: ProxyTransport("http://127.0.0.1:9", trust_env=False)],
-    ids=["direct", "proxied"],
+    ("transport", "wrap", "backend"),
+    [
+        (HTTPTransport, bound_header_wait, _BoundedBackend),
+        (lambda: ProxyTransport("http://127.0.0.1:9", trust_env=False), bound_header_wait, _BoundedBackend),
+        (AsyncHTTPTransport, close_cancelled_handshakes, _HandshakeClosingBackend),
+        (
+            lambda: AsyncProxyTransport("http://127.0.0.1:9", trust_env=False),
+            close_cancelled_handshakes,
+            _HandshakeClosingBackend,
+        ),
+    ],
+    ids=["sync-direct", "sync-proxied", "async-direct", "async-proxied"],
 )
-def test_the_sync_header_deadline_reaches_httpcore(transport: Callable[[], httpx.BaseTransport]) -> None:
-    """The sync header deadline rests on httpx's private `_pool` and httpcore's `_network_backend`
-    (`bound_header_wait`): if an httpx or httpcore release moves them, this says so."""
+def test_httpcore_s_network_backends_are_wrapped(
+    transport: Callable[[], Any], wrap: Callable[[Any], bool], backend: type
+) -> None:
+    """The sync header deadline and the async handshake close rest on httpx's private `_pool` and
+    httpcore's `_network_backend` (`bound_header_wait`, `close_cancelled_handshakes`): if an httpx
+    or httpcore release moves them, this says so."""
     built = transport()
-    assert bound_header_wait(built)
-    assert isinstance(built._pool._network_backend, _BoundedBackend)  # type: ignore[attr-defined]
-    assert not bound_header_wait(httpx.MockTransport(lambda request: httpx.Response(200)))
+    assert wrap(built)
+    wrapped: Any = built._pool._network_backend
+    assert isinstance(wrapped, backend)
+    assert wrap(built)
+    assert built._pool._network_backend is wrapped  # wrapped once
+    mock = httpx.MockTransport(lambda request: httpx.Response(200))
+    assert not wrap(mock)

@@ -6,16 +6,21 @@ before the bundle is loaded is refused too (fail-closed)."""
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import subprocess
 import sys
+import time
 
 import certifi
 import httpx
 import pytest
 
-from notte_ext import APIConnectionError, NotteClient
+from notte_ext import APIConnectionError, APITimeoutError, AsyncNotteClient, NotteClient
 from notte_ext._tls import Authorities, HTTPTransport, shared_authorities
 from notte_ext.testing import NotteTestServer
+from tests.local_http import TrickleForwarder
+from tests.tls_server import HttpsServer
 
 
 def test_a_server_trusted_through_ssl_cert_file_serves_the_listing(https_url: str, trusted: None) -> None:
@@ -74,3 +79,33 @@ def test_https_transport_loads_the_bundle_on_its_first_https_request(https_url: 
     with httpx.Client(transport=HTTPTransport()) as client:
         assert client.get(https_url).status_code == 200
     assert authorities.context.cert_store_stats()["x509_ca"] == 1  # the test CA only
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_a_trickled_handshake_ends_at_the_timeout(https_server: HttpsServer, trusted: None, kind: str) -> None:
+    """The server's half of the handshake a byte every 20 ms (~40 s in all): every read brings something,
+    so per-read timeouts never trip. The handshake is bounded as a whole, by the attempt's connect
+    timeout (CPython's ssl holds one deadline over the handshake; anyio's cancel scope async), and
+    the listing fails in about 1 s instead of waiting the handshake out."""
+    sent = len(https_server.authorizations)
+    with TrickleForwarder(int(https_server.url.rsplit(":", 1)[1])) as forwarder:
+        url = f"https://127.0.0.1:{forwarder.port}"
+        started = time.monotonic()
+        with pytest.raises(APITimeoutError, match="timeout=1 s"):
+            _first_run(kind, url)
+        assert time.monotonic() - started < 4
+        gc.collect()  # a socket left open (async, before the fix) warns here: filterwarnings = error
+    assert len(https_server.authorizations) == sent  # no request was ever sent
+
+
+def _first_run(kind: str, url: str) -> None:
+    if kind == "sync":
+        with NotteClient("sk-test", base_url=url, timeout=1, max_retries=0) as client:
+            client.functions.list_runs("fn-1").first()
+        return
+
+    async def listing() -> None:
+        async with AsyncNotteClient("sk-test", base_url=url, timeout=1, max_retries=0) as client:
+            await client.functions.list_runs("fn-1").first()
+
+    asyncio.run(listing())
