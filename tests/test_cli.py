@@ -215,6 +215,34 @@ def test_server_text_never_reaches_the_terminal_as_control_characters_or_markup(
     assert "\\x1b]0;PWNED\\x07\\x1b[2J[/][bold]x:smile:\\x9b" in result.stdout
 
 
+ACTIVE_IN_JSON = HOSTILE_TEXT + "\x7f\u0085 line\u2028separated\u2029"
+
+
+@pytest.mark.parametrize("output_format", ["jsonl", "json", "csv"])
+def test_data_formats_keep_a_servers_text_exactly_and_json_carries_nothing_a_terminal_acts_on(
+    server: NotteTestServer, output_format: str
+) -> None:
+    """Piped, every format gives back the exact text. JSON also escapes what it may carry raw but a
+    terminal acts on (DEL, C1: CSI U+009B) or str.splitlines() cuts a jsonl line at (U+0085, U+2028,
+    U+2029): losslessly, as JSON escapes. CSV has no escapes, so piped it is the data as is."""
+    server.add_function("fn-hostile")
+    server.add_run("fn-hostile", session_id=ACTIVE_IN_JSON)
+    server.add_run("fn-hostile", session_id="plain")
+    result = notte_ext("runs", "list", "fn-hostile", "--format", output_format, server=server)
+    assert result.returncode == 0, result.stderr
+    if output_format == "csv":
+        rows = list(csv.DictReader(io.StringIO(result.stdout, newline="")))
+        assert sorted(row["session_id"] for row in rows) == sorted([ACTIVE_IN_JSON, "plain"])
+        return
+    assert not any(char in result.stdout for char in "\x1b\x07\x7f\u0085\u009b\u2028\u2029")
+    lines = result.stdout.splitlines()
+    records = [json.loads(line) for line in lines] if output_format == "jsonl" else json.loads(result.stdout)
+    assert len(records) == 2
+    if output_format == "jsonl":
+        assert len(lines) == 2  # one line per run, even for str.splitlines()
+    assert sorted(record["session_id"] for record in records) == sorted([ACTIVE_IN_JSON, "plain"])
+
+
 def test_base_url_ports_outside_1_to_65535_are_configuration_errors() -> None:
     for port in ("99999", "0", "-1"):
         result = notte_ext("--api-key", "k", "--base-url", f"http://127.0.0.1:{port}", "runs", "list", FUNCTION_ID)

@@ -217,3 +217,17 @@ def test_ctrl_c_when_piped_is_one_line_on_stderr(server: NotteTestServer) -> Non
     out, err = process.communicate(timeout=30)
     assert process.returncode == 130
     assert (out, err) == (b"", b"Interrupted.\n")
+
+
+def test_csv_on_a_terminal_shows_a_servers_control_characters_escaped(server: NotteTestServer) -> None:
+    """CSV has no escapes: piped it is the data as is (tests/test_cli.py); on a terminal a run's text
+    is shown as the table shows it, `\\x1b`, never acted on (here: retitling the window)."""
+    server.add_function("fn-hostile")
+    server.add_run("fn-hostile", session_id="\x1b]0;PWNED\x07\u009b2J")
+    command = ["runs", "list", "fn-hostile", "--format", "csv", "--api-key", server.api_key, "--base-url", server.url]
+    terminal = Terminal.start(command, width=200)
+    code, lines = terminal.finish()
+    assert code == 0
+    assert "\x1b]0;PWNED" not in terminal.text
+    assert "\u009b" not in terminal.text
+    assert any("\\x1b]0;PWNED\\x07\\x9b2J" in line for line in lines)
