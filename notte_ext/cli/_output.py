@@ -83,9 +83,12 @@ def json_text(value: Any, indent: bool = False) -> str:
         return _escape_active(
             json.dumps(value, ensure_ascii=False, indent=2 if indent else None, separators=separators)
         )
-    if data.isascii() and b"\x7f" not in data:  # the usual record: ~0.5 us, against ~17 us for the search
-        return data.decode()
-    return _escape_active(data.decode())
+    text = data.decode()
+    # Searching costs ~5 us per KiB of non-ASCII text: first the checks that clear a record at C speed,
+    # ASCII without DEL (~0.2 us per KiB), then, compact, printable (~1.5 us per KiB: no C1, U+2028/9).
+    if (data.isascii() and b"\x7f" not in data) or (not indent and text.isprintable()):
+        return text
+    return _escape_active(text)
 
 
 def _escape_active(text: str) -> str:
