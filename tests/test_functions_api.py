@@ -24,6 +24,7 @@ from notte_ext.errors import (
     SchemaMismatchError,
 )
 from notte_ext.testing import Match, NotteTestServer, ProxyPage, RunPlan, Status, TrickledBody
+from notte_ext.testing.forms import parse_form
 from notte_ext.watch import RunFailedError, RunTimeoutError, WatchTimeoutError
 
 FUNCTION_ID = "fn-sample"
@@ -94,6 +95,19 @@ def test_a_function_is_created_updated_read_forked_scheduled_and_deleted(
     assert client.functions.delete(function_id).status.value == "success"
     with pytest.raises(NotFoundError):
         client.functions.get(function_id)
+
+
+@pytest.mark.parametrize("shared", [True, False])
+def test_a_boolean_form_field_travels_as_json_true_or_false(
+    server: NotteTestServer, client: NotteClient, shared: bool
+) -> None:
+    """`shared` went as Python's `True`: FastAPI reads it, but a server that reads the field by its
+    schema (Prism, the spec's mock) answered 422 "shared must be boolean" to every `create(shared=True)`."""
+    server.clear()
+    client.functions.create(WORKFLOW, name="flag", shared=shared)
+    (upload,) = [request for request in server.requests if request.method == "POST"]
+    form = parse_form(upload.headers["content-type"], upload.body)
+    assert form["shared"].text == ("true" if shared else "false")
 
 
 def test_a_workflow_may_be_any_bytes_like_object(server: NotteTestServer, client: NotteClient) -> None:
