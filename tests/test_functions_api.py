@@ -287,6 +287,18 @@ def test_stop_and_update_a_run(server: NotteTestServer, client: NotteClient) -> 
     assert client.functions.get_run(FUNCTION_ID, started.function_run_id).result == "by hand"
 
 
+def test_a_nullable_field_given_as_none_is_sent_as_null(server: NotteTestServer, client: NotteClient) -> None:
+    """`update_run(..., result=None)` was dropped from the body: the run kept its result, silently."""
+    started = client.functions.start_run(FUNCTION_ID)
+    run_id = started.function_run_id
+    client.functions.update_run(FUNCTION_ID, run_id, status="closed", result="first", session_id="s-1")
+    client.functions.update_run(FUNCTION_ID, run_id, status="closed", result=None, session_id=None)
+    run = client.functions.get_run(FUNCTION_ID, run_id)
+    assert (run.result, run.session_id) == (None, None)
+    with pytest.raises(InvalidArgumentError, match="stream"):  # not nullable in the spec: refused, not dropped
+        client.functions.start_run(FUNCTION_ID, stream=None)  # type: ignore[arg-type]
+
+
 def test_an_outcome_that_breaks_its_rules_is_a_schema_mismatch(server: NotteTestServer, client: NotteClient) -> None:
     from notte_ext._run_start import outcome
 
