@@ -217,6 +217,24 @@ def test_a_run_is_updated_by_hand(server: NotteTestServer, http: httpx.Client) -
     assert (bad.status_code, bad.json()["detail"][0]["loc"]) == (422, ["body", "status"])
 
 
+def test_a_run_updated_with_a_result_of_any_json_is_served_as_its_schema_declares(
+    server: NotteTestServer, http: httpx.Client
+) -> None:
+    """The update body takes any JSON as the result; a run is served with a string or null. The object
+    was served as it came: every answer showing the run broke the spec (a violation, SchemaMismatchError)."""
+    server.run_plan = RunPlan(duration=60)
+    run_id = httpx.URL(_start(http, server.api_key).headers["Location"]).params["function_run_id"]
+    for result, served in [({"price": 3}, '{"price": 3}'), ([1, "é"], '[1, "é"]'), (7, "7"), (None, None)]:
+        patch = {"status": "closed", "result": result}
+        assert http.patch(f"/functions/{FUNCTION_ID}/runs/{run_id}", json=patch).status_code == 200
+        run = http.get(f"/functions/{FUNCTION_ID}/runs/{run_id}").json()
+        validate_response(run, 200, operation_id="function_run_get_metadata")
+        listed = http.get(f"/functions/{FUNCTION_ID}/runs", params={"only_active": "false"}).json()
+        validate_response(listed, 200)
+        assert run["result"] == served
+    assert server.violations == []
+
+
 def test_a_429_answers_before_the_api_so_no_run_starts_but_a_dropped_answer_does(
     quick: NotteTestServer, http: httpx.Client
 ) -> None:
