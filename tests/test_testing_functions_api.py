@@ -100,6 +100,19 @@ def test_an_upload_needs_a_file_part(http: httpx.Client) -> None:
     assert (bad_flag.status_code, bad_flag.json()["detail"][0]["loc"]) == (422, ["body", "shared"])
 
 
+def test_an_upload_that_is_not_multipart_is_read_as_fastapi_reads_a_form(http: httpx.Client) -> None:
+    """Starlette reads no form field from a JSON (or no) body and text fields from an urlencoded one, so
+    FastAPI answers field by field; the server answered one error at ["body"] of its own wording."""
+    missing = {"type": "missing", "loc": ["body", "file"], "msg": "Field required", "input": None}
+    assert http.post("/functions", json={"file": "print(1)"}).json() == {"detail": [missing]}
+    assert http.post("/functions").json() == {"detail": [missing]}
+    urlencoded = http.post("/functions", data={"file": "print(1)", "shared": "maybe"}).json()["detail"]
+    assert [(error["loc"], error["input"]) for error in urlencoded] == [
+        (["body", "file"], "print(1)"),  # "Expected UploadFile", as for a text part
+        (["body", "shared"], "maybe"),
+    ]
+
+
 def test_schedules_are_set_and_removed(server: NotteTestServer, http: httpx.Client) -> None:
     body = {"cron": "0 * * * *", "variables": {"url": "https://example.com"}}
     assert http.post(f"/functions/{FUNCTION_ID}/schedule", json=body).json() == {"status": "success"}
