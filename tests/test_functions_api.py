@@ -131,6 +131,8 @@ def test_a_workflow_may_be_any_bytes_like_object(server: NotteTestServer, client
         (lambda c: c.functions.schedule("fn", 5), "cron"),
         (lambda c: c.functions.start_run("fn", {"a": 1}, surprise=True), "unknown field surprise"),
         (lambda c: c.functions.start_run("fn", variables=["a"]), "variables"),
+        (lambda c: c.functions.start_run("fn", workflow_id="other"), "workflow_id 'other' differs from function_id"),
+        (lambda c: c.functions.run("fn", workflow_id="other"), "workflow_id 'other' differs from function_id"),
     ],
 )
 def test_arguments_that_cant_make_a_valid_request_are_refused_before_any(
