@@ -298,7 +298,7 @@ def test_a_nullable_field_given_as_none_is_sent_as_null(server: NotteTestServer,
     run = client.functions.get_run(FUNCTION_ID, run_id)
     assert (run.result, run.session_id) == (None, None)
     with pytest.raises(InvalidArgumentError, match="stream"):  # not nullable in the spec: refused, not dropped
-        client.functions.start_run(FUNCTION_ID, stream=None)  # type: ignore[arg-type]
+        client.functions.start_run(FUNCTION_ID, stream=None)
 
 
 def test_an_outcome_that_breaks_its_rules_is_a_schema_mismatch(server: NotteTestServer, client: NotteClient) -> None:
