@@ -79,10 +79,11 @@ def _check_json(operation_id: str, values: Mapping[str, Any]) -> None:
 
 
 def json_body(operation_id: str, values: Mapping[str, Any]) -> Any:
-    """The operation's generated body model for `values` (unset ones left out), checked against the spec."""
-    given = {name: value for name, value in values.items() if value is not None}
-    check_body(operation_id, given)
-    return _body_model(operation_id).from_dict(given)
+    """The operation's generated body model for `values`, checked against the spec. Every value given is
+    sent, None as JSON null: callers pass only what was set, and `update_run(..., result=None)` asks to
+    clear the result (the spec's update body declares it nullable), which dropping None silently ignored."""
+    check_body(operation_id, values)
+    return _body_model(operation_id).from_dict(dict(values))
 
 
 def _body_model(operation_id: str) -> Any:

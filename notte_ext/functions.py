@@ -139,6 +139,13 @@ def start_arguments(
     `options` any other field the spec declares) and the key again in `x-notte-api-key` (the spec
     requires it: the runner, on another origin, does not get Authorization)."""
     values = {"workflow_id": check_function_id(function_id), "variables": _variables(variables), "stream": stream}
+    if options.get("workflow_id", function_id) != function_id:
+        # The body's workflow_id names the function to run, as the path does: two different ones make a
+        # request whose run depends on which one the API reads.
+        raise InvalidArgumentError(
+            f"workflow_id {options['workflow_id']!r:.60} differs from function_id {function_id!r:.60}: "
+            "the function to run is function_id"
+        )
     body = json_body(_START_RUN, values | options)
     return {"function_id": function_id, "body": body, "x_notte_api_key": key}
 

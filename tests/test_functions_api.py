@@ -24,6 +24,7 @@ from notte_ext.errors import (
     SchemaMismatchError,
 )
 from notte_ext.testing import Match, NotteTestServer, ProxyPage, RunPlan, Status, TrickledBody
+from notte_ext.testing.forms import parse_form
 from notte_ext.watch import RunFailedError, RunTimeoutError, WatchTimeoutError
 
 FUNCTION_ID = "fn-sample"
@@ -96,6 +97,19 @@ def test_a_function_is_created_updated_read_forked_scheduled_and_deleted(
         client.functions.get(function_id)
 
 
+@pytest.mark.parametrize("shared", [True, False])
+def test_a_boolean_form_field_travels_as_json_true_or_false(
+    server: NotteTestServer, client: NotteClient, shared: bool
+) -> None:
+    """`shared` went as Python's `True`: FastAPI reads it, but a server that reads the field by its
+    schema (Prism, the spec's mock) answered 422 "shared must be boolean" to every `create(shared=True)`."""
+    server.clear()
+    client.functions.create(WORKFLOW, name="flag", shared=shared)
+    (upload,) = [request for request in server.requests if request.method == "POST"]
+    form = parse_form(upload.headers["content-type"], upload.body)
+    assert form["shared"].text == ("true" if shared else "false")
+
+
 def test_a_workflow_may_be_any_bytes_like_object(server: NotteTestServer, client: NotteClient) -> None:
     for workflow in (bytearray(WORKFLOW), memoryview(WORKFLOW)):
         created = client.functions.create(workflow, name="bytes-like")
@@ -117,6 +131,8 @@ def test_a_workflow_may_be_any_bytes_like_object(server: NotteTestServer, client
         (lambda c: c.functions.schedule("fn", 5), "cron"),
         (lambda c: c.functions.start_run("fn", {"a": 1}, surprise=True), "unknown field surprise"),
         (lambda c: c.functions.start_run("fn", variables=["a"]), "variables"),
+        (lambda c: c.functions.start_run("fn", workflow_id="other"), "workflow_id 'other' differs from function_id"),
+        (lambda c: c.functions.run("fn", workflow_id="other"), "workflow_id 'other' differs from function_id"),
     ],
 )
 def test_arguments_that_cant_make_a_valid_request_are_refused_before_any(
@@ -271,6 +287,18 @@ def test_stop_and_update_a_run(server: NotteTestServer, client: NotteClient) -> 
     updated = client.functions.update_run(FUNCTION_ID, started.function_run_id, status="failed", result="by hand")
     assert updated.status.value == "updated"  # type: ignore[union-attr]
     assert client.functions.get_run(FUNCTION_ID, started.function_run_id).result == "by hand"
+
+
+def test_a_nullable_field_given_as_none_is_sent_as_null(server: NotteTestServer, client: NotteClient) -> None:
+    """`update_run(..., result=None)` was dropped from the body: the run kept its result, silently."""
+    started = client.functions.start_run(FUNCTION_ID)
+    run_id = started.function_run_id
+    client.functions.update_run(FUNCTION_ID, run_id, status="closed", result="first", session_id="s-1")
+    client.functions.update_run(FUNCTION_ID, run_id, status="closed", result=None, session_id=None)
+    run = client.functions.get_run(FUNCTION_ID, run_id)
+    assert (run.result, run.session_id) == (None, None)
+    with pytest.raises(InvalidArgumentError, match="stream"):  # not nullable in the spec: refused, not dropped
+        client.functions.start_run(FUNCTION_ID, stream=None)
 
 
 def test_an_outcome_that_breaks_its_rules_is_a_schema_mismatch(server: NotteTestServer, client: NotteClient) -> None:

@@ -7,10 +7,14 @@ import csv
 import io
 import json
 import subprocess
+from dataclasses import dataclass
+from typing import ClassVar
 
 import pytest
 
-from notte_ext.testing import NotteTestServer, RunPlan
+from notte_ext.testing import Match, NotteTestServer, RunPlan
+from notte_ext.testing.exchange import Reply
+from notte_ext.testing.faults import FaultContext
 from tests.test_cli import CLI, notte_ext
 
 FN = "fn-sample"
@@ -68,6 +72,25 @@ def test_functions_delete_asks_first_and_refuses_without_a_terminal(server: Nott
     assert deleted.returncode == 0, deleted.stderr
     assert lines(deleted.stdout) == [{"status": "success", "message": "Function fn-other deleted"}]
     assert server.functions.get("fn-other") is None
+
+
+@dataclass(frozen=True)
+class DeletionFailed:
+    """The API's 200 to a delete that did not happen (DeleteFunctionResponse's `failure`)."""
+
+    answers_instead: ClassVar[bool] = True
+
+    def apply(self, reply: Reply, context: FaultContext) -> None:
+        reply.status, reply.body, reply.headers = 200, {"status": "failure", "message": "in use\x1b[31m"}, {}
+
+
+def test_functions_delete_exits_1_when_the_api_says_it_failed(server: NotteTestServer) -> None:
+    """The answer `failure` exited 0: `notte-ext functions delete X --yes && ...` went on as if deleted."""
+    server.faults.add(DeletionFailed(), match=Match(operation_id="function_delete"))
+    failed = notte_ext("functions", "delete", "fn-other", "--yes", "--format", "jsonl", server=server)
+    assert failed.returncode == 1
+    assert lines(failed.stdout) == [{"status": "failure", "message": "in use\x1b[31m"}]
+    assert failed.stderr == ("Error: function 'fn-other' was not deleted: the API answered failure: in use\\x1b[31m\n")
 
 
 def test_functions_delete_on_a_terminal_takes_no_for_an_answer(server: NotteTestServer) -> None:

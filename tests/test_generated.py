@@ -304,6 +304,12 @@ def test_model_override_only_moves_from_dict_imports_and_passes_fields_by_positi
     assert "    {% if property.default is not none or not property.required %}" in ours
 
 
+def test_boolean_override_only_sends_a_form_field_as_json_true_or_false() -> None:
+    removed, added = _override_diff("property_templates/boolean_property.py.jinja")
+    assert removed == ['files.append(({{ name }}, (None, str({{source}}).encode(), "text/plain")))']
+    assert added == ['files.append(({{ name }}, (None, ("true" if {{ source }} else "false").encode(), "text/plain")))']
+
+
 def test_endpoint_override_only_drops_the_fixed_multipart_boundary() -> None:
     removed, added = _override_diff("endpoint_module.py.jinja")
     assert [line.strip() for line in removed] == ['headers["Content-Type"] = "multipart/form-data; boundary=+++"'] * 2

@@ -100,6 +100,19 @@ def test_an_upload_needs_a_file_part(http: httpx.Client) -> None:
     assert (bad_flag.status_code, bad_flag.json()["detail"][0]["loc"]) == (422, ["body", "shared"])
 
 
+def test_an_upload_that_is_not_multipart_is_read_as_fastapi_reads_a_form(http: httpx.Client) -> None:
+    """Starlette reads no form field from a JSON (or no) body and text fields from an urlencoded one, so
+    FastAPI answers field by field; the server answered one error at ["body"] of its own wording."""
+    missing = {"type": "missing", "loc": ["body", "file"], "msg": "Field required", "input": None}
+    assert http.post("/functions", json={"file": "print(1)"}).json() == {"detail": [missing]}
+    assert http.post("/functions").json() == {"detail": [missing]}
+    urlencoded = http.post("/functions", data={"file": "print(1)", "shared": "maybe"}).json()["detail"]
+    assert [(error["loc"], error["input"]) for error in urlencoded] == [
+        (["body", "file"], "print(1)"),  # "Expected UploadFile", as for a text part
+        (["body", "shared"], "maybe"),
+    ]
+
+
 def test_schedules_are_set_and_removed(server: NotteTestServer, http: httpx.Client) -> None:
     body = {"cron": "0 * * * *", "variables": {"url": "https://example.com"}}
     assert http.post(f"/functions/{FUNCTION_ID}/schedule", json=body).json() == {"status": "success"}
@@ -215,6 +228,24 @@ def test_a_run_is_updated_by_hand(server: NotteTestServer, http: httpx.Client) -
     assert (run["status"], run["result"], run["logs"]) == ("failed", "gave up", ["one", "two"])
     bad = http.patch(f"/functions/{FUNCTION_ID}/runs/{run_id}", json={"status": "paused"})
     assert (bad.status_code, bad.json()["detail"][0]["loc"]) == (422, ["body", "status"])
+
+
+def test_a_run_updated_with_a_result_of_any_json_is_served_as_its_schema_declares(
+    server: NotteTestServer, http: httpx.Client
+) -> None:
+    """The update body takes any JSON as the result; a run is served with a string or null. The object
+    was served as it came: every answer showing the run broke the spec (a violation, SchemaMismatchError)."""
+    server.run_plan = RunPlan(duration=60)
+    run_id = httpx.URL(_start(http, server.api_key).headers["Location"]).params["function_run_id"]
+    for result, served in [({"price": 3}, '{"price": 3}'), ([1, "é"], '[1, "é"]'), (7, "7"), (None, None)]:
+        patch = {"status": "closed", "result": result}
+        assert http.patch(f"/functions/{FUNCTION_ID}/runs/{run_id}", json=patch).status_code == 200
+        run = http.get(f"/functions/{FUNCTION_ID}/runs/{run_id}").json()
+        validate_response(run, 200, operation_id="function_run_get_metadata")
+        listed = http.get(f"/functions/{FUNCTION_ID}/runs", params={"only_active": "false"}).json()
+        validate_response(listed, 200)
+        assert run["result"] == served
+    assert server.violations == []
 
 
 def test_a_429_answers_before_the_api_so_no_run_starts_but_a_dropped_answer_does(

@@ -98,3 +98,8 @@ def delete_function(state: AppState, /, function_id: str, yes: bool, output_form
     with state.client() as client:
         deleted = client.functions.delete(function_id)
     write_one(deleted, chosen_format(output_format), sys.stdout, "deletion")
+    status = str(getattr(deleted.status, "value", deleted.status))
+    if status != "success":  # the spec's 200 may say `failure`: a script must not read it as deleted
+        raise click.ClickException(
+            f"function {function_id!r} was not deleted: the API answered {status}: {deleted.message}"
+        )

@@ -7,6 +7,7 @@ import email.parser
 import email.policy
 from dataclasses import dataclass
 from email.message import EmailMessage
+from urllib.parse import parse_qsl
 
 __all__ = ["FormError", "FormField", "parse_form"]
 
@@ -28,9 +29,17 @@ class FormField:
 
 
 def parse_form(content_type: str, body: bytes) -> dict[str, FormField]:
-    """The fields of a multipart/form-data body by name (the last one wins, as for a scalar form field)."""
-    if not content_type.lower().startswith("multipart/form-data") or "boundary=" not in content_type:
-        raise FormError(f"not a multipart/form-data body with a boundary (Content-Type {content_type!r})")
+    """The fields of a form body by name (the last one wins, as for a scalar form field), as Starlette's
+    ``request.form()`` reads them: multipart/form-data, or urlencoded (text fields only), and no field
+    at all for another content type or none, which FastAPI then reports field by field ("Field required")."""
+    media = content_type.partition(";")[0].strip().lower()
+    if media == "application/x-www-form-urlencoded":
+        pairs = parse_qsl(body.decode("latin-1"), keep_blank_values=True, encoding="utf-8")
+        return {name: FormField(name, value.encode(), None, "text/plain") for name, value in pairs}
+    if media != "multipart/form-data":
+        return {}
+    if "boundary=" not in content_type:
+        raise FormError(f"a multipart/form-data body without a boundary (Content-Type {content_type!r})")
     head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode()
     message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
     if not isinstance(message, EmailMessage) or not message.is_multipart() or message.defects:

@@ -80,7 +80,7 @@ class BodyFunctionCreateFunctionsPost:
                 files.append(("description", (None, str(self.description).encode(), "text/plain")))
 
         if not isinstance(self.shared, Unset):
-            files.append(("shared", (None, str(self.shared).encode(), "text/plain")))
+            files.append(("shared", (None, ("true" if self.shared else "false").encode(), "text/plain")))
 
         for prop_name, prop in self.additional_properties.items():
             files.append((prop_name, (None, str(prop).encode(), "text/plain")))
