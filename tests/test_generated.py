@@ -15,6 +15,7 @@ import subprocess
 import textwrap
 import tomllib
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import attrs
@@ -235,7 +236,16 @@ def test_union_override_only_replaces_the_parse_function_by_straight_line_code()
         "{% endfor %}",
     ]
     upstream_otherwise = ["{% else %}", "{% endif %}"]
-    assert added == counting + nothing_to_construct + one_member_to_construct + upstream_otherwise
+    none_left_out_of_a_form = [
+        '{% if inner_property.__class__.__name__ == "NoneProperty" %}',
+        '    pass  # a form has no null: left out, as when unset (not the text "None")',
+        "{% else %}",
+        "{%- endif %}",
+    ]
+    assert (
+        added
+        == counting + nothing_to_construct + one_member_to_construct + upstream_otherwise + none_left_out_of_a_form
+    )
     upstream = Path(openapi_python_client.__file__).parent / "templates/property_templates/union_property.py.jinja"
     assert "    except (TypeError, ValueError, AttributeError, KeyError):" in upstream.read_text()
 
@@ -308,6 +318,20 @@ def test_boolean_override_only_sends_a_form_field_as_json_true_or_false() -> Non
     removed, added = _override_diff("property_templates/boolean_property.py.jinja")
     assert removed == ['files.append(({{ name }}, (None, str({{source}}).encode(), "text/plain")))']
     assert added == ['files.append(({{ name }}, (None, ("true" if {{ source }} else "false").encode(), "text/plain")))']
+
+
+def test_a_form_field_set_to_none_is_left_out_not_sent_as_the_text_none() -> None:
+    """`client.api` users building the upload body themselves: name=None went as the name "None"."""
+    from notte_api_client.types import File
+
+    from notte_ext._bindings import FunctionCreateBody
+
+    def form(name: str | None) -> dict[str, Any]:
+        body = FunctionCreateBody(file=File(payload=io.BytesIO(b"x"), file_name="w.py"), name=name)
+        return {field: part[1] for field, part in body.to_multipart() if field != "file"}
+
+    assert "name" not in form(None)
+    assert form("n")["name"] == b"n"
 
 
 def test_endpoint_override_only_drops_the_fixed_multipart_boundary() -> None:

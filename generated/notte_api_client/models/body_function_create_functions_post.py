@@ -71,13 +71,13 @@ class BodyFunctionCreateFunctionsPost:
             if isinstance(self.name, str):
                 files.append(("name", (None, str(self.name).encode(), "text/plain")))
             else:
-                files.append(("name", (None, str(self.name).encode(), "text/plain")))
+                pass  # a form has no null: left out, as when unset (not the text "None")
 
         if not isinstance(self.description, Unset):
             if isinstance(self.description, str):
                 files.append(("description", (None, str(self.description).encode(), "text/plain")))
             else:
-                files.append(("description", (None, str(self.description).encode(), "text/plain")))
+                pass  # a form has no null: left out, as when unset (not the text "None")
 
         if not isinstance(self.shared, Unset):
             files.append(("shared", (None, ("true" if self.shared else "false").encode(), "text/plain")))
