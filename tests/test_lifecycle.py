@@ -1,20 +1,23 @@
 """A client's lifecycle as production code meets it: closed, reused in another event loop; the command
-line interrupted while it starts."""
+line interrupted while it starts; the caller's context in page-ahead threads."""
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import gc
 import subprocess
 import sys
 import threading
 import warnings
 
+import httpx
 import pytest
 
-from notte_ext import AsyncNotteClient, ClientClosedError, ClientLoopError, RunsPage
+from notte_ext import AsyncNotteClient, ClientClosedError, ClientLoopError, NotteClient, RunsPage
 from notte_ext.testing import NotteTestServer
 from tests.conftest import FUNCTION_ID
+from tests.settle import settle_page_ahead
 from tests.test_cli_terminal import default_sigint
 
 
@@ -116,3 +119,34 @@ def test_ctrl_c_while_the_command_line_imports_is_one_line_and_exit_130(server: 
     )
     assert (result.returncode, result.stdout, result.stderr) == (130, b"", b"Interrupted.\n")
     assert server.requests == []  # the interrupt ended the program before any request
+
+
+_TRACE: contextvars.ContextVar[str | None] = contextvars.ContextVar("trace", default=None)
+
+
+class _TracedTransport(httpx.HTTPTransport):
+    """The network, noting the context each request is sent in (what a tracing instrumentation reads)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[str | None] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.seen.append(_TRACE.get())
+        return super().handle_request(request)
+
+
+@pytest.mark.parametrize("prefetch", [0, 6])
+def test_a_sync_listing_sends_every_page_in_the_callers_context(server: NotteTestServer, prefetch: int) -> None:
+    """Page-ahead threads start with an empty context: every page request of a sync listing (page 1
+    too) lost the caller's tracing span, unlike prefetch=0 and the async listing (tasks copy it)."""
+    transport = _TracedTransport()
+    mark = _TRACE.set("span-42")
+    try:
+        with NotteClient(server.api_key, base_url=server.url, transport=transport) as client:
+            assert len(client.functions.list_runs(FUNCTION_ID, prefetch=prefetch).to_list()) == 250
+    finally:
+        _TRACE.reset(mark)
+    settle_page_ahead()  # the pages asked for past the end are sent in it too
+    assert len(transport.seen) >= 3
+    assert set(transport.seen) == {"span-42"}
