@@ -1,5 +1,5 @@
 """A client's lifecycle as production code meets it: closed, reused in another event loop; the command
-line interrupted while it starts; the caller's context in page-ahead threads."""
+line interrupted while it starts; page-ahead threads: the caller's context, no retry once stopped."""
 
 from __future__ import annotations
 
@@ -10,14 +10,17 @@ import subprocess
 import sys
 import threading
 import warnings
+from dataclasses import dataclass
 
 import httpx
 import pytest
 
-from notte_ext import AsyncNotteClient, ClientClosedError, ClientLoopError, NotteClient, RunsPage
-from notte_ext.testing import NotteTestServer
+from notte_ext import AsyncNotteClient, ClientClosedError, ClientLoopError, NotteClient, RetryPolicy, RunsPage
+from notte_ext.testing import Match, NotteTestServer, Status
+from notte_ext.testing.exchange import Reply
+from notte_ext.testing.faults import FaultContext
 from tests.conftest import FUNCTION_ID
-from tests.settle import settle_page_ahead
+from tests.settle import eventually, settle_page_ahead
 from tests.test_cli_terminal import default_sigint
 
 
@@ -150,3 +153,52 @@ def test_a_sync_listing_sends_every_page_in_the_callers_context(server: NotteTes
     settle_page_ahead()  # the pages asked for past the end are sent in it too
     assert len(transport.seen) >= 3
     assert set(transport.seen) == {"span-42"}
+
+
+@dataclass(frozen=True)
+class _HeldThen502:
+    """Answer 502 once `release` is set; `arrived` says the request is on the wire."""
+
+    arrived: threading.Event
+    release: threading.Event
+
+    def apply(self, reply: Reply, context: FaultContext) -> None:
+        self.arrived.set()
+        self.release.wait(30)
+        Status(502).apply(reply, context)
+
+
+def _page_three_requests(server: NotteTestServer) -> int:
+    return sum(1 for request in server.requests if request.function_id == "fn-big" and request.query["page"] == "3")
+
+
+def test_a_stopped_sync_listing_never_retries_a_page_it_asked_for_ahead(server: NotteTestServer) -> None:
+    """A sync request can't be cancelled, but once the listing stopped nobody reads it: its 502 was
+    retried max_retries times on the daemon thread, after the listing ended and the client closed."""
+    server.add_function("fn-big", runs=1000)
+    arrived, release = threading.Event(), threading.Event()
+    server.faults.add(_HeldThen502(arrived, release), match=Match(function_id="fn-big", page=3), times=None)
+    with NotteClient(server.api_key, base_url=server.url, retry=RetryPolicy(sleep=lambda _: None)) as client:
+        runs = iter(client.functions.list_runs("fn-big"))
+        for _ in range(150):  # pages 1 and 2 read; page 3 was asked for ahead with page 2
+            next(runs)
+        assert arrived.wait(30)
+        runs.close()
+    release.set()  # page 3 answers 502 now, to a listing that ended
+    settle_page_ahead()
+    assert _page_three_requests(server) == 1
+
+
+def test_a_stopped_sync_listing_ends_a_page_ahead_wait_between_retries_at_once(server: NotteTestServer) -> None:
+    """A page asked for ahead that is waiting out a Retry-After when the listing stops is not sent
+    again, and its thread ends then, not when the wait is over."""
+    server.add_function("fn-big", runs=1000)
+    server.faults.add(Status(502, retry_after=20), match=Match(function_id="fn-big", page=3), times=None)
+    with NotteClient(server.api_key, base_url=server.url) as client:
+        runs = iter(client.functions.list_runs("fn-big"))
+        for _ in range(150):
+            next(runs)
+        assert eventually(lambda: _page_three_requests(server) == 1, 30)  # answered: now waiting 20 s
+        runs.close()
+    settle_page_ahead(within=10)  # far less than the 20 s wait
+    assert _page_three_requests(server) == 1
