@@ -17,8 +17,11 @@ EXIT_USAGE = 2  # the CLI's documented "usage or configuration error" (notte_ext
 
 
 def main() -> None:
+    from notte_ext._interrupts import imports_uninterrupted
+
     try:
-        from notte_ext.cli import main as command_line
+        with imports_uninterrupted():  # click, and the command line's own modules
+            from notte_ext.cli import main as command_line
     except ModuleNotFoundError as missing:
         if (missing.name or "").partition(".")[0] in _OUR_PACKAGES:
             raise  # a broken install of ours, not a missing extra: the traceback is the useful part

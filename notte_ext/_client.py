@@ -7,9 +7,11 @@ Requests are built by the generated endpoint modules (`_get_kwargs`) and parsed 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 import time
+import weakref
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
 from types import ModuleType, TracebackType
@@ -38,6 +40,7 @@ from notte_ext.errors import (
     APIConnectionError,
     APITimeoutError,
     ClientClosedError,
+    ClientLoopError,
     ConfigurationError,
     InvalidArgumentError,
     NotteError,
@@ -373,6 +376,28 @@ class AsyncNotteClient(_BaseClient):
         )
         self._api.set_async_httpx_client(self._http)
         self.functions = AsyncFunctions(self)
+        # The asyncio loop of the first request: the pooled connections belong to it (weakly held: a
+        # client must not keep a finished loop alive). `_closed`: aclose() without httpx's own close,
+        # whose connections went with their loop.
+        self._loop: weakref.ref[asyncio.AbstractEventLoop] | None = None
+        self._closed = False
+
+    def _check_usable(self, request: dict[str, Any]) -> None:
+        """Before anything is sent: a closed client, or one used in another event loop than its
+        connections', is a typed error rather than httpx's `RuntimeError: Event loop is closed`."""
+        if self._closed or self._http.is_closed:
+            raise self._closed_error(request)
+        loop = _running_asyncio_loop()
+        if loop is None:
+            return  # not asyncio (trio, through anyio): httpx's own rules apply
+        if self._loop is None:
+            self._loop = weakref.ref(loop)
+        elif self._loop() is not loop:
+            raise ClientLoopError(
+                f"{request['method'].upper()} {request['url']} not sent: this AsyncNotteClient was first used in "
+                "another event loop, which its connections belong to (each asyncio.run is a new loop); "
+                "create the client inside the loop that uses it"
+            )
 
     async def send(self, endpoint: ModuleType, expected: type[M], *args: Any, **kwargs: Any) -> M:
         """Call a generated endpoint module with retries, typed errors and spec validation."""
@@ -382,8 +407,7 @@ class AsyncNotteClient(_BaseClient):
         """Send a generated endpoint's request (retries included) and read the whole response,
         without parsing it (`result` does)."""
         request = endpoint._get_kwargs(*args, **kwargs)
-        if self._http.is_closed:
-            raise self._closed_error(request)
+        self._check_usable(request)
         started = time.perf_counter()
         try:
             response = await self._http.request(**request)
@@ -397,8 +421,7 @@ class AsyncNotteClient(_BaseClient):
     ) -> AsyncIterator[httpx.Response]:
         """Like `NotteClient.stream`, awaited: `async with client.stream(...) as response`."""
         request = endpoint._get_kwargs(*args, **kwargs)
-        if self._http.is_closed:
-            raise self._closed_error(request)
+        self._check_usable(request)
         try:
             response = await self._http.send(
                 self._streamed_request(self._http, request, deadline), stream=True, follow_redirects=False
@@ -420,7 +443,19 @@ class AsyncNotteClient(_BaseClient):
             await response.aclose()
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        """Close the connections. In another event loop than theirs: if that loop is closed they went
+        with it (asyncio frees their sockets), so the client is only marked closed; if it still runs,
+        a `ClientLoopError` (close it there)."""
+        bound = None if self._loop is None else self._loop()
+        elsewhere = self._loop is not None and bound is not _running_asyncio_loop()
+        if elsewhere and bound is not None and not bound.is_closed():
+            raise ClientLoopError(
+                "AsyncNotteClient.aclose() in another event loop than the one its connections belong to, "
+                "which is still open: close it there"
+            )
+        self._closed = True
+        if not elsewhere:
+            await self._http.aclose()
 
     async def __aenter__(self) -> Self:
         return self
@@ -429,3 +464,11 @@ class AsyncNotteClient(_BaseClient):
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         await self.aclose()
+
+
+def _running_asyncio_loop() -> asyncio.AbstractEventLoop | None:
+    """The running asyncio loop; None under another async library (trio, through anyio)."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None

@@ -16,6 +16,7 @@ read (with the usual retries). A page past a known end is then never asked for a
 
 from __future__ import annotations
 
+import threading
 import time
 from contextvars import ContextVar
 
@@ -27,9 +28,25 @@ from notte_ext.errors import APIStatusError, RateLimitError, ServerError
 # Set while a page asked for ahead is being sent (in its worker thread or task): the retry
 # transport then leaves a 429 or 503 to the listing (see `Pace.back_off`).
 SPECULATIVE: ContextVar[bool] = ContextVar("notte_ext_speculative", default=False)
+# Set while a sync listing's page-ahead thread sends a request: the listing's end. A sync request
+# can't be cancelled, so once the listing stopped (last page, break, limit) the one on the wire
+# ends on its own, but is no longer retried: nobody will read it, and an abandoned listing kept
+# asking a failing server (502, timeouts) for a page up to `max_retries` more times, after close().
+LISTING_STOPPED: ContextVar[threading.Event | None] = ContextVar("notte_ext_listing_stopped", default=None)
 THROTTLE_STATUSES = frozenset({429, 503})
 # Without a Retry-After, how long new requests of the listing wait after a throttled one.
 DEFAULT_PAUSE = 1.0
+
+
+class ListingStopped(Exception):
+    """A request given up between two attempts because its listing stopped: raised into a future nobody
+    reads (`notte_ext._workers`), never to a caller."""
+
+
+def listing_stopped() -> bool:
+    """Whether the request being sent belongs to a listing that has stopped."""
+    stopped = LISTING_STOPPED.get()
+    return stopped is not None and stopped.is_set()
 
 
 def is_throttled(error: BaseException) -> bool:

@@ -28,7 +28,7 @@ from attrs import define, field
 from httpx_retries import Retry, RetryTransport
 
 from notte_ext._defaults import DEFAULT_MAX_RETRIES, DEFAULT_MAX_WAIT
-from notte_ext._pace import SPECULATIVE, THROTTLE_STATUSES
+from notte_ext._pace import LISTING_STOPPED, SPECULATIVE, THROTTLE_STATUSES, ListingStopped, listing_stopped
 from notte_ext.errors import ConfigurationError
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
@@ -97,8 +97,17 @@ class _PolicyRetry(Retry):
         # An absent or unparseable hint falls back to our own backoff.
         return self.backoff_strategy() if hint is None else min(hint, self.max_backoff_wait)
 
+    def is_exhausted(self) -> bool:
+        # A page-ahead request of a listing that stopped: its last answer is final (nobody reads it).
+        return super().is_exhausted() or listing_stopped()
+
     def sleep(self, response: httpx.Response | Exception) -> None:
-        (self.policy.sleep or time.sleep)(self.delay_for(response))
+        delay = self.delay_for(response)
+        stopped = LISTING_STOPPED.get()
+        if self.policy.sleep is not None or stopped is None:
+            (self.policy.sleep or time.sleep)(delay)
+        elif stopped.wait(delay):  # the listing stopped during the wait: no next attempt
+            raise ListingStopped("the listing stopped: its request is not sent again")
 
     async def asleep(self, response: httpx.Response | Exception) -> None:
         delay = self.delay_for(response)

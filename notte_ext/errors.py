@@ -147,6 +147,12 @@ class ClientClosedError(NotteError, RuntimeError):
     """A request on a client after `close()`; nothing was sent (a RuntimeError, as httpx's own)."""
 
 
+class ClientLoopError(NotteError, RuntimeError):
+    """A request on an AsyncNotteClient in another event loop than the one it first sent requests in
+    (each `asyncio.run` is a new loop); nothing was sent. Its connections belong to that loop, and httpx
+    can't move them (its own error would be a bare `RuntimeError: Event loop is closed`)."""
+
+
 class WatchTimeoutError(NotteError):
     """The watch's `timeout` passed before it ended (with `until_idle`: before no run was active).
 

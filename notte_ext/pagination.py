@@ -29,16 +29,18 @@ listing began. Requests sent past the last page are dropped without surfacing th
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import AsyncGenerator, Awaitable, Callable, Container, Generator, Hashable, Iterator
 from concurrent.futures import Future
 from contextlib import aclosing
+from functools import partial
 from typing import Any, Generic, Protocol, TypeVar
 
 from attrs import define, field
 
 from notte_ext._dedupe import DEFAULT_DEDUPE_WINDOW, Dedupe
-from notte_ext._pace import SPECULATIVE, Pace, is_throttled
+from notte_ext._pace import LISTING_STOPPED, SPECULATIVE, Pace, is_throttled
 from notte_ext._workers import Workers
 from notte_ext.errors import InvalidArgumentError, NotteError, PaginationError
 
@@ -238,7 +240,9 @@ class Paginator(Generic[T]):
     def pages(self) -> Iterator[Page[T]]:
         book = _Bookkeeping(self._rules, self._prefetch)
         window: dict[int, Future[Any]] = {}
-        pool = Workers(self._fetch_marked, self._prefetch + 1, "notte-prefetch") if self._prefetch else None
+        stopped = threading.Event()  # set when this listing ends: its requests still out are not retried
+        fetch = partial(self._fetch_marked, stopped)
+        pool = Workers(fetch, self._prefetch + 1, "notte-prefetch") if self._prefetch else None
         number = 1
         try:
             while not book.satisfied:
@@ -260,18 +264,19 @@ class Paginator(Generic[T]):
                     return
                 number += 1
         finally:
+            stopped.set()
             _drop(window)  # their results and errors are never looked at
             if pool is not None:
                 pool.stop()
 
-    def _fetch_marked(self, job: tuple[int, bool]) -> Any:
-        """Fetch page `number`, marked as asked for ahead (`speculative`) for the retry transport."""
+    def _fetch_marked(self, stopped: threading.Event, job: tuple[int, bool]) -> Any:
+        """Fetch page `number` on a worker thread, marked for the retry transport: as asked for ahead
+        (`speculative`), and with the listing's end (`stopped`). Each job runs in its own copy of the
+        context (`notte_ext._workers`): the marks stay with it."""
         number, speculative = job
-        mark = SPECULATIVE.set(speculative)
-        try:
-            return self._fetch(number)
-        finally:
-            SPECULATIVE.reset(mark)
+        SPECULATIVE.set(speculative)
+        LISTING_STOPPED.set(stopped)
+        return self._fetch(number)
 
     def __iter__(self) -> Generator[T, None, None]:
         for page in self.pages():

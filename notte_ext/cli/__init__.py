@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from notte_ext._interrupts import imports_uninterrupted
 from notte_ext.cli._app import AppState, NotteGroup, global_options, version_option
 
 
@@ -27,7 +28,9 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands and cmd_name in self.lazy:
             module, _, attribute = self.lazy[cmd_name][0].partition(":")
-            self.add_command(getattr(importlib.import_module(module), attribute), cmd_name)
+            with imports_uninterrupted():  # most of a command's start-up: the client, httpx, the models
+                command = getattr(importlib.import_module(module), attribute)
+            self.add_command(command, cmd_name)
         return super().get_command(ctx, cmd_name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:

@@ -19,6 +19,7 @@ import click
 # Only what `--help` needs is imported here: the client (httpx, the generated models) loads
 # when a command asks AppState for one.
 from notte_ext._defaults import API_KEY_ENV, BASE_URL_ENV, DEFAULT_MAX_RETRIES, MAX_TIMEOUT
+from notte_ext._interrupts import imports_uninterrupted, interrupted
 from notte_ext._messages import one_line, redact_urls
 from notte_ext.cli._values import SECRET_TEXT, count, seconds
 from notte_ext.errors import APIConnectionError, ConfigurationError, InvalidArgumentError, NotteError
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from notte_ext import NotteClient
 
 F = TypeVar("F", bound=Callable[..., Any])
-EXIT_OK, EXIT_API, EXIT_USAGE, EXIT_CONNECTION, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_OK, EXIT_API, EXIT_USAGE, EXIT_CONNECTION = 0, 1, 2, 3
 MAX_RETRIES = 100  # --max-retries: each retry may wait up to 30 s; past this a command only hangs
 
 
@@ -46,7 +47,8 @@ class AppState:
     proxy: str | None = field(default=None, repr=False)  # may hold the proxy's password
 
     def client(self) -> NotteClient:
-        from notte_ext import NotteClient
+        with imports_uninterrupted():  # the client's modules (httpx's transports, anyio...) load here
+            from notte_ext import NotteClient
 
         return NotteClient(
             self.api_key,
@@ -92,7 +94,7 @@ class NotteGroup(click.Group):
         except click.ClickException as error:
             _fail(error.format_message(), error.exit_code)
         except click.Abort:  # Ctrl-C while parsing or prompting
-            _interrupted()
+            interrupted()
         sys.exit(code if isinstance(code, int) else EXIT_OK)
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -109,19 +111,13 @@ class NotteGroup(click.Group):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             ctx.exit(EXIT_OK)
         except KeyboardInterrupt:
-            _interrupted()
+            interrupted()
 
 
 def _fail(message: str, exit_code: int) -> NoReturn:
     # Every error line, click's usage errors too (they quote the value given), shows no URL credential.
     click.echo(f"Error: {one_line(redact_urls(message))}", err=True)
     sys.exit(exit_code)
-
-
-def _interrupted() -> NoReturn:
-    # On a terminal, start a new line after the `^C` it echoed.
-    click.echo(("\n" if sys.stderr.isatty() else "") + "Interrupted.", err=True)
-    sys.exit(EXIT_INTERRUPTED)
 
 
 def option_group(*decorators: Callable[[F], F]) -> Callable[[F], F]:
