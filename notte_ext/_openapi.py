@@ -126,12 +126,19 @@ MISSING: Any = object()
 
 
 def mismatch(
-    operation_id: str, field: str | None, value: Any, problem: str, *, secret: Secret = None
+    operation_id: str, field: str | None, value: Any, problem: str, *, secret: Secret = None, free_form: bool = False
 ) -> SchemaMismatchError:
+    """`free_form`: the spec declares this answer as anything (`{}`: runs/start), so what was missed is
+    what the API sends and the client reads (as the official SDK does), not the spec."""
     value = value if value is MISSING else redact_json(value, secret)
     where = f"field {field!r}" if field else "the response"
     got = "" if value is MISSING else f"; got {one_line(repr(value), 80)}"
-    message = f"{operation(operation_id).label}: {where} does not match API spec {spec_version()} ({problem}{got})"
+    expected = (
+        f"is not what the API sends (API spec {spec_version()} leaves this answer free-form)"
+        if free_form
+        else f"does not match API spec {spec_version()}"
+    )
+    message = f"{operation(operation_id).label}: {where} {expected} ({problem}{got})"
     return SchemaMismatchError(
         f"{redact(message, secret)}; {DRIFT_HINT}",
         operation=operation_id,

@@ -108,10 +108,12 @@ def answered_outcome(function_id: str, response: httpx.Response, secret: Secret)
 def outcome(function_id: str, body: Any, secret: Secret) -> StartedRun:
     """A run's outcome (the JSON answer, or the `result` event's message decoded), checked field by field."""
     if not isinstance(body, Mapping):
-        raise mismatch(OPERATION_ID, None, body, "the run's outcome is not an object", secret=secret)
+        raise mismatch(OPERATION_ID, None, body, "the run's outcome is not an object", secret=secret, free_form=True)
     run_id = body.get("function_run_id", body.get("workflow_run_id"))
     if not isinstance(run_id, str) or not run_id:
-        raise mismatch(OPERATION_ID, "function_run_id", run_id, "the run's outcome has no run id", secret=secret)
+        raise mismatch(
+            OPERATION_ID, "function_run_id", run_id, "the run's outcome has no run id", secret=secret, free_form=True
+        )
     status = body.get("status")
     try:
         parsed = None if status is None else RunDetailsStatus(status)
@@ -155,7 +157,8 @@ class EventReader:
             try:
                 decoded = json.loads(text) if isinstance(text, str) else text
             except UNREADABLE_JSON:
-                raise mismatch(OPERATION_ID, "result", text, "the outcome is not JSON", secret=self._secret) from None
+                problem = "the outcome is not JSON"
+                raise mismatch(OPERATION_ID, "result", text, problem, secret=self._secret, free_form=True) from None
             return RunFinished(outcome(self._function_id, decoded, self._secret))
         if kind == "session_start" and isinstance(text, str):
             return RunSessionStarted(text)

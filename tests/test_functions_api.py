@@ -7,13 +7,14 @@ import asyncio
 import io
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 import pytest
 
-from notte_ext import AsyncNotteClient, NotteClient, RetryPolicy
+from notte_ext import AsyncNotteClient, NotteClient, RetryPolicy, spec_version
 from notte_ext._run_start import RunFinished, RunLogLine, RunSessionStarted, RunStarted
 from notte_ext.errors import (
     APITimeoutError,
@@ -24,6 +25,8 @@ from notte_ext.errors import (
     SchemaMismatchError,
 )
 from notte_ext.testing import Match, NotteTestServer, ProxyPage, RunPlan, Status, TrickledBody
+from notte_ext.testing.exchange import Reply
+from notte_ext.testing.faults import FaultContext
 from notte_ext.testing.forms import parse_form
 from notte_ext.watch import RunFailedError, RunTimeoutError, WatchTimeoutError
 
@@ -356,3 +359,31 @@ def test_the_async_client_has_the_same_surface(server: NotteTestServer) -> None:
             assert (await client.functions.delete(created.function_id)).status.value == "success"
 
     asyncio.run(scenario())
+
+
+@dataclass(frozen=True)
+class StartAnsweredWith:
+    """runs/start answered 200 with `body` (the spec declares its answer as anything: `{}`)."""
+
+    body: Any
+    answers_instead: ClassVar[bool] = True
+
+    def apply(self, reply: Reply, context: FaultContext) -> None:
+        reply.status, reply.body, reply.headers = 200, self.body, {}
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [({"random": 1}, "the run's outcome has no run id"), ([1, 2], "the run's outcome is not an object")],
+)
+def test_a_start_answer_without_a_run_says_the_api_not_the_spec_was_missed(
+    server: NotteTestServer, client: NotteClient, body: Any, problem: str
+) -> None:
+    """The spec leaves runs/start's answer free-form ({}): an answer the client can't read a run from is
+    not "does not match API spec" (Prism, mocking the spec, sends any JSON there)."""
+    server.faults.add(StartAnsweredWith(body), match=Match(operation_id="function_run_start"))
+    with pytest.raises(SchemaMismatchError) as caught:
+        client.functions.start_run(FUNCTION_ID)
+    message = str(caught.value)
+    assert f"is not what the API sends (API spec {spec_version()} leaves this answer free-form) ({problem}" in message
+    assert "does not match" not in message
