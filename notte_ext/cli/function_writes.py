@@ -23,7 +23,7 @@ from notte_ext.cli._app import AppState, option_group, pass_state
 from notte_ext.cli._listing import query_option
 from notte_ext.cli._values import TEXT
 from notte_ext.cli._variables import variable_options, variables
-from notte_ext.cli.functions import answer, confirm, format_option
+from notte_ext.cli.functions import answer, asking_first, confirm, format_option
 from notte_ext.functions import upload_options
 
 F = Callable[..., Any]
@@ -135,10 +135,7 @@ def schedule(
 
 
 @click.command("unschedule")
-@click.argument("function_id", type=TEXT)
-@click.option("--yes", is_flag=True, help="Unschedule without asking (required when not on a terminal).")
-@format_option
-@pass_state
+@asking_first("Unschedule")
 def unschedule(state: AppState, /, function_id: str, yes: bool, output_format: str | None) -> None:
     """Stop FUNCTION_ID's scheduled runs (asks first; --yes skips the question).
 

@@ -60,22 +60,25 @@ def confirm(yes: bool, refusal: str, question: str, declined: str) -> None:
 
 
 # What changes a function (uploads, a fork, its schedule) lives in its own module, loaded when it runs.
-FUNCTION_COMMANDS = {
-    "create": (
-        "notte_ext.cli.function_writes:create",
-        "Create a function from a workflow file (FILE, or - for stdin); prints it.",
-    ),
-    "update": ("notte_ext.cli.function_writes:update", "Upload FILE (or - for stdin) as a new version of FUNCTION_ID."),
-    "fork": ("notte_ext.cli.function_writes:fork", "Copy FUNCTION_ID into a new function of yours; prints the copy."),
-    "schedule": (
-        "notte_ext.cli.function_writes:schedule",
-        "Run FUNCTION_ID on a cron schedule, with these variables (replaces its schedule).",
-    ),
-    "unschedule": (
-        "notte_ext.cli.function_writes:unschedule",
-        "Stop FUNCTION_ID's scheduled runs (asks first; --yes skips the question).",
-    ),
+_WRITES = {
+    "create": "Create a function from a workflow file (FILE, or - for stdin); prints it.",
+    "update": "Upload FILE (or - for stdin) as a new version of FUNCTION_ID.",
+    "fork": "Copy FUNCTION_ID into a new function of yours; prints the copy.",
+    "schedule": "Run FUNCTION_ID on a cron schedule, with these variables (replaces its schedule).",
+    "unschedule": "Stop FUNCTION_ID's scheduled runs (asks first; --yes skips the question).",
 }
+FUNCTION_COMMANDS = {name: (f"notte_ext.cli.function_writes:{name}", help) for name, help in _WRITES.items()}
+
+
+def asking_first(verb: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A command that changes FUNCTION_ID beyond undoing (`delete`, `unschedule`): its argument, `--yes`
+    (see `confirm`), `--format`, and the client."""
+    return option_group(
+        click.argument("function_id", type=TEXT),
+        click.option("--yes", is_flag=True, help=f"{verb} without asking (required when not on a terminal)."),
+        format_option,
+        pass_state,
+    )
 
 
 @click.group(cls=LazyGroup, lazy=FUNCTION_COMMANDS)
@@ -127,10 +130,7 @@ def get_function(state: AppState, /, function_id: str, version: str | None, outp
 
 
 @functions.command("delete")
-@click.argument("function_id", type=TEXT)
-@click.option("--yes", is_flag=True, help="Delete without asking (required when not on a terminal).")
-@format_option
-@pass_state
+@asking_first("Delete")
 def delete_function(state: AppState, /, function_id: str, yes: bool, output_format: str | None) -> None:
     """Delete FUNCTION_ID and its runs (asks first; --yes skips the question)."""
     question = f"Delete function {function_id!r} and its runs? This cannot be undone"
