@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from collections.abc import Mapping
 from functools import cache
 from os import PathLike, fspath
@@ -121,6 +122,12 @@ def upload_body(operation_id: str, workflow: Workflow, fields: Mapping[str, Any]
     return body
 
 
+def _file_name(name: str) -> str:
+    """The upload's file name as UTF-8 text: a name holding bytes that were not UTF-8 (Python reads them as
+    lone surrogates, which httpx can't encode into the multipart header) shows U+FFFD in their place."""
+    return os.fsencode(name).decode("utf-8", "replace")
+
+
 def read_workflow(workflow: Workflow) -> tuple[bytes, str]:
     """The workflow's bytes and file name; InvalidArgumentError for a missing, unreadable or too large file."""
     if isinstance(workflow, bytes | bytearray | memoryview):  # copied no further than the bound
@@ -132,10 +139,10 @@ def read_workflow(workflow: Workflow) -> tuple[bytes, str]:
                 content = file.read(MAX_UPLOAD_BYTES + 1)
         except OSError as exc:
             raise InvalidArgumentError(f"cannot read the workflow file {str(path)!r}: {exc.strerror or exc}") from None
-        name = path.name
+        name = _file_name(path.name)
     elif callable(getattr(workflow, "read", None)):
         content = workflow.read(MAX_UPLOAD_BYTES + 1)
-        name = Path(str(getattr(workflow, "name", "workflow.py"))).name
+        name = _file_name(Path(str(getattr(workflow, "name", "workflow.py"))).name)
     else:
         content = None
     if not isinstance(content, bytes):

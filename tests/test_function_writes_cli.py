@@ -80,6 +80,17 @@ def test_create_reads_the_workflow_from_stdin(server: NotteTestServer) -> None:
     assert (stored.files, stored.body["name"]) == ({"1": WORKFLOW}, "piped")
 
 
+def test_a_file_name_that_is_not_utf8_uploads(server: NotteTestServer, tmp_path: Path) -> None:
+    """A name holding bytes that were not UTF-8 reached httpx as lone surrogates: a traceback, exit 1."""
+    path = os.fsdecode(bytes(tmp_path) + b"/scr\xffper.py")
+    Path(path).write_bytes(WORKFLOW)
+    created = notte_ext("functions", "create", path, server=server)
+    assert created.returncode == 0, created.stderr
+    stored = server.functions.get(str(one(created.stdout)["function_id"]))
+    assert stored is not None
+    assert stored.files == {"1": WORKFLOW}
+
+
 def test_every_form_field_and_query_parameter_of_the_spec_is_an_option() -> None:
     """The options are read from the vendored spec: a bump that adds a form field adds an option."""
     for command, method in [(create, "create"), (update, "update")]:
