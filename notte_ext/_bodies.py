@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from collections.abc import Mapping
 from functools import cache
 from os import PathLike, fspath
@@ -22,6 +23,7 @@ from notte_api_client.types import File
 
 from notte_ext import _bindings
 from notte_ext._openapi import document, operation
+from notte_ext._parameters import resolve_schema
 from notte_ext.errors import InvalidArgumentError
 
 # A workflow file is Python source; a few MiB is already very large for one.
@@ -90,17 +92,40 @@ def _body_model(operation_id: str) -> Any:
     return getattr(_bindings, "".join(word.capitalize() for word in operation_id.split("_")) + "Body")
 
 
+def _is_file(schema: Mapping[str, Any]) -> bool:
+    return "contentMediaType" in schema or schema.get("format") == "binary"
+
+
+def form_fields(operation_id: str) -> dict[str, dict[str, Any]]:
+    """The fields of the operation's multipart body other than its file, by name, with their schema
+    (`$ref`/nullable `anyOf` resolved): what `create` and the CLI's options set, whatever a bump adds."""
+    properties: dict[str, dict[str, Any]] = _schema(operation_id).get("properties", {})
+    return {key: resolve_schema(sub) for key, sub in properties.items() if not _is_file(sub)}
+
+
+def split_form(operation_id: str, options: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """`options` as (form fields of the operation's multipart body, the rest: its query parameters)."""
+    form = form_fields(operation_id)
+    return {k: v for k, v in options.items() if k in form}, {k: v for k, v in options.items() if k not in form}
+
+
 def upload_body(operation_id: str, workflow: Workflow, fields: Mapping[str, Any]) -> Any:
     """The operation's multipart body: the workflow file (read now, bounded) and the other form `fields`."""
     content, name = read_workflow(workflow)
     given = {key: value for key, value in fields.items() if value is not None}
     properties = _schema(operation_id).get("properties", {})
-    files = [key for key, sub in properties.items() if "contentMediaType" in sub or sub.get("format") == "binary"]
+    files = [key for key, sub in properties.items() if _is_file(sub)]
     check_body(operation_id, {**given, **dict.fromkeys(files, "")})  # the file checked as the string it travels as
     body = _body_model(operation_id).from_dict({**given, **dict.fromkeys(files, b"")})
     for key in files:
         setattr(body, key, File(payload=io.BytesIO(content), file_name=name, mime_type="text/x-python"))
     return body
+
+
+def _file_name(name: str) -> str:
+    """The upload's file name as UTF-8 text: a name holding bytes that were not UTF-8 (Python reads them as
+    lone surrogates, which httpx can't encode into the multipart header) shows U+FFFD in their place."""
+    return os.fsencode(name).decode("utf-8", "replace")
 
 
 def read_workflow(workflow: Workflow) -> tuple[bytes, str]:
@@ -114,10 +139,10 @@ def read_workflow(workflow: Workflow) -> tuple[bytes, str]:
                 content = file.read(MAX_UPLOAD_BYTES + 1)
         except OSError as exc:
             raise InvalidArgumentError(f"cannot read the workflow file {str(path)!r}: {exc.strerror or exc}") from None
-        name = path.name
+        name = _file_name(path.name)
     elif callable(getattr(workflow, "read", None)):
         content = workflow.read(MAX_UPLOAD_BYTES + 1)
-        name = Path(str(getattr(workflow, "name", "workflow.py"))).name
+        name = _file_name(Path(str(getattr(workflow, "name", "workflow.py"))).name)
     else:
         content = None
     if not isinstance(content, bytes):

@@ -19,7 +19,7 @@ from attrs import frozen
 
 from notte_ext import _bindings
 from notte_ext._arguments import is_text
-from notte_ext._parameters import check_parameters
+from notte_ext._parameters import caller_parameters, check_parameters
 from notte_ext._responses import M
 from notte_ext.errors import InvalidArgumentError
 
@@ -67,6 +67,10 @@ class Bound(Generic[M]):
     def query_table(self) -> Mapping[str, tuple[str, type[Enum] | None]]:
         table: Mapping[str, tuple[str, type[Enum] | None]] = getattr(_bindings, f"{self.operation_id.upper()}_QUERY")
         return table
+
+    def parameters(self) -> dict[str, dict[str, Any]]:
+        """The query parameters a caller may set, by generated name, with their spec schema."""
+        return caller_parameters(self.operation_id, self.query_table)
 
     def call(self, path: Mapping[str, object], query: Mapping[str, Any] | None = None, **more: Any) -> Call[M]:
         """The checked arguments: path segments by name, query parameters, and `more` (a body...)."""

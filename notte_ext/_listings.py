@@ -20,7 +20,7 @@ from notte_ext import _bindings
 from notte_ext._arguments import check_count, check_flag
 from notte_ext._calls import check_segment
 from notte_ext._openapi import operation
-from notte_ext._parameters import check_parameters, parameter_schema
+from notte_ext._parameters import caller_parameters, check_parameters
 from notte_ext._timestamps import aware_utc, parse_instant
 from notte_ext.errors import InvalidArgumentError
 from notte_ext.pagination import DEFAULT_MAX_PAGES, PageRules
@@ -42,12 +42,7 @@ CLIENT_SIDE_OPTIONS = ("status", "created_after", "created_before", "limit", "ma
 
 def query_parameters() -> dict[str, dict[str, Any]]:
     """The query parameters of `list_runs` a caller may set, by generated name, with their spec schema."""
-    return _caller_parameters(_OPERATION_ID, _bindings.LIST_FUNCTION_RUNS_BY_FUNCTION_ID_QUERY)
-
-
-def _caller_parameters(operation_id: str, table: Mapping[str, tuple[str, Any]]) -> dict[str, dict[str, Any]]:
-    """The query parameters a caller may set, by generated name, with their spec schema (refs resolved)."""
-    return {name: parameter_schema(operation_id, spec_name) for name, (spec_name, _enum) in table.items()}
+    return caller_parameters(_OPERATION_ID, _bindings.LIST_FUNCTION_RUNS_BY_FUNCTION_ID_QUERY)
 
 
 def check_function_id(function_id: object) -> str:
@@ -203,7 +198,7 @@ FUNCTIONS_MAX_PAGE_SIZE: int = operation(_FUNCTIONS).parameter_schema("page_size
 
 def functions_query_parameters() -> dict[str, dict[str, Any]]:
     """The query parameters of `functions.list` a caller may set, by generated name, with their spec schema."""
-    return _caller_parameters(_FUNCTIONS, _bindings.LIST_FUNCTIONS_QUERY)
+    return caller_parameters(_FUNCTIONS, _bindings.LIST_FUNCTIONS_QUERY)
 
 
 class ListFunctionsOptions(FunctionsQueryParameters, total=False):

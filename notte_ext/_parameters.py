@@ -24,16 +24,22 @@ ParameterTable = Mapping[str, tuple[str, type[Enum] | None]]
 
 def parameter_schema(operation_id: str, spec_name: str) -> dict[str, Any]:
     """The parameter's schema with one level of `$ref`/`anyOf` resolved (for messages and the CLI)."""
-    return _resolve(operation(operation_id).parameter_schema(spec_name))
+    return resolve_schema(operation(operation_id).parameter_schema(spec_name))
 
 
-def _resolve(schema: dict[str, Any]) -> dict[str, Any]:
+def caller_parameters(operation_id: str, table: ParameterTable) -> dict[str, dict[str, Any]]:
+    """The query parameters a caller may set, by generated name, with their spec schema (refs resolved)."""
+    return {name: parameter_schema(operation_id, spec_name) for name, (spec_name, _enum) in table.items()}
+
+
+def resolve_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """`schema` with one level of `$ref` followed and a nullable `anyOf` read as its one type (`nullable`)."""
     if "$ref" in schema:
         target: dict[str, Any] = document()
         for part in schema["$ref"].removeprefix("#/").split("/"):
             target = target[part]
         return {**target, **{k: v for k, v in schema.items() if k != "$ref"}}
-    branches = [_resolve(branch) for branch in schema.get("anyOf", []) if branch.get("type") != "null"]
+    branches = [resolve_schema(branch) for branch in schema.get("anyOf", []) if branch.get("type") != "null"]
     if len(branches) == 1:
         nullable = len(schema["anyOf"]) > 1
         return {**branches[0], **{k: v for k, v in schema.items() if k != "anyOf"}, "nullable": nullable}

@@ -13,13 +13,13 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator, Mapping
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Protocol, Unpack
+from typing import TYPE_CHECKING, Any, Literal, Protocol, Unpack
 
 from notte_api_client import AuthenticatedClient
 
 from notte_ext import _bindings
 from notte_ext._arguments import check_flag, check_seconds
-from notte_ext._bodies import Workflow, json_body, upload_body
+from notte_ext._bodies import Workflow, form_fields, json_body, split_form, upload_body
 from notte_ext._calls import Bound, Call, check_segment
 from notte_ext._defaults import MAX_INTERVAL, MAX_WAIT, MIN_INTERVAL
 from notte_ext._listings import (
@@ -101,6 +101,7 @@ __all__ = [
     "functions_query_parameters",
     "query_parameters",
     "run_query",
+    "upload_options",
 ]
 
 # Stable names of what the operations return, whatever upstream calls the components (bound by operation).
@@ -164,11 +165,26 @@ def _timed_out(error: WatchTimeoutError, function_id: str, run_id: str, timeout:
     )
 
 
+def _upload_call(
+    bound: Bound[M], path: Mapping[str, object], workflow: Workflow, options: Mapping[str, Any]
+) -> Call[M]:
+    """A workflow upload (create, update): the `options` that name a field of the operation's multipart body
+    go in it, the others are query parameters; so a form field a bump adds is a keyword, as in `update_run`."""
+    form, query = split_form(bound.operation_id, options)
+    return bound.call(path, query, body=upload_body(bound.operation_id, workflow, form))
+
+
+def upload_options(method: Literal["create", "update"]) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+    """What `create` or `update` takes besides the workflow, read from the vendored spec: its multipart body's
+    form fields and its query parameters, each by keyword with its schema (the CLI's options follow a bump)."""
+    bound: Bound[Any] = {"create": _CREATE, "update": _UPDATE}[method]
+    return form_fields(bound.operation_id), bound.parameters()
+
+
 def _create_call(
     workflow: Workflow, name: str | None, description: str | None, shared: bool | None, query: Mapping[str, Any]
 ) -> Call[_bindings.FunctionCreateResult]:
-    body = upload_body(_CREATE.operation_id, workflow, {"name": name, "description": description, "shared": shared})
-    return _CREATE.call({}, query, body=body)
+    return _upload_call(_CREATE, {}, workflow, {"name": name, "description": description, "shared": shared, **query})
 
 
 def _update_run_call(
@@ -291,15 +307,15 @@ class Functions:
         shared: bool | None = None,
         **query: Unpack[_bindings.FunctionCreateQuery],
     ) -> _bindings.FunctionCreateResult:
-        """A new function from a workflow file (a path, its bytes, or a binary file object)."""
+        """A new function from a workflow file (a path, its bytes, or a binary file object). A keyword naming
+        another field of the spec's multipart body goes in the body (`form_fields("function_create")`)."""
         return self._send(_create_call(workflow, name, description, shared, query))
 
     def update(
         self, function_id: str, workflow: Workflow, **query: Unpack[_bindings.FunctionUpdateQuery]
     ) -> _bindings.FunctionUpdateResult:
         """A new version of a function's workflow file (`version=` names it)."""
-        body = upload_body(_UPDATE.operation_id, workflow, {})
-        return self._send(_UPDATE.call({"function_id": function_id}, query, body=body))
+        return self._send(_upload_call(_UPDATE, {"function_id": function_id}, workflow, query))
 
     def delete(self, function_id: str) -> FunctionDeletion:
         return self._send(_DELETE.call({"function_id": function_id}))
@@ -504,8 +520,7 @@ class AsyncFunctions:
         self, function_id: str, workflow: Workflow, **query: Unpack[_bindings.FunctionUpdateQuery]
     ) -> _bindings.FunctionUpdateResult:
         """Like `Functions.update`."""
-        body = upload_body(_UPDATE.operation_id, workflow, {})
-        return await self._send(_UPDATE.call({"function_id": function_id}, query, body=body))
+        return await self._send(_upload_call(_UPDATE, {"function_id": function_id}, workflow, query))
 
     async def delete(self, function_id: str) -> FunctionDeletion:
         return await self._send(_DELETE.call({"function_id": function_id}))

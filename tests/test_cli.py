@@ -26,13 +26,19 @@ FUNCTION_ID = "fn-1"
 
 
 def notte_ext(
-    *args: str, server: NotteTestServer | None = None, key: str | None = None
+    *args: str, server: NotteTestServer | None = None, key: str | None = None, input: str | None = None
 ) -> subprocess.CompletedProcess[str]:
+    """The command's run (`input`: its stdin, else the test's)."""
     options = []
     if server is not None:
         options = ["--api-key", key or server.api_key, "--base-url", server.url]
     return subprocess.run(
-        [CLI, *options, "--max-retries", "0", *args], capture_output=True, text=True, timeout=60, env={"PATH": ""}
+        [CLI, *options, "--max-retries", "0", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": ""},
+        input=input,
     )
 
 

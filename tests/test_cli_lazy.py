@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from notte_ext.cli import COMMANDS, main
+from notte_ext.cli.functions import FUNCTION_COMMANDS
 from notte_ext.cli.runs import RUN_COMMANDS
 from notte_ext.testing import NotteTestServer
 
@@ -46,6 +47,8 @@ def test_help_imports_no_command_module_nor_the_client() -> None:
     lazy = {
         "notte_ext._client",
         "notte_ext.cli.runs",
+        "notte_ext.cli.functions",
+        "notte_ext.cli.function_writes",
         "notte_ext.drift",
         "notte_ext.testing",
         "rich",
@@ -53,7 +56,11 @@ def test_help_imports_no_command_module_nor_the_client() -> None:
     assert not lazy & loaded
 
 
-LAZY = {**COMMANDS, **{f"runs {name}": entry for name, entry in RUN_COMMANDS.items()}}
+LAZY = {
+    **COMMANDS,
+    **{f"runs {name}": entry for name, entry in RUN_COMMANDS.items()},
+    **{f"functions {name}": entry for name, entry in FUNCTION_COMMANDS.items()},
+}
 
 
 @pytest.mark.parametrize("name", sorted(LAZY))

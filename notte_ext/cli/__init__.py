@@ -55,7 +55,10 @@ class TopGroup(LazyGroup, NotteGroup):
 
 COMMANDS = {
     "runs": ("notte_ext.cli.runs:runs", "List, summarize, start, watch and stop a function's runs."),
-    "functions": ("notte_ext.cli.functions:functions", "List, read and delete your functions."),
+    "functions": (
+        "notte_ext.cli.functions:functions",
+        "List, read, create, update, fork, schedule and delete your functions.",
+    ),
     "spec": ("notte_ext.cli.spec:spec", "Compare OpenAPI documents and check upstream drift."),
     "serve": ("notte_ext.cli.serve:serve", "Serve a local, spec-faithful Notte API with sample data until Ctrl-C."),
     "demo": (

@@ -16,14 +16,18 @@ F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
 
 
-def query_option(name: str, schema: dict[str, Any], largest_page: int, noun: str = "runs") -> Callable[[F], F]:
-    """One option for one query parameter of the vendored spec: its type, bounds or choices, its description.
+def query_option(
+    name: str, schema: dict[str, Any], largest_page: int | None = None, noun: str = "runs", *, off: str | None = None
+) -> Callable[[F], F]:
+    """One option for one parameter of the vendored spec (a query parameter, a form field): its type, bounds
+    or choices, its description. `off`: a boolean's second flag (`--shared/--private`), else `--no-NAME`.
 
-    Unset, the parameter is not sent (the API's default applies), except `--page-size`: the maximum.
+    Unset, the parameter is not sent (the API's default applies), except a listing's `--page-size`
+    (`largest_page` given): the maximum.
     """
     flag = "--" + name.replace("_", "-")
     help_text = str(schema.get("description") or schema.get("title") or name).rstrip(".") + "."
-    if name == "page_size":  # ours is the maximum: fewer requests for a whole history
+    if name == "page_size" and largest_page is not None:  # ours is the maximum: fewer requests for a whole history
         kind = click.IntRange(1, largest_page)
         help_text = f"{noun.capitalize()} per request (the API's maximum is the fastest way through a long history)."
         return click.option(flag, type=kind, default=largest_page, show_default=True, help=help_text)
@@ -33,7 +37,7 @@ def query_option(name: str, schema: dict[str, Any], largest_page: int, noun: str
     if "enum" in schema:
         return click.option(flag, type=click.Choice([str(value) for value in schema["enum"]]), help=help_text)
     if schema.get("type") == "boolean":
-        return click.option(f"{flag}/--no-{flag[2:]}", default=None, help=help_text)
+        return click.option(f"{flag}/--{off or 'no-' + flag[2:]}", default=None, help=help_text)
     if schema.get("type") == "integer":
         return click.option(flag, type=click.IntRange(schema.get("minimum"), schema.get("maximum")), help=help_text)
     return click.option(flag, type=TEXT, help=help_text)

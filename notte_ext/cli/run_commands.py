@@ -9,7 +9,6 @@ per-request timeout of every command).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -21,39 +20,14 @@ from notte_ext.cli._app import AppState, pass_state
 from notte_ext.cli._output import FORMATS, run_record, write_one
 from notte_ext.cli._progress import progress
 from notte_ext.cli._time import show_time
-from notte_ext.cli._values import TEXT, VARIABLE_TEXT, interval_option, seconds
+from notte_ext.cli._values import TEXT, interval_option, seconds
+from notte_ext.cli._variables import variable_options, variables
 from notte_ext.cli.watch import EXIT_STATUS_REACHED, EXIT_TIMEOUT, write_record
 from notte_ext.errors import APITimeoutError
 from notte_ext.functions import Functions, RunDetailsStatus, StartedRun, run_start_timeout, start_timed_out
 from notte_ext.watch import DEFAULT_INTERVAL, RunProgress, RunTimeoutError
 
 FINAL_STATUSES = [status.value for status in RunDetailsStatus if status.value != "active"]
-
-
-def _variables(texts: tuple[str, ...], jsons: tuple[str, ...]) -> dict[str, Any]:
-    """The run's variables from `--var KEY=TEXT` and `--var-json KEY=JSON`; a key given twice (in either)
-    is a usage error rather than one value silently replacing the other."""
-    variables: dict[str, Any] = {}
-    given = [(value, "--var", False) for value in texts] + [(value, "--var-json", True) for value in jsons]
-    for value, option, is_json in given:
-        key, equals, text = value.partition("=")
-        key = key.strip()
-        if not equals or not key:
-            raise click.BadParameter(f"{value!r:.60} is not KEY=VALUE", param_hint=option)
-        if key in variables:
-            raise click.BadParameter(f"{key!r:.60} is given more than once", param_hint=option)
-        variables[key] = _json_value(key, text, option) if is_json else text
-    return variables
-
-
-def _json_value(key: str, text: str, option: str) -> Any:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise click.BadParameter(f"{key!r:.60}: {text!r:.60} is not JSON ({exc.msg})", param_hint=option) from None
-    except (ValueError, RecursionError):  # valid JSON past what Python reads
-        problem = "nested too deep or with too long a number for Python to read"
-        raise click.BadParameter(f"{key!r:.60}: the JSON is {problem}", param_hint=option) from None
 
 
 def _started_record(run: StartedRun) -> dict[str, Any]:
@@ -76,22 +50,7 @@ def _progress_records(progress_: RunProgress) -> list[dict[str, Any]]:
 
 @click.command("start")
 @click.argument("function_id", type=TEXT)
-@click.option(
-    "--var",
-    "texts",
-    multiple=True,
-    type=VARIABLE_TEXT,
-    metavar="KEY=VALUE",
-    help="A variable of the run, as text (repeatable).",
-)
-@click.option(
-    "--var-json",
-    "jsons",
-    multiple=True,
-    type=VARIABLE_TEXT,
-    metavar="KEY=JSON",
-    help="A variable given as JSON: 3, true, [1, 2] (repeatable).",
-)
+@variable_options
 @click.option(
     "--wait", is_flag=True, help="Print the run's progress until it ends; exit 0, 1 (--exit-on) or 4 (--wait-timeout)."
 )
@@ -128,10 +87,10 @@ def start(
     """Start a run of FUNCTION_ID; with --wait, follow it to its end (a CI step that fails with the run)."""
     if (exit_on or wait_timeout is not None) and not wait:
         raise click.UsageError("--exit-on and --wait-timeout apply with --wait")
-    variables = _variables(texts, jsons)
+    given = variables(texts, jsons)
     chosen = output_format or ("table" if sys.stdout.isatty() else "jsonl")
     with state.client() as client, progress(f"starting a run of {function_id}…") as status:
-        started = _start(client.functions, function_id, variables, wait, wait_timeout)
+        started = _start(client.functions, function_id, given, wait, wait_timeout)
         write_record(_started_record(started), _now(), chosen, sys.stdout)
         if not wait:
             return

@@ -1,0 +1,58 @@
+"""`--var KEY=TEXT` and `--var-json KEY=JSON`: a run's variables (`runs start`) or a schedule's
+(`functions schedule`), parsed one way for both."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from notte_ext.cli._app import option_group
+from notte_ext.cli._values import VARIABLE_TEXT
+
+variable_options = option_group(
+    click.option(
+        "--var",
+        "texts",
+        multiple=True,
+        type=VARIABLE_TEXT,
+        metavar="KEY=VALUE",
+        help="A variable of the run, as text (repeatable).",
+    ),
+    click.option(
+        "--var-json",
+        "jsons",
+        multiple=True,
+        type=VARIABLE_TEXT,
+        metavar="KEY=JSON",
+        help="A variable given as JSON: 3, true, [1, 2] (repeatable).",
+    ),
+)
+
+
+def variables(texts: tuple[str, ...], jsons: tuple[str, ...]) -> dict[str, Any]:
+    """The variables from `--var KEY=TEXT` and `--var-json KEY=JSON`; a key given twice (in either)
+    is a usage error rather than one value silently replacing the other."""
+    found: dict[str, Any] = {}
+    given = [(value, "--var", False) for value in texts] + [(value, "--var-json", True) for value in jsons]
+    for value, option, is_json in given:
+        key, equals, text = value.partition("=")
+        key = key.strip()
+        if not equals or not key:
+            raise click.BadParameter(f"{value!r:.60} is not KEY=VALUE", param_hint=option)
+        if key in found:
+            raise click.BadParameter(f"{key!r:.60} is given more than once", param_hint=option)
+        found[key] = json_value(key, text, option) if is_json else text
+    return found
+
+
+def json_value(key: str, text: str, option: str) -> Any:
+    """`text` read as JSON, or a usage error naming `option` and `key`."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise click.BadParameter(f"{key!r:.60}: {text!r:.60} is not JSON ({exc.msg})", param_hint=option) from None
+    except (ValueError, RecursionError):  # valid JSON past what Python reads
+        problem = "nested too deep or with too long a number for Python to read"
+        raise click.BadParameter(f"{key!r:.60}: the JSON is {problem}", param_hint=option) from None
