@@ -378,17 +378,9 @@ class _HandshakeClosingBackend(httpcore.AsyncNetworkBackend):
     def __init__(self, inner: httpcore.AsyncNetworkBackend) -> None:
         self._inner = inner
 
-    async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        return _HandshakeClosingStream(
-            await self._inner.connect_tcp(host, port, timeout, local_address, socket_options)
-        )
+    async def connect_tcp(self, host: str, port: int, *args: Any, **kwargs: Any) -> httpcore.AsyncNetworkStream:
+        # The rest as httpcore passes it (timeout, local_address, socket_options): only the stream changes.
+        return _HandshakeClosingStream(await self._inner.connect_tcp(host, port, *args, **kwargs))
 
     async def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None
