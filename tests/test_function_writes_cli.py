@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,7 @@ from notte_ext.cli import main
 from notte_ext.cli.function_writes import create, update
 from notte_ext.functions import upload_options
 from notte_ext.testing import DropConnection, Match, NotteTestServer, Status
-from tests.test_cli import notte_ext
+from tests.test_cli import CLI, notte_ext
 
 FN = "fn-deploy"
 WORKFLOW = b"from notte_sdk import NotteClient\n\ndef run(url: str) -> str:\n    return url\n"
@@ -209,12 +211,24 @@ def test_stdin_past_the_bound_is_refused_without_reading_it_all(server: NotteTes
     assert writes(server) == []
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
+# Root reads any file (CAP_DAC_OVERRIDE): as root, the command runs without the two capabilities that
+# bypass file permissions, so an unreadable file is unreadable to it too (CI runs as root).
+_WITHOUT_FILE_OVERRIDES = ["--inh-caps=-dac_override,-dac_read_search", "--bounding-set=-dac_override,-dac_read_search"]
+
+
+@pytest.mark.skipif(
+    os.geteuid() == 0 and shutil.which("setpriv") is None, reason="root reads any file, and no setpriv to drop that"
+)
 def test_an_unreadable_file_is_exit_2(server: NotteTestServer, workflow: Path) -> None:
     workflow.chmod(0)
-    result = notte_ext("functions", "create", str(workflow), server=server)
+    as_user = ["setpriv", *_WITHOUT_FILE_OVERRIDES] if os.geteuid() == 0 else []
+    command = [*as_user, CLI, "--api-key", server.api_key, "--base-url", server.url, "functions", "create"]
+    result = subprocess.run(
+        [*command, str(workflow)], capture_output=True, text=True, timeout=60, env={"PATH": "/usr/bin:/bin"}
+    )
     assert result.returncode == 2, result.stderr
     assert "not readable" in result.stderr
+    assert writes(server) == []
 
 
 @pytest.mark.parametrize(
