@@ -21,6 +21,7 @@ files=(
   tests/test_functions_api.py
   tests/test_testing_faults.py
   tests/test_testing_hostile_faults.py
+  tests/test_lifecycle.py
 )
 
 busy=()
