@@ -9,6 +9,7 @@ import csv
 import datetime as dt
 import json
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TextIO, TypeVar
 
@@ -23,6 +24,18 @@ from notte_ext.functions import Function, FunctionRun
 
 FORMATS = ("table", "json", "jsonl", "csv")
 F = TypeVar("F", bound=Callable[..., Any])
+
+format_option = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(FORMATS),
+    help="Output format (default: table on a terminal, jsonl when piped).",
+)
+
+
+def chosen_format(output_format: str | None) -> str:
+    """`--format` as given, else table for a person (a terminal), jsonl for a pipe."""
+    return output_format or ("table" if sys.stdout.isatty() else "jsonl")
 
 
 @frozen

@@ -21,9 +21,10 @@ import click
 from notte_ext._bodies import MAX_UPLOAD_BYTES, Workflow, read_workflow
 from notte_ext.cli._app import AppState, option_group, pass_state
 from notte_ext.cli._listing import query_option
+from notte_ext.cli._output import format_option
 from notte_ext.cli._values import TEXT
 from notte_ext.cli._variables import variable_options, variables
-from notte_ext.cli.functions import answer, asking_first, confirm, format_option
+from notte_ext.cli.functions import answer, asking_first, confirm
 from notte_ext.functions import upload_options
 
 F = Callable[..., Any]

@@ -11,7 +11,7 @@ import click
 from notte_ext.cli import LazyGroup
 from notte_ext.cli._app import EXIT_API, AppState, client_options, option_group, pass_state
 from notte_ext.cli._listing import PREFETCH_OPTION, query_option, with_progress
-from notte_ext.cli._output import FORMATS, FUNCTIONS, columns_option_for, write_one, write_runs
+from notte_ext.cli._output import FUNCTIONS, chosen_format, columns_option_for, format_option, write_one, write_runs
 from notte_ext.cli._values import TEXT, count
 from notte_ext.functions import FUNCTIONS_MAX_PAGE_SIZE, functions_query_parameters
 
@@ -21,21 +21,10 @@ if TYPE_CHECKING:
 # The operation's query parameters as options, derived from the vendored spec (generated names).
 QUERY_OPTIONS = functions_query_parameters()
 
-format_option = click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(FORMATS),
-    help="Output format (default: table on a terminal, jsonl when piped).",
-)
-
 
 def interactive() -> bool:
     """Whether someone can answer a question (stdin is a terminal)."""
     return sys.stdin.isatty()
-
-
-def chosen_format(output_format: str | None) -> str:
-    return output_format or ("table" if sys.stdout.isatty() else "jsonl")
 
 
 def answer(state: AppState, output_format: str | None, noun: str, call: Callable[[Functions], Any]) -> Any:

@@ -17,7 +17,7 @@ import click
 
 from notte_ext._defaults import MAX_WAIT
 from notte_ext.cli._app import AppState, pass_state
-from notte_ext.cli._output import FORMATS, run_record, write_one
+from notte_ext.cli._output import FORMATS, chosen_format, run_record, write_one
 from notte_ext.cli._progress import progress
 from notte_ext.cli._time import show_time
 from notte_ext.cli._values import TEXT, interval_option, seconds
@@ -88,7 +88,7 @@ def start(
     if (exit_on or wait_timeout is not None) and not wait:
         raise click.UsageError("--exit-on and --wait-timeout apply with --wait")
     given = variables(texts, jsons)
-    chosen = output_format or ("table" if sys.stdout.isatty() else "jsonl")
+    chosen = chosen_format(output_format)
     with state.client() as client, progress(f"starting a run of {function_id}…") as status:
         started = _start(client.functions, function_id, given, wait, wait_timeout)
         write_record(_started_record(started), _now(), chosen, sys.stdout)
@@ -147,7 +147,7 @@ def _one_run_command(name: str, help_text: str, call: Callable[[Functions, str, 
     def command(state: AppState, /, function_id: str, run_id: str, output_format: str | None) -> None:
         with state.client() as client:
             answer = call(client.functions, function_id, run_id)
-        write_one(answer, output_format or ("table" if sys.stdout.isatty() else "jsonl"), sys.stdout, "run")
+        write_one(answer, chosen_format(output_format), sys.stdout, "run")
 
     return command
 

@@ -11,7 +11,7 @@ import click
 from notte_ext.cli import LazyGroup
 from notte_ext.cli._app import AppState, client_options, option_group, pass_state
 from notte_ext.cli._listing import PREFETCH_OPTION, query_option, with_progress
-from notte_ext.cli._output import FORMATS, columns_option, write_runs
+from notte_ext.cli._output import chosen_format, columns_option, format_option, write_runs
 from notte_ext.cli._summary import RunSummary
 from notte_ext.cli._time import check_time_range
 from notte_ext.cli._values import TEXT, When, count
@@ -79,12 +79,7 @@ def runs() -> None:
 @listing_options
 @PREFETCH_OPTION
 @click.option("--limit", type=count(), help="Stop after this many runs.")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(FORMATS),
-    help="Output format (default: table on a terminal, jsonl when piped).",
-)
+@format_option
 @columns_option
 @pass_state
 def list_runs(
@@ -97,8 +92,7 @@ def list_runs(
     **options: Any,
 ) -> None:
     """List runs of FUNCTION_ID, newest first."""
-    chosen = output_format or ("table" if sys.stdout.isatty() else "jsonl")
-    write_runs(_listing(state, function_id, options, limit), chosen, sys.stdout, columns)
+    write_runs(_listing(state, function_id, options, limit), chosen_format(output_format), sys.stdout, columns)
 
 
 @runs.command("summary")

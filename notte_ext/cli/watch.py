@@ -14,7 +14,7 @@ import click
 from notte_ext._defaults import MAX_WAIT, MIN_INTERVAL
 from notte_ext._messages import printable
 from notte_ext.cli._app import AppState, pass_state
-from notte_ext.cli._output import json_text, run_record
+from notte_ext.cli._output import chosen_format, json_text, run_record
 from notte_ext.cli._progress import progress
 from notte_ext.cli._time import show_time
 from notte_ext.cli._values import TEXT, interval_option, seconds
@@ -83,7 +83,7 @@ def watch(
     output_format: str | None,
 ) -> None:
     """Print FUNCTION_ID's runs as they appear and change status (polling)."""
-    chosen = output_format or ("table" if sys.stdout.isatty() else "jsonl")
+    chosen = chosen_format(output_format)
     stop_on = {RunStatus(status) for status in exit_on}
     active: set[str] = set()
     with state.client() as client, progress(f"watching {function_id}…") as status:
