@@ -48,9 +48,12 @@ def _spec_options(method: Literal["create", "update"]) -> Callable[[F], F]:
     form, query = upload_options(method)
     return option_group(
         *(
-            query_option(name, {**schema, "description": FIELD_HELP.get(name) or schema.get("description")}, off=off)
+            query_option(
+                name,
+                {**schema, "description": FIELD_HELP.get(name) or schema.get("description")},
+                off=OFF_FLAGS.get(name),
+            )
             for name, schema in {**form, **query}.items()
-            for off in [OFF_FLAGS.get(name)]
         )
     )
 
