@@ -382,10 +382,8 @@ class _HandshakeClosingBackend(httpcore.AsyncNetworkBackend):
         # The rest as httpcore passes it (timeout, local_address, socket_options): only the stream changes.
         return _HandshakeClosingStream(await self._inner.connect_tcp(host, port, *args, **kwargs))
 
-    async def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None
-    ) -> httpcore.AsyncNetworkStream:
-        return _HandshakeClosingStream(await self._inner.connect_unix_socket(path, timeout, socket_options))
+    async def connect_unix_socket(self, path: str, *args: Any, **kwargs: Any) -> httpcore.AsyncNetworkStream:
+        return _HandshakeClosingStream(await self._inner.connect_unix_socket(path, *args, **kwargs))
 
     async def sleep(self, seconds: float) -> None:
         await self._inner.sleep(seconds)
