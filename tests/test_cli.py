@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
 import subprocess
 import sys
 from collections.abc import Iterator
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 import click
 import pytest
@@ -82,14 +84,47 @@ def test_every_json_output_keeps_integers_past_64_bits_and_non_ascii(output_form
         own.add_function(FUNCTION_ID)
         own.add_runs(FUNCTION_ID, [{"variables": {"count": big, "note": text}}, {"variables": {"count": 1}}])
         result = notte_ext("runs", "list", FUNCTION_ID, "--format", output_format, server=own)
-    assert result.returncode == 0, result.stderr
-    if output_format == "csv":
-        variables = [json.loads(row["variables"]) for row in csv.DictReader(io.StringIO(result.stdout))]
-    else:
-        runs = json.loads(result.stdout) if output_format == "json" else map(json.loads, result.stdout.splitlines())
-        variables = [run["variables"] for run in runs]
+    variables = variables_written(result, output_format)
     assert sorted(variables, key=len) == [{"count": 1}, {"count": big, "note": text}]
     assert text in result.stdout  # written as is, not as \\u escapes
+
+
+def variables_written(result: subprocess.CompletedProcess[str], output_format: str) -> list[Any]:
+    """The `variables` of each run a listing wrote in `output_format`, read back as a reader would."""
+    assert result.returncode == 0, result.stderr
+    if output_format == "csv":
+        return [json.loads(row["variables"]) for row in csv.DictReader(io.StringIO(result.stdout))]
+    runs = json.loads(result.stdout) if output_format == "json" else map(json.loads, result.stdout.splitlines())
+    return [run["variables"] for run in runs]
+
+
+@pytest.mark.parametrize("output_format", ["jsonl", "json", "csv"])
+def test_every_output_keeps_numbers_past_a_floats_range_and_nan(output_format: str) -> None:
+    """orjson writes an infinity (`1e400` read) or a NaN as `null`, as if the value were missing: they are
+    written as `1e999`, `-1e999` (JSON, read back as infinities) and `NaN` (as Python's json writes it)."""
+    with NotteTestServer() as own:
+        own.add_function(FUNCTION_ID)
+        own.add_runs(FUNCTION_ID, [{"variables": {"up": math.inf, "down": [-math.inf], "nan": math.nan, "no": None}}])
+        result = notte_ext("runs", "list", FUNCTION_ID, "--format", output_format, server=own)
+    [variables] = variables_written(result, output_format)
+    assert variables["up"] == math.inf
+    assert variables["down"] == [-math.inf]
+    assert math.isnan(variables["nan"])
+    assert variables["no"] is None
+    assert "-1e999" in result.stdout
+    assert "Infinity" not in result.stdout
+
+
+@pytest.mark.parametrize("indent", [False, True])
+def test_json_text_writes_non_finite_numbers_in_orjsons_layout(indent: bool) -> None:
+    finite = {"id": "r-1", "variables": {"n": [1, 2.5, None, True, {}], "note": "résumé", "deep": {"x": [-7.5]}}}
+    beyond = {
+        "id": "r-1",
+        "variables": {"n": [1, math.inf, None, True, {}], "note": "résumé", "deep": {"x": [-math.inf]}},
+    }
+    assert json_text(beyond, indent) == json_text(finite, indent).replace("2.5", "1e999").replace("-7.5", "-1e999")
+    assert json.loads(json_text({"big": 2**64, "n": math.nan}, indent)).keys() == {"big", "n"}
+    assert json_text([None, math.nan], indent) != json_text([None, None], indent)
 
 
 @pytest.mark.parametrize("indent", [False, True])
