@@ -96,16 +96,22 @@ def _is_file(schema: Mapping[str, Any]) -> bool:
     return "contentMediaType" in schema or schema.get("format") == "binary"
 
 
-def form_fields(operation_id: str) -> dict[str, dict[str, Any]]:
-    """The fields of the operation's multipart body other than its file, by name, with their schema
-    (`$ref`/nullable `anyOf` resolved): what `create` and the CLI's options set, whatever a bump adds."""
+def body_fields(operation_id: str) -> dict[str, dict[str, Any]]:
+    """The fields of the operation's request body (a multipart body's but its file), by name, with their schema
+    (`$ref`/nullable `anyOf` resolved): what `create` and `update_run` and the CLI's options set, whatever a
+    bump adds."""
     properties: dict[str, dict[str, Any]] = _schema(operation_id).get("properties", {})
     return {key: resolve_schema(sub) for key, sub in properties.items() if not _is_file(sub)}
 
 
+def required_fields(operation_id: str) -> frozenset[str]:
+    """The fields the operation's request body schema requires."""
+    return frozenset(_schema(operation_id).get("required", []))
+
+
 def split_form(operation_id: str, options: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """`options` as (form fields of the operation's multipart body, the rest: its query parameters)."""
-    form = form_fields(operation_id)
+    form = body_fields(operation_id)
     return {k: v for k, v in options.items() if k in form}, {k: v for k, v in options.items() if k not in form}
 
 

@@ -19,7 +19,7 @@ from notte_api_client import AuthenticatedClient
 
 from notte_ext import _bindings
 from notte_ext._arguments import check_flag, check_seconds
-from notte_ext._bodies import Workflow, form_fields, json_body, split_form, upload_body
+from notte_ext._bodies import Workflow, body_fields, json_body, required_fields, split_form, upload_body
 from notte_ext._calls import Bound, Call, check_segment
 from notte_ext._defaults import MAX_INTERVAL, MAX_WAIT, MIN_INTERVAL
 from notte_ext._listings import (
@@ -101,6 +101,7 @@ __all__ = [
     "functions_query_parameters",
     "query_parameters",
     "run_query",
+    "update_run_fields",
     "upload_options",
 ]
 
@@ -178,13 +179,20 @@ def upload_options(method: Literal["create", "update"]) -> tuple[dict[str, dict[
     """What `create` or `update` takes besides the workflow, read from the vendored spec: its multipart body's
     form fields and its query parameters, each by keyword with its schema (the CLI's options follow a bump)."""
     bound: Bound[Any] = {"create": _CREATE, "update": _UPDATE}[method]
-    return form_fields(bound.operation_id), bound.parameters()
+    return body_fields(bound.operation_id), bound.parameters()
 
 
 def _create_call(
     workflow: Workflow, name: str | None, description: str | None, shared: bool | None, query: Mapping[str, Any]
 ) -> Call[_bindings.FunctionCreateResult]:
     return _upload_call(_CREATE, {}, workflow, {"name": name, "description": description, "shared": shared, **query})
+
+
+def update_run_fields() -> tuple[dict[str, dict[str, Any]], frozenset[str]]:
+    """What `update_run` takes, read from the vendored spec: its body's fields by keyword with their schema
+    (`status` among them), and those the spec requires; so a field or status a bump adds is a CLI option or
+    choice without an edit."""
+    return body_fields(_UPDATE_RUN.operation_id), required_fields(_UPDATE_RUN.operation_id)
 
 
 def _update_run_call(
@@ -308,7 +316,7 @@ class Functions:
         **query: Unpack[_bindings.FunctionCreateQuery],
     ) -> _bindings.FunctionCreateResult:
         """A new function from a workflow file (a path, its bytes, or a binary file object). A keyword naming
-        another field of the spec's multipart body goes in the body (`form_fields("function_create")`)."""
+        another field of the spec's multipart body goes in the body (`body_fields("function_create")`)."""
         return self._send(_create_call(workflow, name, description, shared, query))
 
     def update(

@@ -54,7 +54,7 @@ class TopGroup(LazyGroup, NotteGroup):
 
 
 COMMANDS = {
-    "runs": ("notte_ext.cli.runs:runs", "List, summarize, start, watch and stop a function's runs."),
+    "runs": ("notte_ext.cli.runs:runs", "List, summarize, start, watch, stop and update a function's runs."),
     "functions": (
         "notte_ext.cli.functions:functions",
         "List, read, create, update, fork, schedule and delete your functions.",

@@ -17,10 +17,17 @@ T = TypeVar("T")
 
 
 def query_option(
-    name: str, schema: dict[str, Any], largest_page: int | None = None, noun: str = "runs", *, off: str | None = None
+    name: str,
+    schema: dict[str, Any],
+    largest_page: int | None = None,
+    noun: str = "runs",
+    *,
+    off: str | None = None,
+    required: bool = False,
 ) -> Callable[[F], F]:
-    """One option for one parameter of the vendored spec (a query parameter, a form field): its type, bounds
-    or choices, its description. `off`: a boolean's second flag (`--shared/--private`), else `--no-NAME`.
+    """One option for one parameter of the vendored spec (a query parameter, a form field, a body field): its
+    type, bounds or choices, its description, `required` if the spec requires it. `off`: a boolean's second
+    flag (`--shared/--private`), else `--no-NAME`.
 
     Unset, the parameter is not sent (the API's default applies), except a listing's `--page-size`
     (`largest_page` given): the maximum.
@@ -28,19 +35,23 @@ def query_option(
     flag = "--" + name.replace("_", "-")
     help_text = str(schema.get("description") or schema.get("title") or name).rstrip(".") + "."
     if name == "page_size" and largest_page is not None:  # ours is the maximum: fewer requests for a whole history
-        kind = click.IntRange(1, largest_page)
         help_text = f"{noun.capitalize()} per request (the API's maximum is the fastest way through a long history)."
-        return click.option(flag, type=kind, default=largest_page, show_default=True, help=help_text)
+        return click.option(
+            flag, type=click.IntRange(1, largest_page), default=largest_page, show_default=True, help=help_text
+        )
     default = schema.get("default")
     if default is not None:
         help_text += f" API default: {str(default).lower() if isinstance(default, bool) else default}."
+    kind: click.ParamType[Any]
     if "enum" in schema:
-        return click.option(flag, type=click.Choice([str(value) for value in schema["enum"]]), help=help_text)
-    if schema.get("type") == "boolean":
-        return click.option(f"{flag}/--{off or 'no-' + flag[2:]}", default=None, help=help_text)
-    if schema.get("type") == "integer":
-        return click.option(flag, type=click.IntRange(schema.get("minimum"), schema.get("maximum")), help=help_text)
-    return click.option(flag, type=TEXT, help=help_text)
+        kind = click.Choice([str(value) for value in schema["enum"]])
+    elif schema.get("type") == "boolean":
+        return click.option(f"{flag}/--{off or 'no-' + flag[2:]}", default=None, required=required, help=help_text)
+    elif schema.get("type") == "integer":
+        kind = click.IntRange(schema.get("minimum"), schema.get("maximum"))
+    else:
+        kind = TEXT
+    return click.option(flag, type=kind, required=required, help=help_text)
 
 
 # Separate from listing_options: how to fetch, not what to list.

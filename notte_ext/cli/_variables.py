@@ -1,13 +1,16 @@
 """`--var KEY=TEXT` and `--var-json KEY=JSON`: a run's variables (`runs start`) or a schedule's
-(`functions schedule`), parsed one way for both."""
+(`functions schedule`), parsed one way for both; and options whose value is JSON (`JSON_VALUE`: `runs update
+--result`), read as `--var-json` reads its JSON."""
 
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 import click
 
+from notte_ext._bodies import MAX_UPLOAD_BYTES
 from notte_ext.cli._app import option_group
 from notte_ext.cli._values import VARIABLE_TEXT
 
@@ -50,9 +53,51 @@ def variables(texts: tuple[str, ...], jsons: tuple[str, ...]) -> dict[str, Any]:
 def json_value(key: str, text: str, option: str) -> Any:
     """`text` read as JSON, or a usage error naming `option` and `key`."""
     try:
+        return _loads(text)
+    except ValueError as exc:
+        raise click.BadParameter(f"{key!r:.60}: {exc}", param_hint=option) from None
+
+
+def _loads(text: str) -> Any:
+    """`text` read as JSON, or a ValueError saying in one line why it can't be."""
+    try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise click.BadParameter(f"{key!r:.60}: {text!r:.60} is not JSON ({exc.msg})", param_hint=option) from None
+        raise ValueError(f"{text!r:.60} is not JSON ({exc.msg})") from None
     except (ValueError, RecursionError):  # valid JSON past what Python reads
-        problem = "nested too deep or with too long a number for Python to read"
-        raise click.BadParameter(f"{key!r:.60}: the JSON is {problem}", param_hint=option) from None
+        raise ValueError("the JSON is nested too deep or with too long a number for Python to read") from None
+
+
+class JsonValue(click.ParamType):  # type: ignore[type-arg]  # generic only in click's stubs
+    """An option's value as JSON text (`3`, `"done"`, `null`, `{"rows": 2}`), or `-`: the JSON on stdin, as
+    `functions create -` reads a workflow: at most MAX_UPLOAD_BYTES (10 MiB), read no further than one byte
+    past them, so a huge or endless pipe is refused rather than read whole (an argument is bounded as `--var`)."""
+
+    name = "JSON"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        text = VARIABLE_TEXT.convert(value, param, ctx)
+        if text == "-":
+            text = self._stdin(param, ctx)
+        try:
+            return _loads(text)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+    def _stdin(self, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        # Stdin can be read once: a second `-` would read nothing and be refused as "'' is not JSON".
+        if ctx is not None:
+            if ctx.meta.get(_STDIN_READ):
+                self.fail(f"stdin is read by {ctx.meta[_STDIN_READ]} already: give - to one option", param, ctx)
+            ctx.meta[_STDIN_READ] = param.get_error_hint(ctx) if param is not None else "another option"
+        content = sys.stdin.buffer.read(MAX_UPLOAD_BYTES + 1)
+        if len(content) > MAX_UPLOAD_BYTES:
+            self.fail(f"stdin holds more than {MAX_UPLOAD_BYTES:,} bytes", param, ctx)
+        try:
+            return content.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            self.fail(f"stdin is not UTF-8 text (byte {exc.start})", param, ctx)
+
+
+_STDIN_READ = "notte_ext.stdin_read_by"
+JSON_VALUE = JsonValue()

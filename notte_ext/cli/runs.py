@@ -66,13 +66,17 @@ RUN_COMMANDS = {
     ),
     "get": ("notte_ext.cli.run_commands:get", "Show run RUN_ID of FUNCTION_ID (status, logs, result)."),
     "stop": ("notte_ext.cli.run_commands:stop", "Stop run RUN_ID of FUNCTION_ID (it ends closed)."),
+    "update": (
+        "notte_ext.cli.run_commands:update",
+        "Set the status of run RUN_ID of FUNCTION_ID, and its logs, result... if given.",
+    ),
 }
 
 
 @click.group(cls=LazyGroup, lazy=RUN_COMMANDS)
 @client_options
 def runs() -> None:
-    """List, summarize, start, watch and stop a function's runs."""
+    """List, summarize, start, watch, stop and update a function's runs."""
 
 
 @runs.command("list")

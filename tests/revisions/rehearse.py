@@ -3,7 +3,8 @@
 Lists runs through the library and the CLI against the local server and checks what the bump
 brought: the new query parameter is sent, the new status is filterable, the new field is an
 attribute. Then the other operations, whatever the bump renamed: functions are listed (library and
-CLI), a run is started and followed to its end, and a field the run request gained is sent.
+CLI), a run is started and followed to its end, a field the run request gained is sent, and the run is
+updated by the CLI to the new status (when the update body lists it).
 Expectations come as JSON in argv[1]:
 {"parameter": name, "value": v, "wire": "...", "status": s | null, "field": [name, value] | null,
  "start_field": [name, value] | null}
@@ -90,6 +91,36 @@ def other_operations(expected: dict[str, Any]) -> None:
         assert waited.returncode == 0, waited.stderr
         assert json.loads(waited.stdout.splitlines()[-1])["new_status"] == "closed"
         print("CLI: functions list, runs start --wait exited 0 on closed")
+
+        # The status a revision adds is a choice of `runs update --status` once the update body lists it.
+        run_id = json.loads(waited.stdout.splitlines()[0])["function_run_id"]
+        statuses = _update_statuses()
+        status = expected["status"] if expected["status"] in statuses else statuses[0]
+        updated = subprocess.run(
+            [*command, "runs", "update", FUNCTION_ID, run_id, "--status", status, "--result", '"by hand"'],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert updated.returncode == 0, updated.stderr
+        read = subprocess.run(
+            [*command, "runs", "get", FUNCTION_ID, run_id], capture_output=True, text=True, check=False
+        )
+        assert (json.loads(read.stdout)["status"], json.loads(read.stdout)["result"]) == (status, "by hand"), read
+        print(f"CLI: runs update --status {status}, read back by runs get")
+
+
+def _update_statuses() -> list[str]:
+    """The statuses the vendored update body (function_run_update_metadata) declares, read from openapi.json."""
+    document = json.loads((Path(__file__).resolve().parents[2] / "openapi.json").read_text(encoding="utf-8"))
+    schemas = document["components"]["schemas"]
+    for item in document["paths"].values():
+        for operation in item.values():
+            if isinstance(operation, dict) and operation.get("operationId") == "function_run_update_metadata":
+                ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+                statuses: list[str] = schemas[ref.rsplit("/", 1)[-1]]["properties"]["status"]["enum"]
+                return statuses
+    raise LookupError("no function_run_update_metadata")
 
 
 if __name__ == "__main__":
