@@ -28,7 +28,9 @@ from notte_ext._proxies import AsyncProxyTransport, ProxyTransport, proxy_of, pr
 from notte_ext._responses import Exchange, M, parse_success, reject_foreign_body, status_error
 from notte_ext._retry import (
     NOT_SENT_ERRORS,
+    RETRY_STATUSES,
     WRITE_METHODS,
+    WRITE_RETRY_STATUSES,
     RetryPolicy,
     async_retry_transport,
     resolve_retry_policy,
@@ -48,6 +50,8 @@ from notte_ext.errors import (
 from notte_ext.functions import AsyncFunctions, Functions
 
 log = logging.getLogger("notte_ext")
+# Why a write that may have reached the API failed without a retry (a read would have been retried).
+NOT_RETRIED = "the API may have processed it: not retried, so that it can't happen twice"
 T = TypeVar("T")
 MAX_REDIRECTS = 5  # a streamed request's hops (runs/start: one, to the runner)
 # What sending a request can raise from httpx: its transport errors, and InvalidURL (not one of them)
@@ -171,7 +175,15 @@ class _BaseClient:
         if response.is_success:
             reject_foreign_body(endpoint, response, self._secret)
             return parse_success(endpoint, response, expected, self._secret)
-        raise status_error(response, self._secret)
+        raise self._failure(response)
+
+    def _failure(self, response: httpx.Response) -> NotteError:
+        """The typed error of a non-2xx answer; a write's 502/503/504, which a read would have retried, says
+        why it wasn't, as a write's dropped connection does."""
+        method = response.request.method.upper()
+        retried_if_read = response.status_code in RETRY_STATUSES - WRITE_RETRY_STATUSES
+        note = NOT_RETRIED if method in WRITE_METHODS and retried_if_read else None
+        return status_error(response, self._secret, note=note)
 
     def _connection_error(
         self, exc: httpx.HTTPError | httpx.InvalidURL, request: dict[str, Any], deadline: float | None = None
@@ -186,7 +198,7 @@ class _BaseClient:
         log.debug("%s failed%s: %s", what, via, reason)
         retried = request["method"].upper() not in WRITE_METHODS or isinstance(exc, NOT_SENT_ERRORS)
         if not retried:
-            reason += "; the API may have processed it: not retried, so that it can't happen twice"
+            reason += f"; {NOT_RETRIED}"
         if isinstance(exc, httpx.TimeoutException):
             limit = (
                 f"timeout={self._settings.timeout:g} s (connect + headers + whole body, per attempt)"
@@ -213,10 +225,6 @@ class _BaseClient:
         if deadline is not None:
             built.extensions[DEADLINE] = deadline
         return built
-
-    def _streamed_failure(self, response: httpx.Response) -> NotteError:
-        """The typed error of a non-2xx streamed answer (its body, bounded by the limits, was read)."""
-        return status_error(response, self._secret)
 
     def _next_hop(self, response: httpx.Response, hops: int) -> httpx.Request | None:
         """Where a streamed request's redirect leads, checked (None: not a redirect). The request may
@@ -321,7 +329,7 @@ class NotteClient(_BaseClient):
             try:
                 if not response.is_success:
                     response.read()
-                    raise self._streamed_failure(response)
+                    raise self._failure(response)  # its body, bounded by the limits, was read
                 yield response
             except REQUEST_ERRORS as exc:
                 raise self._connection_error(exc, request, deadline) from exc
@@ -435,7 +443,7 @@ class AsyncNotteClient(_BaseClient):
         try:
             if not response.is_success:
                 await response.aread()
-                raise self._streamed_failure(response)
+                raise self._failure(response)  # its body, bounded by the limits, was read
             yield response
         except REQUEST_ERRORS as exc:
             raise self._connection_error(exc, request, deadline) from exc

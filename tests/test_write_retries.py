@@ -81,9 +81,22 @@ def test_a_429_that_persists_is_a_rate_limit_error_and_nothing_started(
 def test_a_5xx_on_a_write_is_not_retried(server: NotteTestServer, client: NotteClient, status: int) -> None:
     """A gateway's 502/503/504 may come after the API processed the request: once is all it is sent."""
     server.faults.add(Status(status), times=None, match=START)
-    with pytest.raises(ServerError):
+    with pytest.raises(ServerError) as caught:
         client.functions.start_run(FUNCTION_ID)
     assert _starts(server) == [status]
+    # A read would have been retried on 502-504 (not on 500): the message says why this write wasn't.
+    assert ("may have processed it: not retried" in caught.value.message) == (status != 500)
+
+
+def test_a_503_on_an_update_is_sent_once_and_says_why(server: NotteTestServer, client: NotteClient) -> None:
+    run = client.functions.start_run(FUNCTION_ID)
+    update = Match(operation_id="function_run_update_metadata")
+    server.faults.add(Status(503), times=None, match=update)
+    with pytest.raises(
+        ServerError, match=r"HTTP 503 Service Unavailable.*; the API may have processed it: not retried"
+    ):
+        client.functions.update_run(FUNCTION_ID, run.function_run_id, status="failed")
+    assert [r.status for r in server.requests if r.method == "PATCH"] == [503]
 
 
 def test_the_other_writes_follow_the_same_rule(server: NotteTestServer, client: NotteClient) -> None:
