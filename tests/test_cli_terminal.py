@@ -189,6 +189,47 @@ def test_a_reader_that_stops_early_is_a_quiet_success(server: NotteTestServer, c
     assert len(result.stdout.splitlines()) == 1
 
 
+@pytest.mark.parametrize("command", ["--help", "--version", "runs --help", "spec rules"])
+def test_a_reader_that_left_before_the_help_is_a_quiet_success_too(command: str) -> None:
+    """--help and --version print while the arguments are parsed, where click exits 1 on a closed pipe."""
+    read, write = os.pipe()
+    os.close(read)  # the reader left before the first byte
+    try:
+        result = subprocess.run([CLI, *command.split()], stdout=write, stderr=subprocess.PIPE, text=True, timeout=60)
+    finally:
+        os.close(write)
+    assert (result.returncode, result.stderr) == (0, "")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "runs list fn-many --format jsonl",
+        "runs list fn-many --format csv --limit 1",  # short: still buffered when the command ends
+        "runs list fn-many --format table",
+        "runs summary fn-many",
+        "functions list --format json",
+        "--help",
+        "--version",
+        "spec rules",
+    ],
+)
+@pytest.mark.parametrize("redirect", [">/dev/full", ">&-"])
+def test_output_that_cannot_be_written_is_one_line_and_exit_2(
+    server: NotteTestServer, command: str, redirect: str
+) -> None:
+    """A full disk, or a stdout the shell closed: one line saying so, never a traceback, never a success
+    that wrote nothing, never `spec`'s "drift found" 1."""
+    server.add_function("fn-many", runs=300)
+    env = {"PATH": "/usr/bin:/bin", "NOTTE_API_KEY": server.api_key, "NOTTE_API_URL": server.url}
+    result = subprocess.run(
+        ["bash", "-c", f"'{CLI}' {command} {redirect}"], capture_output=True, text=True, timeout=60, env=env
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("Error: the output could not be written: "), result.stderr
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+
+
 def test_ctrl_c_is_one_line_and_exit_130(server: NotteTestServer) -> None:
     server.faults.add(Latency(2.0), times=None)  # the listing is still waiting when Ctrl-C comes
     command = ["runs", "list", FUNCTION_ID, "--api-key", server.api_key, "--base-url", server.url]
