@@ -212,6 +212,21 @@ def test_a_retry_after_beyond_the_cap_is_a_rate_limit_error_at_once(server: Nott
     assert elapsed < 2
 
 
+@pytest.mark.parametrize("retry_after", ["9" * 400, "Fri, 31 Dec 9999 23:59:59 GMT"])
+def test_an_absurd_retry_after_is_a_year_not_an_overflow(retry_after: str) -> None:
+    """400 digits parse as inf: the wait, and the message saying it, were an OverflowError from deep inside."""
+    transport = httpx.MockTransport(lambda request: httpx.Response(429, json={}, headers={"Retry-After": retry_after}))
+    waits: list[float] = []
+    with (
+        NotteClient("sk-test", transport=transport, retry=RetryPolicy(max_retries=3, sleep=waits.append)) as client,
+        pytest.raises(RateLimitError) as caught,
+    ):
+        client.functions.list_runs_page("fn")
+    assert caught.value.retry_after == 365 * 24 * 3600
+    assert str(caught.value).endswith("retry after 8760 h")
+    assert waits == []
+
+
 def test_a_retry_after_within_the_cap_is_still_waited_for(server: NotteTestServer) -> None:
     server.faults.add(HugeRetryAfter(seconds=20), match=Match(page=2), times=1)
     waits: list[float] = []
