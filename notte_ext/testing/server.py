@@ -83,6 +83,23 @@ _MAX_LINE_BYTES = 65536
 _MAX_TRAILER_LINES = 100
 
 
+def acceptable_key(key: object) -> str:
+    """A key a client can present: a bearer token is printable ASCII (what a header carries, and all
+    notte_ext's client sends), without space around it (the server strips the token it reads). Any
+    other key would make a server that answers every request 401."""
+    if not isinstance(key, str):
+        raise TypeError(f"api_key must be a string, got {type(key).__name__}")
+    if not key.strip():
+        raise ValueError("the API key is empty: no request could present it")
+    bad = next((index for index, char in enumerate(key) if not " " <= char <= "~"), None)
+    if bad is not None:
+        what = "a line break" if key[bad] in "\r\n" else f"U+{ord(key[bad]):04X}"
+        raise ValueError(f"the API key has {what} at position {bad}: a bearer token is printable ASCII")
+    if key != key.strip():
+        raise ValueError("the API key has spaces around it: no request could present it")
+    return key
+
+
 def _bad_request(why: str) -> Reply:
     return Reply(400, {"detail": f"Invalid HTTP request: {why}"})
 
@@ -246,7 +263,7 @@ class NotteTestServer:
         run_plan: RunPlan | None = None,
         order: RunOrder | None = None,
     ) -> None:
-        self.api_key = api_key
+        self.api_key = acceptable_key(api_key)
         self.spec = RunsOperation.load(spec)
         self.validate_responses = validate_responses
         self.store = RunStore()
@@ -318,6 +335,7 @@ class NotteTestServer:
 
     def add_api_key(self, key: str) -> None:
         """Accept another key too (for ``only_current_token``)."""
+        key = acceptable_key(key)
         with self._lock:
             self._api_keys.add(key)
 
