@@ -19,6 +19,8 @@ import threading
 import certifi
 import httpx
 
+from notte_ext.errors import ConfigurationError
+
 
 class Authorities:
     """One verifying context, its CA bundle loaded by the first `load()` (then a no-op)."""
@@ -37,7 +39,15 @@ class Authorities:
         with self._lock:
             if self._pending is not None:
                 cafile, capath = self._pending
-                self.context.load_verify_locations(cafile=cafile, capath=capath)
+                try:
+                    self.context.load_verify_locations(cafile=cafile, capath=capath)
+                except OSError as exc:  # ssl.SSLError too: a file that holds no certificate
+                    # SSL_CERT_FILE naming a missing file, a directory or garbage: not a traceback from
+                    # deep inside the first https request. Not loaded: each request says it again.
+                    raise ConfigurationError(
+                        f"cannot load the certificate authorities from {cafile or capath} "
+                        f"(SSL_CERT_FILE, SSL_CERT_DIR): {exc.strerror or exc}"
+                    ) from None
                 self._pending = None
 
 
