@@ -29,7 +29,12 @@ class Authorities:
         self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # CERT_REQUIRED, hostname checked
         keylog = os.environ.get("SSLKEYLOGFILE")  # as ssl.create_default_context, which httpx uses
         if keylog and not sys.flags.ignore_environment:
-            self.context.keylog_filename = keylog
+            try:  # opened for appending now: a directory that does not exist is a traceback otherwise
+                self.context.keylog_filename = keylog
+            except OSError as exc:
+                raise ConfigurationError(
+                    f"SSLKEYLOGFILE {keylog!r:.200} can't be written: {exc.strerror or exc}"
+                ) from None
         self._pending: tuple[str | None, str | None] | None = (cafile, capath)
         self._lock = threading.Lock()
 

@@ -56,6 +56,16 @@ def test_an_unusable_ssl_cert_file_is_one_configuration_error(
             client.functions.list_runs_page("fn-1")
 
 
+@pytest.mark.parametrize("keylog", ["no-such-dir/keys.log", "."])
+def test_an_unwritable_sslkeylogfile_is_one_configuration_error(
+    keylog: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Opened when the process's first client is built, https or not: was a FileNotFoundError traceback."""
+    monkeypatch.setenv("SSLKEYLOGFILE", str(tmp_path / keylog))
+    with pytest.raises(ConfigurationError, match=r"SSLKEYLOGFILE .* can't be written"):
+        Authorities(certifi.where(), None)
+
+
 def test_a_handshake_before_the_bundle_is_loaded_is_refused(https_url: str, ca_bundle: str) -> None:
     unloaded = Authorities(ca_bundle, None)
     with httpx.Client(transport=httpx.HTTPTransport(verify=unloaded.context)) as client:
