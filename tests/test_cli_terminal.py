@@ -230,6 +230,21 @@ def test_output_that_cannot_be_written_is_one_line_and_exit_2(
     assert len(result.stderr.splitlines()) == 1, result.stderr
 
 
+@pytest.mark.parametrize("output_format", ["jsonl", "json", "csv", "table"])
+def test_a_value_the_output_encoding_lacks_is_one_line_and_exit_2(server: NotteTestServer, output_format: str) -> None:
+    """An ASCII (or cp1252) stdout and a name in another script: was a UnicodeEncodeError traceback."""
+    server.add_function("fn-named", runs=0)
+    server.add_runs("fn-named", [{"function_run_id": "run-é", "logs": ["漢"]}])
+    env = {"PATH": "/usr/bin:/bin", "NOTTE_API_KEY": server.api_key, "PYTHONIOENCODING": "ascii"}
+    command = [CLI, "--base-url", server.url, "runs", "list", "fn-named", "--format", output_format]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60, env=env)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == (
+        "Error: the output could not be written: its encoding, ascii, has no U+00E9 (a value holds it); "
+        "set PYTHONIOENCODING=utf-8\n"
+    )
+
+
 def test_ctrl_c_is_one_line_and_exit_130(server: NotteTestServer) -> None:
     server.faults.add(Latency(2.0), times=None)  # the listing is still waiting when Ctrl-C comes
     command = ["runs", "list", FUNCTION_ID, "--api-key", server.api_key, "--base-url", server.url]

@@ -94,6 +94,16 @@ class NotteGroup(click.Group):
             sys.stdout.flush()  # a short output is still buffered: its write fails here, not at exit
         except BrokenPipeError:
             _reader_left()
+        except UnicodeEncodeError as error:
+            if error.encoding != getattr(sys.stdout, "encoding", None):
+                raise
+            _discard_output()
+            char = f"U+{ord(error.object[error.start]):04X}"  # the message itself must be ASCII, as stderr may be
+            _fail(
+                f"the output could not be written: its encoding, {error.encoding}, has no {char} (a value holds it); "
+                "set PYTHONIOENCODING=utf-8",
+                EXIT_USAGE,
+            )
         except OSError as error:
             if error.errno not in _OUTPUT_ERRNOS or error.filename is not None:
                 raise
