@@ -59,9 +59,9 @@ ISSUE_CASES: dict[str, Call] = {
     "a variable JSON lacks": lambda c: c.functions.start_run(FN, {"o": object()}),
     "a cron that is not UTF-8": lambda c: c.functions.schedule(FN, "\udcff"),
     # json writes 1 and True as "1" and "true": beside those keys, an object with a key twice on the wire.
-    "a variable keyed 1 beside '1'": lambda c: c.functions.start_run(FN, {1: "a", "1": "b"}),
+    "a variable keyed 1 beside '1'": lambda c: c.functions.start_run(FN, {1: "a", "1": "b"}),  # type: ignore[dict-item]
     "a nested key True": lambda c: c.functions.start_run(FN, {"o": [{True: 1, "true": 2}]}),
-    "a schedule's variable keyed None": lambda c: c.functions.schedule(FN, "0 * * * *", {None: 1}),
+    "a schedule's variable keyed None": lambda c: c.functions.schedule(FN, "0 * * * *", {None: 1}),  # type: ignore[dict-item]
     # A newcomer's review (2026-12-06): a typo, and values httpx refuses outside its HTTPError family.
     "watch bogus=1 (unknown)": lambda c: c.functions.watch_runs(FN, bogus=1),  # type: ignore[call-arg]
     "a function id of 70,000 characters": lambda c: c.functions.get("x" * 70_000),
