@@ -230,6 +230,22 @@ def test_output_that_cannot_be_written_is_one_line_and_exit_2(
     assert len(result.stderr.splitlines()) == 1, result.stderr
 
 
+@pytest.mark.parametrize(
+    ("command", "code"),
+    [
+        ("runs list", 2),  # a usage error
+        ("--help >/dev/full", 2),  # output that could not be written
+        ("--base-url http://127.0.0.1:9 --max-retries 0 runs list fn", 3),  # the API unreachable
+    ],
+)
+@pytest.mark.parametrize("stderr", ["2>/dev/full", "2>&-"])
+def test_an_error_that_cannot_be_shown_keeps_its_exit_code(command: str, code: int, stderr: str) -> None:
+    """With stderr full or closed the error line fails too: that was an OSError, exit 1, for every error."""
+    env = {"PATH": "/usr/bin:/bin", "NOTTE_API_KEY": "sk-unused"}
+    result = subprocess.run(["bash", "-c", f"'{CLI}' {command} {stderr}"], capture_output=True, timeout=60, env=env)
+    assert result.returncode == code
+
+
 @pytest.mark.parametrize("output_format", ["jsonl", "json", "csv", "table"])
 def test_a_value_the_output_encoding_lacks_is_one_line_and_exit_2(server: NotteTestServer, output_format: str) -> None:
     """An ASCII (or cp1252) stdout and a name in another script: was a UnicodeEncodeError traceback."""

@@ -16,7 +16,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar
 
 import click
 
@@ -152,11 +152,11 @@ def _reader_left() -> NoReturn:
     sys.exit(EXIT_OK)
 
 
-def _discard_output() -> None:
-    """Point stdout at devnull, so that the interpreter's final flush of what is still buffered
-    cannot fail again (a traceback on stderr, exit 120)."""
-    with contextlib.suppress(OSError, ValueError):  # a closed stdout's stand-in has no descriptor
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+def _discard_output(stream: TextIO | None = None) -> None:
+    """Point stdout (or `stream`) at devnull, so that the interpreter's final flush of what is still
+    buffered cannot fail again (a traceback on stderr, exit 120)."""
+    with contextlib.suppress(OSError, ValueError):  # a closed stream's stand-in has no descriptor
+        os.dup2(os.open(os.devnull, os.O_WRONLY), (stream or sys.stdout).fileno())
 
 
 class _ClosedStream(io.TextIOBase):
@@ -182,7 +182,10 @@ def _stand_in_for_closed_streams() -> None:
 
 def _fail(message: str, exit_code: int) -> NoReturn:
     # Every error line, click's usage errors too (they quote the value given), shows no URL credential.
-    click.echo(f"Error: {one_line(redact_urls(message))}", err=True)
+    try:
+        click.echo(f"Error: {one_line(redact_urls(message))}", err=True)
+    except OSError:  # stderr full or closed: nowhere to say it, the exit code still does
+        _discard_output(sys.stderr)
     sys.exit(exit_code)
 
 
