@@ -12,7 +12,7 @@ import json
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ import httpx
 import pytest
 
 from notte_ext import (
+    APIConnectionError,
     APITimeoutError,
     AsyncNotteClient,
     ConfigurationError,
@@ -188,6 +189,35 @@ class GzipEveryPage:
     def apply(self, reply: Reply, context: FaultContext) -> None:
         reply.headers["Content-Encoding"] = "gzip"
         reply.stream = lambda payload: iter([gzip.compress(payload)])
+
+
+class StackedGzip:
+    """A page gzipped `layers` times over, each coding declared: valid, if absurd past two."""
+
+    def __init__(self, layers: int) -> None:
+        self.layers = layers
+
+    def apply(self, reply: Reply, context: FaultContext) -> None:
+        reply.headers["Content-Encoding"] = ", ".join(["gzip"] * self.layers)
+
+        def stacked(payload: bytes) -> Iterator[bytes]:
+            for _ in range(self.layers):
+                payload = gzip.compress(payload, mtime=0)
+            yield payload
+
+        reply.stream = stacked
+
+
+@pytest.mark.parametrize("layers", [5, 1_200])
+@pytest.mark.parametrize("listing", LISTINGS)
+def test_a_page_stacking_content_codings_is_refused_not_a_recursion_error(
+    server: NotteTestServer, listing: str, layers: int
+) -> None:
+    """1,200 nested gzips (a 12 KB header) made the decoded-size count recurse past Python's stack: a
+    bare RecursionError from the listing. A real body is compressed once, twice through a proxy."""
+    server.faults.add(StackedGzip(layers), match=Match(page=2), times=None)
+    error, _ = _raised(listing, server, APIConnectionError, max_retries=0)
+    assert f"the response stacks {layers:,} content codings (at most 4 are decoded)" in str(error)
 
 
 @pytest.mark.parametrize("listing", LISTINGS)
