@@ -165,8 +165,13 @@ def read_workflow(workflow: Workflow) -> tuple[bytes, str]:
             raise InvalidArgumentError(f"cannot read the workflow file {str(path)!r}: {exc.strerror or exc}") from None
         name = _file_name(path.name)
     elif callable(getattr(workflow, "read", None)):
-        content = workflow.read(MAX_UPLOAD_BYTES + 1)
         name = _file_name(Path(str(getattr(workflow, "name", "workflow.py"))).name)
+        try:
+            content = workflow.read(MAX_UPLOAD_BYTES + 1)
+        except UnicodeDecodeError:  # a text-mode file: said below
+            content = None
+        except (OSError, ValueError) as exc:  # ValueError: a file already closed
+            raise InvalidArgumentError(f"cannot read the workflow file {name!r}: {exc}") from None
     else:
         content = None
     if not isinstance(content, bytes):
