@@ -261,6 +261,21 @@ def test_a_value_the_output_encoding_lacks_is_one_line_and_exit_2(server: NotteT
     )
 
 
+def test_a_lone_surrogate_from_the_server_is_not_blamed_on_the_encoding(server: NotteTestServer) -> None:
+    """JSON may escape half a UTF-16 pair ("\\udfff"), which no encoding writes: setting PYTHONIOENCODING
+    would not help, so the message does not say to."""
+    server.add_function("fn-half", runs=0)
+    server.add_runs("fn-half", [{"function_run_id": "run-\udfff"}])
+    env = {"PATH": "/usr/bin:/bin", "NOTTE_API_KEY": server.api_key, "PYTHONIOENCODING": "utf-8"}
+    command = [CLI, "--base-url", server.url, "runs", "list", "fn-half", "--format", "jsonl"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60, env=env)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == (
+        "Error: the output could not be written: a value holds U+DFFF, half of a UTF-16 surrogate pair "
+        "(a JSON escape no encoding writes)\n"
+    )
+
+
 def test_ctrl_c_is_one_line_and_exit_130(server: NotteTestServer) -> None:
     server.faults.add(Latency(2.0), times=None)  # the listing is still waiting when Ctrl-C comes
     command = ["runs", "list", FUNCTION_ID, "--api-key", server.api_key, "--base-url", server.url]

@@ -98,12 +98,13 @@ class NotteGroup(click.Group):
             if error.encoding != getattr(sys.stdout, "encoding", None):
                 raise
             _discard_output()
-            char = f"U+{ord(error.object[error.start]):04X}"  # the message itself must be ASCII, as stderr may be
-            _fail(
-                f"the output could not be written: its encoding, {error.encoding}, has no {char} (a value holds it); "
-                "set PYTHONIOENCODING=utf-8",
-                EXIT_USAGE,
+            code = ord(error.object[error.start])  # said as U+XXXX: the message must be ASCII, as stderr may be
+            reason = (
+                f"a value holds U+{code:04X}, half of a UTF-16 surrogate pair (a JSON escape no encoding writes)"
+                if 0xD800 <= code <= 0xDFFF
+                else f"its encoding, {error.encoding}, has no U+{code:04X} (a value holds it); set PYTHONIOENCODING=utf-8"
             )
+            _fail(f"the output could not be written: {reason}", EXIT_USAGE)
         except OSError as error:
             if error.errno not in _OUTPUT_ERRNOS or error.filename is not None:
                 raise
