@@ -94,22 +94,8 @@ class NotteGroup(click.Group):
             sys.stdout.flush()  # a short output is still buffered: its write fails here, not at exit
         except BrokenPipeError:
             _reader_left()
-        except UnicodeEncodeError as error:
-            if error.encoding != getattr(sys.stdout, "encoding", None):
-                raise
-            _discard_output()
-            code = ord(error.object[error.start])  # said as U+XXXX: the message must be ASCII, as stderr may be
-            reason = (
-                f"a value holds U+{code:04X}, half of a UTF-16 surrogate pair (a JSON escape no encoding writes)"
-                if 0xD800 <= code <= 0xDFFF
-                else f"its encoding, {error.encoding}, has no U+{code:04X} (a value holds it); set PYTHONIOENCODING=utf-8"
-            )
-            _fail(f"the output could not be written: {reason}", EXIT_USAGE)
-        except OSError as error:
-            if error.errno not in _OUTPUT_ERRNOS or error.filename is not None:
-                raise
-            _discard_output()
-            _fail(f"the output could not be written: {error.strerror or error}", EXIT_USAGE)
+        except (UnicodeEncodeError, OSError) as error:
+            _output_failed(error)
         except click.exceptions.NoArgsIsHelpError as error:
             error.show()  # a bare `notte-ext` or `notte-ext runs`: the help itself is the answer
             sys.exit(error.exit_code)
@@ -145,6 +131,24 @@ class NotteGroup(click.Group):
             return super().make_context(info_name, args, parent, **extra)
         except BrokenPipeError:
             _reader_left()
+
+
+def _output_failed(error: UnicodeEncodeError | OSError) -> NoReturn:
+    """Writing the output failed, otherwise than by its reader leaving: one line and exit 2 (never
+    spec's "drift found" 1), the rest of the output dropped. Any other error goes on as it was."""
+    if isinstance(error, UnicodeEncodeError) and error.encoding == getattr(sys.stdout, "encoding", None):
+        char = ord(error.object[error.start])  # said as U+XXXX: the message must be ASCII, as stderr may be
+        reason = (
+            f"a value holds U+{char:04X}, half of a UTF-16 surrogate pair (a JSON escape no encoding writes)"
+            if 0xD800 <= char <= 0xDFFF
+            else f"its encoding, {error.encoding}, has no U+{char:04X} (a value holds it); set PYTHONIOENCODING=utf-8"
+        )
+    elif isinstance(error, OSError) and error.errno in _OUTPUT_ERRNOS and error.filename is None:
+        reason = error.strerror or str(error)
+    else:
+        raise error
+    _discard_output()
+    _fail(f"the output could not be written: {reason}", EXIT_USAGE)
 
 
 def _reader_left() -> NoReturn:
