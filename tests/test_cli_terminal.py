@@ -246,34 +246,41 @@ def test_an_error_that_cannot_be_shown_keeps_its_exit_code(command: str, code: i
     assert result.returncode == code
 
 
-@pytest.mark.parametrize("output_format", ["jsonl", "json", "csv", "table"])
-def test_a_value_the_output_encoding_lacks_is_one_line_and_exit_2(server: NotteTestServer, output_format: str) -> None:
-    """An ASCII (or cp1252) stdout and a name in another script: was a UnicodeEncodeError traceback."""
+_UNWRITABLE = {
+    # An ASCII (or cp1252) stdout and a name in another script.
+    **{
+        f"ascii-{output_format}": (
+            "ascii",
+            "run-é",
+            output_format,
+            "its encoding, ascii, has no U+00E9 (a value holds it); set PYTHONIOENCODING=utf-8",
+        )
+        for output_format in ("jsonl", "json", "csv", "table")
+    },
+    # JSON may escape half a UTF-16 pair ("\\udfff"), which no encoding writes: PYTHONIOENCODING would not help.
+    "lone-surrogate": (
+        "utf-8",
+        "run-\udfff",
+        "jsonl",
+        "a value holds U+DFFF, half of a UTF-16 surrogate pair (a JSON escape no encoding writes)",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("encoding", "run_id", "output_format", "reason"), _UNWRITABLE.values(), ids=_UNWRITABLE.keys()
+)
+def test_a_value_stdout_cannot_encode_is_one_line_and_exit_2(
+    server: NotteTestServer, encoding: str, run_id: str, output_format: str, reason: str
+) -> None:
+    """Was a UnicodeEncodeError traceback, exit 1."""
     server.add_function("fn-named", runs=0)
-    server.add_runs("fn-named", [{"function_run_id": "run-é", "logs": ["漢"]}])
-    env = {"PATH": "/usr/bin:/bin", "NOTTE_API_KEY": server.api_key, "PYTHONIOENCODING": "ascii"}
+    server.add_runs("fn-named", [{"function_run_id": run_id, "logs": ["漢"]}])
+    env = {"PATH": "/usr/bin:/bin", "NOTTE_API_KEY": server.api_key, "PYTHONIOENCODING": encoding}
     command = [CLI, "--base-url", server.url, "runs", "list", "fn-named", "--format", output_format]
     result = subprocess.run(command, capture_output=True, text=True, timeout=60, env=env)
     assert result.returncode == 2, result.stderr
-    assert result.stderr == (
-        "Error: the output could not be written: its encoding, ascii, has no U+00E9 (a value holds it); "
-        "set PYTHONIOENCODING=utf-8\n"
-    )
-
-
-def test_a_lone_surrogate_from_the_server_is_not_blamed_on_the_encoding(server: NotteTestServer) -> None:
-    """JSON may escape half a UTF-16 pair ("\\udfff"), which no encoding writes: setting PYTHONIOENCODING
-    would not help, so the message does not say to."""
-    server.add_function("fn-half", runs=0)
-    server.add_runs("fn-half", [{"function_run_id": "run-\udfff"}])
-    env = {"PATH": "/usr/bin:/bin", "NOTTE_API_KEY": server.api_key, "PYTHONIOENCODING": "utf-8"}
-    command = [CLI, "--base-url", server.url, "runs", "list", "fn-half", "--format", "jsonl"]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=60, env=env)
-    assert result.returncode == 2, result.stderr
-    assert result.stderr == (
-        "Error: the output could not be written: a value holds U+DFFF, half of a UTF-16 surrogate pair "
-        "(a JSON escape no encoding writes)\n"
-    )
+    assert result.stderr == f"Error: the output could not be written: {reason}\n"
 
 
 def test_ctrl_c_is_one_line_and_exit_130(server: NotteTestServer) -> None:
