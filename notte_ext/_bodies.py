@@ -71,13 +71,37 @@ def check_body(operation_id: str, values: Mapping[str, Any]) -> None:
 
 def _check_json(operation_id: str, values: Mapping[str, Any]) -> None:
     """Values that can travel as JSON text: no object JSON lacks, no nan or inf (Python writes `NaN`, which
-    is not JSON), no string holding lone surrogates (bytes that were not UTF-8: no UTF-8 encodes them)."""
+    is not JSON), no string holding lone surrogates (bytes that were not UTF-8: no UTF-8 encodes them),
+    no mapping key that is not a string (json writes 1 and True as "1" and "true": beside those strings
+    they make an object with a key twice, of which the API keeps one)."""
     try:
         json.dumps(dict(values), ensure_ascii=False, allow_nan=False).encode("utf-8")
     except UnicodeEncodeError:
         raise InvalidArgumentError(f"{operation(operation_id).label}: a value holds text that is not UTF-8") from None
     except (TypeError, ValueError, RecursionError) as exc:
         raise InvalidArgumentError(f"{operation(operation_id).label}: the body can't be JSON: {exc}") from None
+    keys = _keys_not_text(values)  # after dumps: it refused cycles, so this walk ends
+    if keys:
+        raise InvalidArgumentError(
+            f"{operation(operation_id).label}: the key {keys[0]!r:.40} ({type(keys[0]).__name__}) is not a "
+            "string: JSON object keys are text"
+        )
+
+
+def _keys_not_text(value: Any) -> list[object]:
+    """The first mapping key in `value` (walked without recursion) that is not a str, as a list of it
+    ([None] for a None key), else []."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, Mapping):
+            for key in item:
+                if not isinstance(key, str):
+                    return [key]
+            pending.extend(item.values())
+        elif isinstance(item, list | tuple):
+            pending.extend(item)
+    return []
 
 
 def json_body(operation_id: str, values: Mapping[str, Any]) -> Any:
@@ -147,8 +171,13 @@ def read_workflow(workflow: Workflow) -> tuple[bytes, str]:
             raise InvalidArgumentError(f"cannot read the workflow file {str(path)!r}: {exc.strerror or exc}") from None
         name = _file_name(path.name)
     elif callable(getattr(workflow, "read", None)):
-        content = workflow.read(MAX_UPLOAD_BYTES + 1)
         name = _file_name(Path(str(getattr(workflow, "name", "workflow.py"))).name)
+        try:
+            content = workflow.read(MAX_UPLOAD_BYTES + 1)
+        except UnicodeDecodeError:  # a text-mode file: said below
+            content = None
+        except (OSError, ValueError) as exc:  # ValueError: a file already closed
+            raise InvalidArgumentError(f"cannot read the workflow file {name!r}: {exc}") from None
     else:
         content = None
     if not isinstance(content, bytes):

@@ -15,7 +15,7 @@ import weakref
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
 from types import ModuleType, TracebackType
-from typing import Any, Self, TypedDict, TypeVar, Unpack
+from typing import Any, NoReturn, Self, SupportsIndex, TypedDict, TypeVar, Unpack
 
 import httpx
 from notte_api_client import AuthenticatedClient
@@ -251,6 +251,21 @@ class _BaseClient:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r}, timeout={self._settings.timeout!r})"
+
+    # A copy shared the connection pool: closing either closed both, and the other then failed with
+    # httpx's bare RuntimeError. A pickle, if it could be made, would hold the key.
+    def __copy__(self) -> NoReturn:
+        raise self._not_copied("copied")
+
+    def __deepcopy__(self, memo: object) -> NoReturn:
+        raise self._not_copied("copied")
+
+    def __reduce_ex__(self, protocol: SupportsIndex) -> NoReturn:
+        raise self._not_copied("pickled")
+
+    def _not_copied(self, what: str) -> TypeError:
+        name = type(self).__name__
+        return TypeError(f"this {name} can't be {what}: it owns its connections (and the key); create another {name}")
 
 
 class NotteClient(_BaseClient):

@@ -115,6 +115,10 @@ class _Inflater:
 
 
 _COUNTABLE_CODINGS = {"gzip": "gzip", "x-gzip": "gzip", "deflate": "deflate"}
+# A body is compressed once, twice through a proxy that compresses again. Each coding is one more
+# inflater here and in httpx: a server stacking a thousand of them made the count recurse past
+# Python's stack (a bare RecursionError from every call).
+MAX_CONTENT_CODINGS = 4
 
 
 class _DecodedSize:
@@ -175,7 +179,14 @@ class _Attempt:
         self.content_length = int(length) if length.isdigit() else None
         if self.content_length is not None and self.content_length > self.limits.max_response_bytes:
             raise self._too_large(f"Content-Length announces {self.content_length:,} bytes")
-        self.size = _DecodedSize(response_headers.get("Content-Encoding", ""))
+        content_encoding = response_headers.get("Content-Encoding", "")
+        codings = len([coding for coding in content_encoding.split(",") if coding.strip()])
+        if codings > MAX_CONTENT_CODINGS:
+            raise httpx.DecodingError(
+                f"the response stacks {codings:,} content codings (at most {MAX_CONTENT_CODINGS} are decoded)",
+                request=self.request,
+            )
+        self.size = _DecodedSize(content_encoding)
         # httpcore takes the body's per-read timeout when the body is first iterated: what is left.
         self.request.extensions["timeout"]["read"] = max(self.deadline - time.monotonic(), 0.001)
 

@@ -94,6 +94,13 @@ class RunQuery:
     def __attrs_post_init__(self) -> None:
         check_flag("running_only", self.running_only)
         _check_paging(self.limit, self.max_pages)
+        after, before = self.created_after, self.created_before
+        if after is not None and before is not None and before <= after:
+            # Bounds given the wrong way round: an empty listing that looks like "no runs" (the CLI's
+            # --since/--until refuse it too).
+            raise InvalidArgumentError(
+                f"created_before {before.isoformat()} is not after created_after {after.isoformat()}: no run could match"
+            )
 
     def request(self, page: int) -> dict[str, Any]:
         """Arguments for the generated call. `only_active` is always sent (never the server default)."""

@@ -47,7 +47,11 @@ def printable(text: str) -> str:
     return text.translate(_CONTROLS)
 
 
-def one_line(text: str, limit: int = 300) -> str:
+# Where `one_line` cuts by default, and so every NotteError's message.
+MESSAGE_LIMIT = 300
+
+
+def one_line(text: str, limit: int = MESSAGE_LIMIT) -> str:
     """Collapse whitespace so a message never spans lines, escape control characters (a message may
     quote a server), and keep it readable in a log."""
     flat = printable(" ".join(text.split()))

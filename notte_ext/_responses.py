@@ -14,7 +14,7 @@ import httpx
 import jiter
 
 from notte_ext._bindings import ValidationErrorBody, ValidationErrorItem
-from notte_ext._messages import Secret, each_secret, one_line, redact, redact_json
+from notte_ext._messages import MESSAGE_LIMIT, Secret, each_secret, one_line, redact, redact_json
 from notte_ext._openapi import check_response, mismatch, operation, spec_version
 from notte_ext._retry import retry_after_seconds
 from notte_ext.errors import (
@@ -84,7 +84,7 @@ def foreign_body_error(
 ) -> ForeignResponseError:
     """Say what arrived instead of the API's JSON (status, content type, the start of the body);
     `cause`: the decoding error, when the body was JSON-typed."""
-    content_type = response.headers.get("Content-Type", "")
+    content_type = shown_header(response, "Content-Type", secret)
     what = f"Content-Type {content_type}" if content_type else "no Content-Type"
     # Redacted before it is cut: a key cut in two would no longer match, and half of it would show.
     longest = max(map(len, each_secret(secret)), default=0)
@@ -101,6 +101,12 @@ def foreign_body_error(
         value=excerpt,
         spec_version=spec_version(),
     )
+
+
+def shown_header(response: httpx.Response, name: str, secret: Secret, limit: int = 100) -> str:
+    """A response header as an error shows it: the key scrubbed (a server, or a proxy, may echo it in
+    any header it sets, as in its body), on one line, cut ("" when absent)."""
+    return one_line(redact(response.headers.get(name, ""), secret), limit)
 
 
 def decode_json(content: bytes) -> Any:
@@ -154,20 +160,21 @@ def status_error(response: httpx.Response, api_key: Secret, *, note: str | None 
     request = response.request
     what = f"{request.method} {request.url.raw_path.decode('ascii').partition('?')[0]}"  # as sent: a/b stays a%2Fb
     phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "error"
-    common: dict[str, Any] = {
-        "status_code": status,
-        "request_id": response.headers.get("x-request-id"),
-        "body": body,
-    }
+    request_id = shown_header(response, "x-request-id", api_key, 64) or None
+    common: dict[str, Any] = {"status_code": status, "request_id": request_id, "body": body}
     field_errors = _field_errors(body) if status == 422 else []
     detail = "; ".join(map(describe_field_error, field_errors)) or _detail(body)
     advice = [note] if note else []
     if retry_after is not None:
         advice.append(f"retry after {describe_wait(retry_after)}")
-    text = (
-        f"{what} failed: HTTP {status} {phrase}" + (f": {detail}" if detail else "") + "".join(f"; {a}" for a in advice)
-    )
-    message = one_line(redact(text, api_key), 400)  # room for a 200-character detail and the advice
+    head = f"{one_line(what, 120)} failed: HTTP {status} {phrase}"
+    tail = "".join(f"; {a}" for a in advice)
+    # NotteError cuts every message at MESSAGE_LIMIT: the server's detail gives way, so that what to do
+    # next (retry after, not retried) and the request id APIStatusError appends are never cut off.
+    suffix = f" (request id {request_id})" if request_id else ""
+    room = MESSAGE_LIMIT - len(head) - len(": ") - len(tail) - len(suffix)
+    shown = one_line(redact(detail, api_key), max(room, 20)) if detail else ""
+    message = one_line(redact(head, api_key) + (f": {shown}" if shown else "") + tail)
     if status in (401, 403):
         return AuthenticationError(message, **common)
     if status == 404:

@@ -118,17 +118,22 @@ class _PolicyRetry(Retry):
 
 
 _HINT_PARSER = Retry()  # parse_retry_after is stateless; one instance serves every caller
+# The longest Retry-After read as such: a longer one says "not soon" just as well, and 310 digits or
+# more parse as inf (no wait, no message can be computed from it).
+LONGEST_RETRY_AFTER = 365 * 24 * 3600.0
 
 
 def retry_after_seconds(response: httpx.Response) -> float | None:
-    """The server's Retry-After (seconds or HTTP date) as seconds from now; None if absent or unparseable."""
+    """The server's Retry-After (seconds or HTTP date) as seconds from now, at most a year; None if
+    absent or unparseable."""
     value = response.headers.get("Retry-After", "").strip()
     if not value:
         return None
     try:
-        return max(0.0, _HINT_PARSER.parse_retry_after(value))
+        seconds = _HINT_PARSER.parse_retry_after(value)
     except ValueError:
         return None
+    return max(0.0, min(seconds, LONGEST_RETRY_AFTER))
 
 
 def _read_body(response: httpx.Response) -> None:

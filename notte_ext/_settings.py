@@ -18,7 +18,7 @@ from attrs import define, field
 
 from notte_ext._arguments import is_text
 from notte_ext._defaults import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, DEFAULT_TIMEOUT, MAX_TIMEOUT
-from notte_ext._messages import redact_url
+from notte_ext._messages import REDACTED, redact_url
 from notte_ext._version import __version__ as PACKAGE_VERSION
 from notte_ext.errors import ConfigurationError
 
@@ -33,7 +33,8 @@ class Settings:
     api_key: str = field(repr=False)
     base_url: str
     timeout: float
-    headers: Mapping[str, str]
+    # A header's value may be a credential (an x-api-key of a gateway): the repr names the headers only.
+    headers: Mapping[str, str] = field(repr=lambda headers: repr(dict.fromkeys(headers, REDACTED)))
     proxy: str | None = field(default=None, repr=lambda proxy: repr(proxy and redact_url(proxy)))
     trust_env: bool = True  # proxies (and the CA bundle) from the environment, as httpx reads them
 

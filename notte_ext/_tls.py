@@ -19,6 +19,8 @@ import threading
 import certifi
 import httpx
 
+from notte_ext.errors import ConfigurationError
+
 
 class Authorities:
     """One verifying context, its CA bundle loaded by the first `load()` (then a no-op)."""
@@ -27,7 +29,12 @@ class Authorities:
         self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # CERT_REQUIRED, hostname checked
         keylog = os.environ.get("SSLKEYLOGFILE")  # as ssl.create_default_context, which httpx uses
         if keylog and not sys.flags.ignore_environment:
-            self.context.keylog_filename = keylog
+            try:  # opened for appending now: a directory that does not exist is a traceback otherwise
+                self.context.keylog_filename = keylog
+            except OSError as exc:
+                raise ConfigurationError(
+                    f"SSLKEYLOGFILE {keylog!r:.200} can't be written: {exc.strerror or exc}"
+                ) from None
         self._pending: tuple[str | None, str | None] | None = (cafile, capath)
         self._lock = threading.Lock()
 
@@ -37,7 +44,15 @@ class Authorities:
         with self._lock:
             if self._pending is not None:
                 cafile, capath = self._pending
-                self.context.load_verify_locations(cafile=cafile, capath=capath)
+                try:
+                    self.context.load_verify_locations(cafile=cafile, capath=capath)
+                except OSError as exc:  # ssl.SSLError too: a file that holds no certificate
+                    # SSL_CERT_FILE naming a missing file, a directory or garbage: not a traceback from
+                    # deep inside the first https request. Not loaded: each request says it again.
+                    raise ConfigurationError(
+                        f"cannot load the certificate authorities from {cafile or capath} "
+                        f"(SSL_CERT_FILE, SSL_CERT_DIR): {exc.strerror or exc}"
+                    ) from None
                 self._pending = None
 
 

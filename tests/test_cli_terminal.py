@@ -189,6 +189,100 @@ def test_a_reader_that_stops_early_is_a_quiet_success(server: NotteTestServer, c
     assert len(result.stdout.splitlines()) == 1
 
 
+@pytest.mark.parametrize("command", ["--help", "--version", "runs --help", "spec rules"])
+def test_a_reader_that_left_before_the_help_is_a_quiet_success_too(command: str) -> None:
+    """--help and --version print while the arguments are parsed, where click exits 1 on a closed pipe."""
+    read, write = os.pipe()
+    os.close(read)  # the reader left before the first byte
+    try:
+        result = subprocess.run([CLI, *command.split()], stdout=write, stderr=subprocess.PIPE, text=True, timeout=60)
+    finally:
+        os.close(write)
+    assert (result.returncode, result.stderr) == (0, "")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "runs list fn-many --format jsonl",
+        "runs list fn-many --format csv --limit 1",  # short: still buffered when the command ends
+        "runs list fn-many --format table",
+        "runs summary fn-many",
+        "functions list --format json",
+        "--help",
+        "--version",
+        "spec rules",
+    ],
+)
+@pytest.mark.parametrize("redirect", [">/dev/full", ">&-"])
+def test_output_that_cannot_be_written_is_one_line_and_exit_2(
+    server: NotteTestServer, command: str, redirect: str
+) -> None:
+    """A full disk, or a stdout the shell closed: one line saying so, never a traceback, never a success
+    that wrote nothing, never `spec`'s "drift found" 1."""
+    server.add_function("fn-many", runs=300)
+    env = {"PATH": "/usr/bin:/bin", "NOTTE_API_KEY": server.api_key, "NOTTE_API_URL": server.url}
+    result = subprocess.run(
+        ["bash", "-c", f"'{CLI}' {command} {redirect}"], capture_output=True, text=True, timeout=60, env=env
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("Error: the output could not be written: "), result.stderr
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "code"),
+    [
+        ("runs list", 2),  # a usage error
+        ("--help >/dev/full", 2),  # output that could not be written
+        ("--base-url http://127.0.0.1:9 --max-retries 0 runs list fn", 3),  # the API unreachable
+    ],
+)
+@pytest.mark.parametrize("stderr", ["2>/dev/full", "2>&-"])
+def test_an_error_that_cannot_be_shown_keeps_its_exit_code(command: str, code: int, stderr: str) -> None:
+    """With stderr full or closed the error line fails too: that was an OSError, exit 1, for every error."""
+    env = {"PATH": "/usr/bin:/bin", "NOTTE_API_KEY": "sk-unused"}
+    result = subprocess.run(["bash", "-c", f"'{CLI}' {command} {stderr}"], capture_output=True, timeout=60, env=env)
+    assert result.returncode == code
+
+
+_UNWRITABLE = {
+    # An ASCII (or cp1252) stdout and a name in another script.
+    **{
+        f"ascii-{output_format}": (
+            "ascii",
+            "run-é",
+            output_format,
+            "its encoding, ascii, has no U+00E9 (a value holds it); set PYTHONIOENCODING=utf-8",
+        )
+        for output_format in ("jsonl", "json", "csv", "table")
+    },
+    # JSON may escape half a UTF-16 pair ("\\udfff"), which no encoding writes: PYTHONIOENCODING would not help.
+    "lone-surrogate": (
+        "utf-8",
+        "run-\udfff",
+        "jsonl",
+        "a value holds U+DFFF, half of a UTF-16 surrogate pair (a JSON escape no encoding writes)",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("encoding", "run_id", "output_format", "reason"), _UNWRITABLE.values(), ids=_UNWRITABLE.keys()
+)
+def test_a_value_stdout_cannot_encode_is_one_line_and_exit_2(
+    server: NotteTestServer, encoding: str, run_id: str, output_format: str, reason: str
+) -> None:
+    """Was a UnicodeEncodeError traceback, exit 1."""
+    server.add_function("fn-named", runs=0)
+    server.add_runs("fn-named", [{"function_run_id": run_id, "logs": ["漢"]}])
+    env = {"PATH": "/usr/bin:/bin", "NOTTE_API_KEY": server.api_key, "PYTHONIOENCODING": encoding}
+    command = [CLI, "--base-url", server.url, "runs", "list", "fn-named", "--format", output_format]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60, env=env)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == f"Error: the output could not be written: {reason}\n"
+
+
 def test_ctrl_c_is_one_line_and_exit_130(server: NotteTestServer) -> None:
     server.faults.add(Latency(2.0), times=None)  # the listing is still waiting when Ctrl-C comes
     command = ["runs", "list", FUNCTION_ID, "--api-key", server.api_key, "--base-url", server.url]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import datetime as dt
 import gc
 import logging
+import pickle
 import weakref
 from collections.abc import Callable, Iterator
 
@@ -326,6 +328,18 @@ def test_a_call_after_close_is_a_typed_error_and_sends_nothing(server: NotteTest
         asyncio.run(after_aclose())
     assert isinstance(ClientClosedError("x"), RuntimeError)  # what httpx raised before: code catching it still does
     assert server.requests == []
+
+
+@pytest.mark.parametrize("copier", [copy.copy, copy.deepcopy, pickle.dumps])
+@pytest.mark.parametrize("kind", [NotteClient, AsyncNotteClient])
+def test_a_client_is_neither_copied_nor_pickled(
+    kind: type[NotteClient | AsyncNotteClient], copier: Callable[[object], object], server: NotteTestServer
+) -> None:
+    """copy.copy shared the connection pool: closing the copy broke the original with httpx's bare
+    RuntimeError. A pickle would hold the key."""
+    client = kind("sk-copy-test-key", base_url=server.url)
+    with pytest.raises(TypeError, match=f"this {kind.__name__} can't be (copied|pickled): it owns its connections"):
+        copier(client)
 
 
 def test_a_parsed_response_is_freed_by_reference_counting_alone(client: NotteClient, server: NotteTestServer) -> None:

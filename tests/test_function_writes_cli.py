@@ -164,6 +164,7 @@ def test_unschedule_on_a_terminal_takes_no_for_an_answer(server: NotteTestServer
     [
         (["--var", "a=1", "--var-json", "a=2"], "'a' is given more than once"),
         (["--var-json", "a={"], "'a': '{' is not JSON"),
+        (["--var-json", 'a={"b": 1, "b": 2}'], "'a': the JSON has the key 'b' twice"),
         (["--var", "novalue"], "'novalue' is not KEY=VALUE"),
         ([], "Missing option '--cron'"),
     ],

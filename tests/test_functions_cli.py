@@ -189,6 +189,11 @@ def test_runs_start_options_that_need_wait_are_a_usage_error(server: NotteTestSe
         (["--var", " a=1", "--var", "a=2"], "'a' is given more than once"),
         (["--var-json", "a=" + "[" * 5000 + "]" * 5000], "nested too deep or with too long a number"),
         (["--var-json", "a=" + "9" * 5000], "nested too deep or with too long a number"),
+        (["--var-json", 'a={"b": 1, "b": 2}'], "'a': the JSON has the key 'b' twice"),
+        (["--var-json", 'a=[{"c": {"b": 1, "b": 1}}]'], "'a': the JSON has the key 'b' twice"),
+        (["--var-json", "a=NaN"], "'a': the JSON has NaN, which is not JSON"),
+        (["--var-json", "a=[-Infinity]"], "'a': the JSON has -Infinity, which is not JSON"),
+        (["--var-json", "a=1e999"], "'a': the JSON has 1e999, beyond the largest float"),
     ],
 )
 def test_runs_start_variables_that_would_be_lost_or_unreadable_are_usage_errors(

@@ -70,3 +70,44 @@ def test_no_part_of_an_echoed_key_survives_an_excerpt_cut(offset: int) -> None:
             client.functions.list_runs_page("fn")
         shown = f"{caught.value} {caught.value!r} {vars(caught.value)!r}"
         assert KEY[:6] not in shown, (status, shown)
+
+
+@pytest.mark.parametrize(
+    ("status", "headers", "content"),
+    [
+        (401, {"x-request-id": f"req-{KEY}"}, b'{"detail": "Invalid API key"}'),
+        (503, {"x-request-id": f"req-{KEY}", "Retry-After": "7200"}, b"{}"),
+        (200, {"Content-Type": f"text/html; charset=utf-8; echo={KEY}"}, b"<html>login</html>"),
+        (200, {"Content-Type": f"application/json; echo={KEY}"}, b"{not json"),
+    ],
+)
+def test_a_key_echoed_in_a_response_header_is_scrubbed(status: int, headers: dict[str, str], content: bytes) -> None:
+    """Headers reach errors too (the request id, the content type): a server or proxy may echo the key
+    in any of them, as in its body."""
+    transport = httpx.MockTransport(lambda request: httpx.Response(status, content=content, headers=headers))
+    with (
+        NotteClient(KEY, retry=RetryPolicy(max_retries=0), transport=transport) as client,
+        pytest.raises(NotteError) as caught,
+    ):
+        client.functions.list_runs_page("fn")
+    shown = f"{caught.value} {caught.value!r} {vars(caught.value)!r}"
+    assert KEY not in shown
+    assert "***" in shown
+
+
+def test_a_long_server_detail_gives_way_to_the_advice_and_the_request_id() -> None:
+    """Every message is cut at one length: what the server said is cut first, so "retry after" (and why
+    nothing was retried) and the request id to quote to support always show."""
+    transport = httpx.MockTransport(
+        lambda request: httpx.Response(
+            429, json={"detail": "slow down " * 40}, headers={"Retry-After": "3600", "x-request-id": "req-42"}
+        )
+    )
+    with (
+        NotteClient(KEY, retry=RetryPolicy(max_retries=3), transport=transport) as client,
+        pytest.raises(NotteError) as caught,
+    ):
+        client.functions.list_runs_page("f" * 60)
+    message = str(caught.value)
+    assert message.startswith(f"GET /functions/{'f' * 60}/runs failed: HTTP 429 Too Many Requests: slow down")
+    assert message.endswith("exceeds the 30 s retry cap: not retried; retry after 1 h (request id req-42)")

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import io
 import math
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import IO, Any
 
 import pytest
 from hypothesis import given, settings
@@ -30,6 +31,13 @@ from notte_ext.testing import NotteTestServer, RunPlan
 
 FN = "fn-args"
 Call = Callable[[NotteClient], object]
+
+
+def _closed_file() -> IO[bytes]:
+    file = io.BytesIO(b"print(1)")
+    file.close()
+    return file
+
 
 ISSUE_CASES: dict[str, Call] = {
     "limit='5'": lambda c: c.functions.list_runs(FN, limit="5").to_list(),  # type: ignore[arg-type]
@@ -58,6 +66,10 @@ ISSUE_CASES: dict[str, Call] = {
     "a variable that is nan": lambda c: c.functions.start_run(FN, {"n": math.nan}),
     "a variable JSON lacks": lambda c: c.functions.start_run(FN, {"o": object()}),
     "a cron that is not UTF-8": lambda c: c.functions.schedule(FN, "\udcff"),
+    # json writes 1 and True as "1" and "true": beside those keys, an object with a key twice on the wire.
+    "a variable keyed 1 beside '1'": lambda c: c.functions.start_run(FN, {1: "a", "1": "b"}),  # type: ignore[dict-item]
+    "a nested key True": lambda c: c.functions.start_run(FN, {"o": [{True: 1, "true": 2}]}),
+    "a schedule's variable keyed None": lambda c: c.functions.schedule(FN, "0 * * * *", {None: 1}),  # type: ignore[dict-item]
     # A newcomer's review (2026-12-06): a typo, and values httpx refuses outside its HTTPError family.
     "watch bogus=1 (unknown)": lambda c: c.functions.watch_runs(FN, bogus=1),  # type: ignore[call-arg]
     "a function id of 70,000 characters": lambda c: c.functions.get("x" * 70_000),
@@ -65,6 +77,11 @@ ISSUE_CASES: dict[str, Call] = {
     "a query value past httpx's URL limit": lambda c: c.functions.get(FN, version="é" * 11_000),
     "a workflow that is an int": lambda c: c.functions.create(5),  # type: ignore[arg-type]
     "a workflow that is an object": lambda c: c.functions.update(FN, object()),  # type: ignore[arg-type]
+    # A hostile review (2026-12-06): a raw ValueError, and bounds that silently listed nothing.
+    "a workflow file already closed": lambda c: c.functions.create(_closed_file()),
+    "created_before not after created_after": lambda c: c.functions.list_runs(
+        FN, created_after="2026-02-01", created_before="2026-01-01"
+    ),
 }
 
 CLIENT_CASES: dict[str, dict[str, Any]] = {

@@ -12,7 +12,7 @@ import json
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ import httpx
 import pytest
 
 from notte_ext import (
+    APIConnectionError,
     APITimeoutError,
     AsyncNotteClient,
     ConfigurationError,
@@ -190,6 +191,35 @@ class GzipEveryPage:
         reply.stream = lambda payload: iter([gzip.compress(payload)])
 
 
+class StackedGzip:
+    """A page gzipped `layers` times over, each coding declared: valid, if absurd past two."""
+
+    def __init__(self, layers: int) -> None:
+        self.layers = layers
+
+    def apply(self, reply: Reply, context: FaultContext) -> None:
+        reply.headers["Content-Encoding"] = ", ".join(["gzip"] * self.layers)
+
+        def stacked(payload: bytes) -> Iterator[bytes]:
+            for _ in range(self.layers):
+                payload = gzip.compress(payload, mtime=0)
+            yield payload
+
+        reply.stream = stacked
+
+
+@pytest.mark.parametrize("layers", [5, 1_200])
+@pytest.mark.parametrize("listing", LISTINGS)
+def test_a_page_stacking_content_codings_is_refused_not_a_recursion_error(
+    server: NotteTestServer, listing: str, layers: int
+) -> None:
+    """1,200 nested gzips (a 12 KB header) made the decoded-size count recurse past Python's stack: a
+    bare RecursionError from the listing. A real body is compressed once, twice through a proxy."""
+    server.faults.add(StackedGzip(layers), match=Match(page=2), times=None)
+    error, _ = _raised(listing, server, APIConnectionError, max_retries=0)
+    assert f"the response stacks {layers:,} content codings (at most 4 are decoded)" in str(error)
+
+
 @pytest.mark.parametrize("listing", LISTINGS)
 def test_compressed_valid_pages_still_parse_under_the_limit(server: NotteTestServer, listing: str) -> None:
     server.faults.add(GzipEveryPage(), times=None)
@@ -210,6 +240,21 @@ def test_a_retry_after_beyond_the_cap_is_a_rate_limit_error_at_once(server: Nott
     assert [r.status for r in server.requests if r.query.get("page") == "2"] == [429]
     assert "retry after 1 h" in str(error)
     assert elapsed < 2
+
+
+@pytest.mark.parametrize("retry_after", ["9" * 400, "Fri, 31 Dec 9999 23:59:59 GMT"])
+def test_an_absurd_retry_after_is_a_year_not_an_overflow(retry_after: str) -> None:
+    """400 digits parse as inf: the wait, and the message saying it, were an OverflowError from deep inside."""
+    transport = httpx.MockTransport(lambda request: httpx.Response(429, json={}, headers={"Retry-After": retry_after}))
+    waits: list[float] = []
+    with (
+        NotteClient("sk-test", transport=transport, retry=RetryPolicy(max_retries=3, sleep=waits.append)) as client,
+        pytest.raises(RateLimitError) as caught,
+    ):
+        client.functions.list_runs_page("fn")
+    assert caught.value.retry_after == 365 * 24 * 3600
+    assert str(caught.value).endswith("retry after 8760 h")
+    assert waits == []
 
 
 def test_a_retry_after_within_the_cap_is_still_waited_for(server: NotteTestServer) -> None:

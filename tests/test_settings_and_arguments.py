@@ -79,6 +79,17 @@ def test_client_repr_and_headers() -> None:
         assert headers["x-trace"] == "1"
 
 
+def test_the_settings_repr_names_extra_headers_but_shows_none_of_their_values() -> None:
+    """A header of one's own may carry a credential (a gateway's x-api-key); a traceback with locals or a
+    debugger shows the resolved settings."""
+    settings = resolve_settings(
+        KEY, None, timeout=None, headers={"X-Gateway-Key": "gw-secret-1"}, allow_insecure_http=False, environ={}
+    )
+    assert "X-Gateway-Key" in repr(settings)
+    assert "gw-secret-1" not in repr(settings)
+    assert KEY not in repr(settings)
+
+
 def test_authorization_header_cannot_be_smuggled_in_headers() -> None:
     with pytest.raises(ConfigurationError, match="api_key"):
         NotteClient(KEY, headers={"authorization": "Bearer other"})

@@ -87,3 +87,31 @@ def test_a_busy_port_is_named(notte_server: NotteTestServer) -> None:
     assert result.returncode == 2
     assert f"port {port} on 127.0.0.1 is in use" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        ("", "the API key is empty"),
+        ("   ", "the API key is empty"),
+        ("sk-a\nb", "the API key has a line break at position 4"),
+        ("sk-é", "the API key has U+00E9 at position 3"),
+        (" sk-x", "the API key has spaces around it"),
+    ],
+)
+def test_a_key_no_request_could_present_is_a_usage_error(name: str, key: str, message: str) -> None:
+    """`serve --api-key "$UNSET"` served a key nobody can send: every request a 401 'Invalid API key'."""
+    result = subprocess.run([*COMMANDS[name], "--api-key", key], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2, result.stdout
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("key", ["", "sk-é", "sk-\n"])
+def test_the_test_server_refuses_such_a_key_too(key: str) -> None:
+    with pytest.raises(ValueError, match="the API key"):
+        NotteTestServer(key)
+    with pytest.raises(ValueError, match="the API key"):
+        NotteTestServer().add_api_key(key)

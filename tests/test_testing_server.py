@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -577,3 +578,45 @@ def test_a_body_nested_past_200_levels_is_a_422_not_a_dropped_connection(notte_s
     )
     assert response.status_code == 422
     assert response.json()["detail"][0]["type"] == "json_invalid"
+
+
+def test_a_chunked_request_body_is_read_and_the_connection_stays_usable(server: NotteTestServer) -> None:
+    """A client streaming its body (httpx sends an iterator chunked) is not sending an empty one; and
+    the chunks, left unread, would be parsed as the next request on the keep-alive connection."""
+    body = json.dumps({"workflow_id": FUNCTION_ID, "variables": {"a": 1}, "stream": False}).encode()
+    headers = {"Authorization": f"Bearer {server.api_key}", "x-notte-api-key": server.api_key}
+    with httpx.Client(base_url=server.url, headers=headers) as http:
+        started = http.post(f"/functions/{FUNCTION_ID}/runs/start", content=iter([body[:10], body[10:]]))
+        assert started.request.headers["Transfer-Encoding"] == "chunked"
+        assert started.status_code == 307, started.text
+        assert http.get(f"/functions/{FUNCTION_ID}/runs", params={"page_size": 1}).status_code == 200
+    assert [request.status for request in server.requests] == [307, 200]
+
+
+@pytest.mark.parametrize(
+    "framing",
+    [
+        b"Content-Length: abc\r\n",
+        b"Content-Length: -5\r\n",
+        b"Content-Length: +2\r\n",
+        b"Content-Length: 2\r\nContent-Length: 5\r\n",
+        b"Transfer-Encoding: chunked\r\n\r\nzz\r\n",
+        b"Transfer-Encoding: chunked\r\n\r\n5\r\n{}\r\n0\r\n",
+    ],
+)
+def test_a_body_framed_wrongly_gets_a_400_not_a_dropped_connection(server: NotteTestServer, framing: bytes) -> None:
+    request = (
+        (
+            f"POST /functions/{FUNCTION_ID}/runs/start HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+            f"Authorization: Bearer {server.api_key}\r\nContent-Type: application/json\r\n"
+        ).encode()
+        + framing
+        + (b"" if b"chunked" in framing else b"\r\n{}")
+    )
+    host, port = server.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(request)
+        connection.shutdown(socket.SHUT_WR)
+        answer = b"".join(iter(lambda: connection.recv(65536), b""))
+    assert answer.startswith(b"HTTP/1.1 400 "), answer
+    assert b'"detail":"Invalid HTTP request: ' in answer

@@ -11,12 +11,13 @@ import gc
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import certifi
 import httpx
 import pytest
 
-from notte_ext import APIConnectionError, APITimeoutError, AsyncNotteClient, NotteClient
+from notte_ext import APIConnectionError, APITimeoutError, AsyncNotteClient, ConfigurationError, NotteClient
 from notte_ext._tls import Authorities, HTTPTransport, shared_authorities
 from notte_ext.testing import NotteTestServer
 from tests.local_http import TrickleForwarder
@@ -38,6 +39,31 @@ def test_a_certificate_the_default_bundle_does_not_vouch_for_is_refused(
         pytest.raises(APIConnectionError, match="CERTIFICATE_VERIFY_FAILED"),
     ):
         client.functions.list_runs("fn-1").to_list()
+
+
+@pytest.mark.parametrize("bundle", ["missing.pem", "garbage.pem", "."])
+def test_an_unusable_ssl_cert_file_is_one_configuration_error(
+    bundle: str, https_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A missing file, one without a certificate, a directory: was a FileNotFoundError, ssl.SSLError or
+    IsADirectoryError traceback from the first https request (exit 1 in the CLI)."""
+    (tmp_path / "garbage.pem").write_text("not a certificate\n")
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / bundle))
+    with NotteClient("sk-test", base_url=https_url, max_retries=0) as client:
+        with pytest.raises(ConfigurationError, match=r"cannot load the certificate authorities from .*SSL_CERT_FILE"):
+            client.functions.list_runs_page("fn-1")
+        with pytest.raises(ConfigurationError):  # not loaded: said again, never a handshake without authorities
+            client.functions.list_runs_page("fn-1")
+
+
+@pytest.mark.parametrize("keylog", ["no-such-dir/keys.log", "."])
+def test_an_unwritable_sslkeylogfile_is_one_configuration_error(
+    keylog: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Opened when the process's first client is built, https or not: was a FileNotFoundError traceback."""
+    monkeypatch.setenv("SSLKEYLOGFILE", str(tmp_path / keylog))
+    with pytest.raises(ConfigurationError, match=r"SSLKEYLOGFILE .* can't be written"):
+        Authorities(certifi.where(), None)
 
 
 def test_a_handshake_before_the_bundle_is_loaded_is_refused(https_url: str, ca_bundle: str) -> None:

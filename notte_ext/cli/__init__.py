@@ -83,7 +83,8 @@ def main(ctx: click.Context, /, **options: Any) -> None:
     Client options (--api-key, --base-url, ...) go before or after the command.
 
     Exit codes: 0 ok (also when the reader of a pipe stops early), 1 the API refused or answered
-    unexpectedly, 2 usage or configuration error, 3 the API could not be reached, 4 `runs watch --for` or
-    `runs start --wait-timeout` passed (and 1 when a run reached an `--exit-on` status), 130 interrupted.
+    unexpectedly, 2 usage or configuration error (or the output could not be written), 3 the API could not
+    be reached, 4 `runs watch --for` or `runs start --wait-timeout` passed (and 1 when a run reached an
+    `--exit-on` status), 130 interrupted.
     """
     ctx.obj = AppState(**options)

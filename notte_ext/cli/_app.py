@@ -2,17 +2,21 @@
 
 Exit codes: 0 success (a closed output pipe too: `notte-ext runs list fn | head -1` is a success),
 1 the API refused or answered unexpectedly, 2 usage or configuration error (one line on stderr,
-click's own usage errors too), 3 the API could not be reached, 130 interrupted (Ctrl-C).
+click's own usage errors too; and output that could not be written, a full disk: never `spec`'s
+"drift" 1), 3 the API could not be reached, 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import io
 import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar
 
 import click
 
@@ -30,6 +34,9 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_OK, EXIT_API, EXIT_USAGE, EXIT_CONNECTION = 0, 1, 2, 3
 MAX_RETRIES = 100  # --max-retries: each retry may wait up to 30 s; past this a command only hangs
+# What writing the output fails with, rather than the reader leaving (EPIPE): a full disk or quota, a
+# file past its size limit, a terminal gone, a closed descriptor.
+_OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EBADF})
 
 
 # A dataclass, not attrs: `spec diff` needs no attrs otherwise (its import was ~15 ms of a 0.10 s
@@ -81,8 +88,14 @@ class NotteGroup(click.Group):
     ) -> Any:
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        _stand_in_for_closed_streams()
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            sys.stdout.flush()  # a short output is still buffered: its write fails here, not at exit
+        except BrokenPipeError:
+            _reader_left()
+        except (UnicodeEncodeError, OSError) as error:
+            _output_failed(error)
         except click.exceptions.NoArgsIsHelpError as error:
             error.show()  # a bare `notte-ext` or `notte-ext runs`: the help itself is the answer
             sys.exit(error.exit_code)
@@ -106,17 +119,78 @@ class NotteGroup(click.Group):
                 traceback.print_exc(file=sys.stderr)
             _fail(error.message, exit_code_for(error))
         except BrokenPipeError:
-            # The reader has all it wanted (`| head -1`): stop quietly. Point stdout at devnull so
-            # the interpreter's final flush of what is still buffered cannot fail again on stderr.
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            _discard_output()  # the reader has all it wanted (`| head -1`): stop quietly
             ctx.exit(EXIT_OK)
         except KeyboardInterrupt:
             interrupted()
 
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
+    ) -> click.Context:
+        try:  # parsing prints --help and --version: click would exit 1 when their reader left
+            return super().make_context(info_name, args, parent, **extra)
+        except BrokenPipeError:
+            _reader_left()
+
+
+def _output_failed(error: UnicodeEncodeError | OSError) -> NoReturn:
+    """Writing the output failed, otherwise than by its reader leaving: one line and exit 2 (never
+    spec's "drift found" 1), the rest of the output dropped. Any other error goes on as it was."""
+    if isinstance(error, UnicodeEncodeError) and error.encoding == getattr(sys.stdout, "encoding", None):
+        char = ord(error.object[error.start])  # said as U+XXXX: the message must be ASCII, as stderr may be
+        reason = (
+            f"a value holds U+{char:04X}, half of a UTF-16 surrogate pair (a JSON escape no encoding writes)"
+            if 0xD800 <= char <= 0xDFFF
+            else f"its encoding, {error.encoding}, has no U+{char:04X} (a value holds it); set PYTHONIOENCODING=utf-8"
+        )
+    elif isinstance(error, OSError) and error.errno in _OUTPUT_ERRNOS and error.filename is None:
+        reason = error.strerror or str(error)
+    else:
+        raise error
+    _discard_output()
+    _fail(f"the output could not be written: {reason}", EXIT_USAGE)
+
+
+def _reader_left() -> NoReturn:
+    """The reader has all it wanted (`| head -1`): stop quietly."""
+    _discard_output()
+    sys.exit(EXIT_OK)
+
+
+def _discard_output(stream: TextIO | None = None) -> None:
+    """Point stdout (or `stream`) at devnull, so that the interpreter's final flush of what is still
+    buffered cannot fail again (a traceback on stderr, exit 120)."""
+    with contextlib.suppress(OSError, ValueError):  # a closed stream's stand-in has no descriptor
+        os.dup2(os.open(os.devnull, os.O_WRONLY), (stream or sys.stdout).fileno())
+
+
+class _ClosedStream(io.TextIOBase):
+    """Stands in for a standard stream the shell closed (`>&-`), where Python leaves None: writing
+    output there fails as a write to a closed descriptor does (one line, exit 2) rather than as an
+    AttributeError, or as a success that wrote nothing."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+
+def _stand_in_for_closed_streams() -> None:
+    if sys.stdout is None:
+        sys.stdout = _ClosedStream()
+    if sys.stderr is None:  # nowhere to say what went wrong: the exit code still does
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115  (the process's own stderr, open until it ends)
+    if sys.stdin is None:
+        sys.stdin = open(os.devnull)  # noqa: SIM115  (reads as empty input, as `</dev/null`)
+
 
 def _fail(message: str, exit_code: int) -> NoReturn:
     # Every error line, click's usage errors too (they quote the value given), shows no URL credential.
-    click.echo(f"Error: {one_line(redact_urls(message))}", err=True)
+    try:
+        click.echo(f"Error: {one_line(redact_urls(message))}", err=True)
+    except OSError:  # stderr full or closed: nowhere to say it, the exit code still does
+        _discard_output(sys.stderr)
     sys.exit(exit_code)
 
 

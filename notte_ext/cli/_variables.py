@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from typing import Any
 
@@ -50,8 +51,32 @@ def variables(texts: tuple[str, ...], jsons: tuple[str, ...]) -> dict[str, Any]:
     return found
 
 
+class _NotStrictJSON(ValueError):
+    """What json.loads takes that the API can't be sent: it would drop, or refuse, part of the value."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for name, value in pairs:
+        if name in found:
+            raise _NotStrictJSON(f"has the key {name!r:.60} twice (one value would silently replace the other)")
+        found[name] = value
+    return found
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise _NotStrictJSON(f"has {text:.30}, beyond the largest float (it would be sent as Infinity, not JSON)")
+    return number
+
+
+def _no_constant(name: str) -> Any:
+    raise _NotStrictJSON(f"has {name}, which is not JSON")
+
+
 def json_value(key: str, text: str, option: str) -> Any:
-    """`text` read as JSON, or a usage error naming `option` and `key`."""
+    """`text` read as strict JSON (`_loads`), or a usage error naming `option` and `key`."""
     try:
         return _loads(text)
     except ValueError as exc:
@@ -59,9 +84,13 @@ def json_value(key: str, text: str, option: str) -> Any:
 
 
 def _loads(text: str) -> Any:
-    """`text` read as JSON, or a ValueError saying in one line why it can't be."""
+    """`text` read as strict JSON, or a ValueError saying in one line why it can't be: as for a key given
+    twice on the command line, an object with a key twice (json.loads keeps the last), and what json.loads
+    takes beyond JSON (NaN, Infinity, 1e999) are refused here, not lost or refused later."""
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_unique_keys, parse_float=_finite, parse_constant=_no_constant)
+    except _NotStrictJSON as exc:
+        raise ValueError(f"the JSON {exc}") from None
     except json.JSONDecodeError as exc:
         raise ValueError(f"{text!r:.60} is not JSON ({exc.msg})") from None
     except (ValueError, RecursionError):  # valid JSON past what Python reads

@@ -9,7 +9,7 @@ from notte_ext.cli._app import EXIT_USAGE
 from notte_ext.cli._values import PORT, TEXT, Number, count
 from notte_ext.testing.ordering import ORDERS, RunOrder
 from notte_ext.testing.sample import DEFAULT_SAMPLE_RUNS, MAX_SAMPLE_RUNS, serve_sample
-from notte_ext.testing.server import DEFAULT_API_KEY
+from notte_ext.testing.server import DEFAULT_API_KEY, acceptable_key
 from notte_ext.testing.state import RunPlan
 
 _PLAN = RunPlan()
@@ -78,6 +78,10 @@ def serve(
 ) -> None:
     """Serve a local, spec-faithful Notte API with sample data until Ctrl-C."""
     plan = RunPlan(duration=run_seconds, failure_rate=failure_rate, seed=run_seed, outcome=run_outcome)
+    try:
+        acceptable_key(api_key)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--api-key") from None
     echo = functools.partial(click.echo, err=False)
     try:
         serve_sample(

@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import replace
 
-from notte_ext._messages import redact_urls
+from notte_ext._messages import printable, redact_urls
 from notte_ext.drift.changes import Change, summary
 from notte_ext.drift.limits import check_report
 from notte_ext.drift.profiles import severity_in
@@ -91,6 +91,20 @@ def render(changes: Sequence[Change], fmt: str, title: str = "OpenAPI diff") -> 
     changes = [replace(c, message=redact_urls(c.message), hint=redact_urls(c.hint)) for c in changes]
     if fmt == "json":
         return check_report(render_json(changes))
+    # Lines for a terminal or a CI log: a name in a document (a property, a path) may hold control
+    # characters, a line break that forges a line of the report or an escape sequence that rewrites
+    # the terminal. JSON escapes them itself; here they are spelled out (`\x1b`).
+    title = printable(title)
+    changes = [
+        replace(
+            c,
+            operation=printable(c.operation),
+            where=printable(c.where),
+            message=printable(c.message),
+            hint=printable(c.hint),
+        )
+        for c in changes
+    ]
     if fmt == "markdown":
         return check_report(render_markdown(changes, title))
     if fmt == "github":

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from notte_ext.testing.ordering import ORDERS, RunOrder
 from notte_ext.testing.sample import DEFAULT_SAMPLE_RUNS, MAX_SAMPLE_RUNS, serve_sample
-from notte_ext.testing.server import DEFAULT_API_KEY
+from notte_ext.testing.server import DEFAULT_API_KEY, acceptable_key
 
 
 def _within(kind: Callable[[str], float], least: float, most: float) -> Callable[[str], float]:
@@ -26,12 +26,19 @@ def _within(kind: Callable[[str], float], least: float, most: float) -> Callable
     return convert
 
 
+def _key(text: str) -> str:
+    try:
+        return acceptable_key(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m notte_ext.testing", description=serve_sample.__doc__)
     parser.add_argument(
         "--port", type=_within(int, 0, 65535), default=0, help="port on 127.0.0.1 (default: a free one)"
     )
-    parser.add_argument("--api-key", default=DEFAULT_API_KEY, help="the bearer key to accept")
+    parser.add_argument("--api-key", type=_key, default=DEFAULT_API_KEY, help="the bearer key to accept")
     parser.add_argument(
         "--runs",
         type=_within(int, 0, MAX_SAMPLE_RUNS),

@@ -11,6 +11,10 @@ from urllib.parse import parse_qsl
 
 __all__ = ["FormError", "FormField", "parse_form"]
 
+# Starlette's request.form() reads at most 1,000 files and 1,000 other fields; past that it refuses the
+# body. Counted before parsing: the standard library's parser took 30 s over 200,000 small parts.
+MAX_PARTS = 2000
+
 
 class FormError(ValueError):
     """The body is not a well-formed multipart/form-data document."""
@@ -41,7 +45,14 @@ def parse_form(content_type: str, body: bytes) -> dict[str, FormField]:
     if "boundary=" not in content_type:
         raise FormError(f"a multipart/form-data body without a boundary (Content-Type {content_type!r})")
     head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode()
-    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
+    headers = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head, headersonly=True)
+    boundary = headers.get_boundary() if isinstance(headers, EmailMessage) else None
+    if boundary and body.count(b"--" + boundary.encode("utf-8", "replace")) > MAX_PARTS + 1:
+        raise FormError(f"more than {MAX_PARTS:,} parts")
+    try:
+        message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
+    except RecursionError:  # the parser recurses into a part that is itself multipart, and so on
+        raise FormError("multipart parts nested too deep") from None
     if not isinstance(message, EmailMessage) or not message.is_multipart() or message.defects:
         raise FormError("the multipart body does not parse: " + ", ".join(map(str, message.defects)))
     fields: dict[str, FormField] = {}

@@ -11,6 +11,7 @@ with NotteTestServer() as server:
 from __future__ import annotations
 
 import contextlib
+import re
 import socket
 import struct
 import sys
@@ -73,6 +74,40 @@ class _Context:
         return api.page_of(runs, self.query.on_page(api.last_page_number(runs, self.query.page_size)))
 
 
+# A request body's framing: ASCII digits only (int() would take "-5", "+5", "5_0" or other scripts'
+# digits), a chunk's size in hex with optional extensions, lines and trailers bounded as http.server
+# bounds headers.
+_DIGITS = re.compile(r"[0-9]+")
+_CHUNK_SIZE = re.compile(rb"([0-9A-Fa-f]{1,16})[ \t]*(?:;.*)?", re.DOTALL)
+_MAX_LINE_BYTES = 65536
+_MAX_TRAILER_LINES = 100
+
+
+def acceptable_key(key: object) -> str:
+    """A key a client can present: a bearer token is printable ASCII (what a header carries, and all
+    notte_ext's client sends), without space around it (the server strips the token it reads). Any
+    other key would make a server that answers every request 401."""
+    if not isinstance(key, str):
+        raise TypeError(f"api_key must be a string, got {type(key).__name__}")
+    if not key.strip():
+        raise ValueError("the API key is empty: no request could present it")
+    bad = next((index for index, char in enumerate(key) if not " " <= char <= "~"), None)
+    if bad is not None:
+        what = "a line break" if key[bad] in "\r\n" else f"U+{ord(key[bad]):04X}"
+        raise ValueError(f"the API key has {what} at position {bad}: a bearer token is printable ASCII")
+    if key != key.strip():
+        raise ValueError("the API key has spaces around it: no request could present it")
+    return key
+
+
+def _bad_request(why: str) -> Reply:
+    return Reply(400, {"detail": f"Invalid HTTP request: {why}"})
+
+
+def _too_large() -> Reply:
+    return Reply(413, {"detail": f"Request body larger than {MAX_REQUEST_BYTES} bytes"})
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, like the real API behind its load balancer
     # Headers and body go out in separate writes: with Nagle on, each keep-alive response
@@ -90,13 +125,47 @@ class _Handler(BaseHTTPRequestHandler):
             super().finish()
 
     def _any_method(self) -> None:
-        # Read the whole body (the next request on this keep-alive connection starts after it).
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_REQUEST_BYTES:
+        body = self._body()
+        if isinstance(body, Reply):
             self.close_connection = True  # the rest of the body is never read: this connection is done
-            self.send(Reply(413, {"detail": f"Request body larger than {MAX_REQUEST_BYTES} bytes"}))
+            self.send(body)
             return
-        self.server.owner.dispatch(self, self.rfile.read(length))
+        self.server.owner.dispatch(self, body)
+
+    def _body(self) -> bytes | Reply:
+        """The whole body, read as RFC 9112 frames it (the next request on this keep-alive connection
+        starts after it): chunked, else one Content-Length of digits; else a 400, as uvicorn answers
+        (a client that streams its body sends it chunked: it is not a missing body)."""
+        if self.headers.get("Transfer-Encoding", "").strip().lower() == "chunked":
+            return self._chunked_body()
+        lengths = {value.strip() for value in self.headers.get_all("Content-Length") or []}
+        if not lengths:
+            return b""
+        length = lengths.pop()
+        if lengths or not _DIGITS.fullmatch(length):
+            return _bad_request("the Content-Length is not one number")
+        if int(length) > MAX_REQUEST_BYTES:
+            return _too_large()
+        return self.rfile.read(int(length))
+
+    def _chunked_body(self) -> bytes | Reply:
+        body = bytearray()
+        while True:
+            size = _CHUNK_SIZE.fullmatch(self.rfile.readline(_MAX_LINE_BYTES).rstrip(b"\r\n"))
+            if size is None:
+                return _bad_request("a chunk's size line is not hexadecimal")
+            length = int(size[1], 16)
+            if length == 0:
+                break
+            if len(body) + length > MAX_REQUEST_BYTES:
+                return _too_large()
+            body += self.rfile.read(length)
+            if self.rfile.read(2) != b"\r\n":
+                return _bad_request("a chunk is not the size its line says")
+        for _ in range(_MAX_TRAILER_LINES):  # trailer fields until the empty line: read, ignored
+            if self.rfile.readline(_MAX_LINE_BYTES) in (b"\r\n", b"\n", b""):
+                return bytes(body)
+        return _bad_request("too many trailer fields")
 
     def __getattr__(self, name: str) -> Callable[[], None]:
         # http.server calls do_<METHOD> and answers 501 with an HTML page when it is missing. Every
@@ -194,7 +263,7 @@ class NotteTestServer:
         run_plan: RunPlan | None = None,
         order: RunOrder | None = None,
     ) -> None:
-        self.api_key = api_key
+        self.api_key = acceptable_key(api_key)
         self.spec = RunsOperation.load(spec)
         self.validate_responses = validate_responses
         self.store = RunStore()
@@ -266,6 +335,7 @@ class NotteTestServer:
 
     def add_api_key(self, key: str) -> None:
         """Accept another key too (for ``only_current_token``)."""
+        key = acceptable_key(key)
         with self._lock:
             self._api_keys.add(key)
 

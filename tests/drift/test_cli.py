@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from notte_ext.cli import main
-from tests.drift.builders import ROOT, param, run_props
+from tests.drift.builders import ROOT, ours, param, run_props
 from tests.drift.test_engine import superset_upstream
 from tests.drift.test_fixtures import CASES
 from tests.revision import UPSTREAM_COPY, only_on
@@ -242,3 +242,19 @@ def test_profile_oasdiff_also_reads_the_documents_as_oasdiff(command: str, tmp_p
     oasdiff = run(*args, "--profile", "oasdiff", "--format", "json")
     assert oasdiff.exit_code == 1
     assert [c["id"] for c in json.loads(oasdiff.stdout)["changes"]] == ["request-body-type-specialized"]
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "github"])
+def test_control_characters_in_a_name_are_spelled_out_not_written(fmt: str, tmp_path: Path) -> None:
+    """A property named with a line break forged a line of the report; an escape sequence in one rewrote
+    the terminal that showed it (click strips ANSI only when it is not a terminal)."""
+    document = ours()
+    run_props(document)["evil\x1b]0;owned\x07\nNo changes."] = {"type": "string"}
+    revision = tmp_path / "revision.json"
+    revision.write_text(json.dumps(document))
+    result = run("diff", OPENAPI, str(revision), "--format", fmt, "--fail-on", "any")
+    assert result.exit_code == 1
+    assert "\x1b" not in result.stdout
+    assert "\x07" not in result.stdout
+    assert "evil\\x1b]0;owned\\x07\\x0aNo changes." in result.stdout
+    assert "No changes." not in result.stdout.replace("\\x0aNo changes.", "")

@@ -55,6 +55,29 @@ def test_load_document_accepts_json_yaml_and_docs_pages() -> None:
     assert load_document(SEED.read_text(encoding="utf-8")) == OURS
 
 
+def test_yaml_scalars_read_as_the_json_of_the_same_document() -> None:
+    """YAML 1.2's core schema, as OpenAPI 3.1 says, not PyYAML's YAML 1.1: an unquoted date example
+    failed the whole diff (a date is no JSON value), yes/no/on/off turned into booleans, 017 into 15."""
+    as_json = {
+        "openapi": "3.1.0",
+        "paths": {},
+        "x-values": {
+            "example": "2024-01-01",
+            "stamp": "2024-01-01T10:00:00Z",
+            "enum": ["yes", "no", "on", "off", "y", "n"],
+            "strings": ["017", "1_000", "190:20:30", "0b11", "="],
+            "numbers": [17, 15, 31, 10000000000.0, 0.5, -3],
+            "others": [True, False, None, None],
+        },
+    }
+    as_yaml = (
+        "openapi: 3.1.0\npaths: {}\nx-values:\n  example: 2024-01-01\n  stamp: 2024-01-01T10:00:00Z\n"
+        "  enum: [yes, no, on, off, y, n]\n  strings: ['017', 1_000, 190:20:30, 0b11, =]\n"
+        "  numbers: [017, 0o17, 0x1F, 1e10, .5, -3]\n  others: [true, FALSE, ~, null]\n"
+    )
+    assert load_document(as_yaml) == as_json
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
