@@ -75,9 +75,11 @@ def run_record(run: Any) -> dict[str, Any]:
 # What JSON may carry raw but a terminal acts on (DEL and the C1 controls, CSI U+009B among them) or a
 # line splitter cuts at (U+0085, which is C1, U+2028, U+2029: Python's str.splitlines() splits a jsonl
 # line there): written as JSON escapes, which every JSON reader decodes to the same text. JSON
-# escapes C0 (ESC too) itself. Found only in non-ASCII output, but for DEL.
-_RAW_BUT_ACTIVE = re.compile("[\x7f-\x9f\u2028\u2029]")
-_AS_JSON_ESCAPES = {code: f"\\u{code:04x}" for code in [*range(0x7F, 0xA0), 0x2028, 0x2029]}
+# escapes C0 (ESC too) itself. Found only in non-ASCII output, but for DEL. And half a surrogate pair,
+# which a JSON string may hold (the escape "\udfff") but no encoding writes: escaped as it came, so a
+# listing holding one is written whole (orjson refuses it, so only `_json_by_value`'s text has one).
+_RAW_BUT_ACTIVE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_AS_JSON_ESCAPES = {code: f"\\u{code:04x}" for code in [*range(0x7F, 0xA0), 0x2028, 0x2029, *range(0xD800, 0xE000)]}
 
 
 def json_text(value: Any, indent: bool = False) -> str:
