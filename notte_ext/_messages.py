@@ -39,11 +39,17 @@ _PARAMETER = re.compile(r"([?&;#])([^=&;#?]+)=([^&;#]*)")
 
 # C0 and C1 control characters and DEL, each written as its escape (`\x1b`): a server's text printed
 # raw could move the cursor, clear the screen, retitle the window or hide what follows (ESC, CSI, OSC).
-_CONTROLS = {code: f"\\x{code:02x}" for code in [*range(0x20), *range(0x7F, 0xA0)]}
+# And half a surrogate pair (a JSON string may escape one: "\udfff"), as `\udfff`: no encoding writes
+# it, so printed raw it would fail the whole table (stderr writes it so by itself: backslashreplace).
+_CONTROLS = {
+    **{code: f"\\x{code:02x}" for code in [*range(0x20), *range(0x7F, 0xA0)]},
+    **{code: f"\\u{code:04x}" for code in range(0xD800, 0xE000)},
+}
 
 
 def printable(text: str) -> str:
-    """`text` with every control character escaped, for a terminal (tabs and line breaks too)."""
+    """`text` with every control character (tabs and line breaks too) and half surrogate pair escaped, for a
+    terminal."""
     return text.translate(_CONTROLS)
 
 

@@ -284,21 +284,31 @@ def test_a_value_stdout_cannot_encode_is_one_line_and_exit_2(
     assert result.stderr == f"Error: the output could not be written: {reason}\n"
 
 
+def _listed_with_half_a_pair(server: NotteTestServer, output_format: str) -> subprocess.CompletedProcess[str]:
+    server.add_function("fn-half", runs=0)
+    server.add_runs("fn-half", [{"function_run_id": "run-\udfff"}])
+    env = {"PATH": "/usr/bin:/bin", "NOTTE_API_KEY": server.api_key, "PYTHONIOENCODING": "utf-8"}
+    command = [CLI, "--base-url", server.url, "runs", "list", "fn-half", "--format", output_format]
+    return subprocess.run(command, capture_output=True, text=True, timeout=60, env=env)
+
+
 @pytest.mark.parametrize("output_format", ["jsonl", "json"])
 def test_json_output_writes_a_lone_surrogate_as_the_escape_it_came_as(
     server: NotteTestServer, output_format: str
 ) -> None:
     """Half a UTF-16 pair from the server is written as a JSON escape: the listing is written whole (it was
     a usage error, exit 2) and reads back to the same text."""
-    server.add_function("fn-half", runs=0)
-    server.add_runs("fn-half", [{"function_run_id": "run-\udfff"}])
-    env = {"PATH": "/usr/bin:/bin", "NOTTE_API_KEY": server.api_key, "PYTHONIOENCODING": "utf-8"}
-    command = [CLI, "--base-url", server.url, "runs", "list", "fn-half", "--format", output_format]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=60, env=env)
+    result = _listed_with_half_a_pair(server, output_format)
     assert result.returncode == 0, result.stderr
     assert '"run-\\udfff"' in result.stdout
     runs = json.loads(result.stdout) if output_format == "json" else [json.loads(result.stdout)]
     assert runs[0]["function_run_id"] == "run-\udfff"
+
+
+def test_the_table_shows_a_lone_surrogate_escaped_as_it_does_control_characters(server: NotteTestServer) -> None:
+    result = _listed_with_half_a_pair(server, "table")
+    assert result.returncode == 0, result.stderr
+    assert "run-\\udfff" in result.stdout
 
 
 def test_ctrl_c_is_one_line_and_exit_130(server: NotteTestServer) -> None:
