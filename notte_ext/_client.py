@@ -83,6 +83,11 @@ class ClientOptions(TypedDict, total=False):
     trust_env: bool
 
 
+def same_origin(url: httpx.URL, other: httpx.URL) -> bool:
+    """Scheme, host and port alike (a default port is None in both: httpx leaves it out)."""
+    return (url.scheme, url.host, url.port) == (other.scheme, other.host, other.port)
+
+
 class _BaseClient:
     _settings: Settings
 
@@ -137,11 +142,16 @@ class _BaseClient:
         return {}
 
     def _httpx_options(
-        self, transport: T | None, layered: Callable[[T], T], direct: Callable[..., T], proxied: Callable[..., T]
+        self,
+        transport: T | None,
+        layered: Callable[[T], T],
+        direct: Callable[..., T],
+        proxied: Callable[..., T],
+        on_request: Callable[[httpx.Request], Any],
     ) -> dict[str, Any]:
         """The httpx client's options. Its transports: `transport` (else a `direct` one) and a `proxied`
         one mounted per proxy route (NO_PROXY routes mount None: direct), every one `layered` under the
-        same retries, deadline and size limit."""
+        same retries, deadline and size limit. `on_request` sees each request, each redirect's too."""
         trust_env = self._settings.trust_env
         mounts = {
             pattern: None if proxy is None else layered(proxied(proxy, trust_env=trust_env))
@@ -153,10 +163,19 @@ class _BaseClient:
             "base_url": self._settings.base_url,
             "headers": self._settings.default_headers,
             "timeout": httpx.Timeout(self._settings.timeout),
-            # httpx drops the Authorization header when a redirect leaves the origin.
+            # httpx drops the Authorization header when a redirect leaves the origin; `on_request`, the
+            # extra headers (`_keep_headers_at_home`).
             "follow_redirects": True,
+            "event_hooks": {"request": [on_request]},
             "trust_env": self._settings.trust_env,
         }
+
+    def _keep_headers_at_home(self, request: httpx.Request) -> None:
+        """Send the extra `headers=` (a gateway's key, a tenant's token...) to the API's origin only: httpx
+        drops just Authorization when a redirect leaves it, and sent everything else on to the new host."""
+        if self._settings.headers and not same_origin(request.url, httpx.URL(self.base_url)):
+            for name in self._settings.headers:
+                request.headers.pop(name, None)
 
     def result(self, exchange: Exchange, expected: type[M]) -> M:
         """The typed model of an exchange's 2xx body, checked against the spec; else the typed error."""
@@ -237,12 +256,8 @@ class _BaseClient:
             raise APIConnectionError(
                 f"{response.request.method} {response.request.url.path}: more than {MAX_REDIRECTS} redirects"
             )
-        same_origin = (target.url.scheme, target.url.host, target.url.port) == (
-            httpx.URL(self.base_url).scheme,
-            httpx.URL(self.base_url).host,
-            httpx.URL(self.base_url).port,
-        )
-        if target.url.scheme != "https" and not same_origin and not is_loopback(target.url.host):
+        at_home = same_origin(target.url, httpx.URL(self.base_url))
+        if target.url.scheme != "https" and not at_home and not is_loopback(target.url.host):
             raise APIConnectionError(
                 f"{response.request.method} {response.request.url.path}: refused a redirect to plain http "
                 f"on {target.url.host}: the request carries the API key"
@@ -289,7 +304,9 @@ class NotteClient(_BaseClient):
         def layered(inner: httpx.BaseTransport) -> httpx.BaseTransport:
             return retry_transport(self._retry, LimitedTransport(inner, self._limits, self._secret))
 
-        self._http = httpx.Client(**self._httpx_options(transport, layered, HTTPTransport, ProxyTransport))
+        self._http = httpx.Client(
+            **self._httpx_options(transport, layered, HTTPTransport, ProxyTransport, self._keep_headers_at_home)
+        )
         self._api.set_httpx_client(self._http)
         self.functions = Functions(self)
         self._state = threading.Lock()
@@ -394,8 +411,11 @@ class AsyncNotteClient(_BaseClient):
         def layered(inner: httpx.AsyncBaseTransport) -> httpx.AsyncBaseTransport:
             return async_retry_transport(self._retry, AsyncLimitedTransport(inner, self._limits, self._secret))
 
+        async def on_request(request: httpx.Request) -> None:  # an async client's hooks are awaited
+            self._keep_headers_at_home(request)
+
         self._http = httpx.AsyncClient(
-            **self._httpx_options(transport, layered, AsyncHTTPTransport, AsyncProxyTransport)
+            **self._httpx_options(transport, layered, AsyncHTTPTransport, AsyncProxyTransport, on_request)
         )
         self._api.set_async_httpx_client(self._http)
         self.functions = AsyncFunctions(self)

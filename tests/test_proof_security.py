@@ -42,6 +42,7 @@ from notte_ext.testing import (
     FaultContext,
     Latency,
     MalformedJSON,
+    Match,
     NotteTestServer,
     Reply,
     Status,
@@ -297,6 +298,39 @@ def test_no_authorization_header_after_a_cross_origin_redirect(keyed_server: Not
         (request,) = elsewhere.requests
     assert "authorization" not in request.headers
     assert request.status == 401
+
+
+GATEWAY = {"X-Gateway-Key": "gw-SECRET-41d9"}
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+def test_extra_headers_stay_with_the_api_origin_across_redirects(keyed_server: NotteTestServer, sync: bool) -> None:
+    """httpx drops only Authorization when a redirect leaves the origin: `headers=` (a gateway's key) went on."""
+    keyed_server.add_function("fn-2", runs=1)
+    with NotteTestServer(KEY) as elsewhere:
+        elsewhere.add_function(FUNCTION_ID, runs=1)
+        keyed_server.faults.add(Redirect(f"{keyed_server.url}/functions/fn-2/runs"), match=Match(function_id="fn-1"))
+        keyed_server.faults.add(
+            Redirect(f"{elsewhere.url}/functions/{FUNCTION_ID}/runs"), match=Match(function_id="fn-2")
+        )
+        retry = RetryPolicy(max_retries=0)
+        if sync:
+            with (
+                NotteClient(KEY, base_url=keyed_server.url, headers=GATEWAY, retry=retry) as client,
+                pytest.raises(AuthenticationError),
+            ):
+                client.functions.list_runs_page(FUNCTION_ID)
+        else:
+
+            async def listed() -> None:
+                async with AsyncNotteClient(KEY, base_url=keyed_server.url, headers=GATEWAY, retry=retry) as client:
+                    await client.functions.list_runs_page(FUNCTION_ID)
+
+            with pytest.raises(AuthenticationError):
+                asyncio.run(listed())
+        (request,) = elsewhere.requests
+    assert [home.headers.get("x-gateway-key") for home in keyed_server.requests] == ["gw-SECRET-41d9"] * 2
+    assert "x-gateway-key" not in request.headers
 
 
 def test_localhost_and_127_0_0_1_are_different_origins(keyed_server: NotteTestServer) -> None:
