@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import cache
 from os import PathLike, fspath
 from pathlib import Path
@@ -89,19 +89,26 @@ def _check_json(operation_id: str, values: Mapping[str, Any]) -> None:
 
 
 def _keys_not_text(value: Any) -> list[object]:
-    """The first mapping key in `value` (walked without recursion) that is not a str, as a list of it
-    ([None] for a None key), else []."""
+    """The first mapping key in `value` that is not a str, as a list of it ([None] for a None key), else []."""
+    for node in json_nodes(value):
+        if isinstance(node, Mapping):
+            keys = [key for key in node if not isinstance(key, str)]
+            if keys:
+                return keys[:1]
+    return []
+
+
+def json_nodes(value: Any) -> Iterator[Any]:
+    """`value` and every value within it (each mapping's values, each list's or tuple's items), walked
+    without recursion: a nesting deeper than Python's stack is walked too."""
     pending = [value]
     while pending:
-        item = pending.pop()
-        if isinstance(item, Mapping):
-            for key in item:
-                if not isinstance(key, str):
-                    return [key]
-            pending.extend(item.values())
-        elif isinstance(item, list | tuple):
-            pending.extend(item)
-    return []
+        node = pending.pop()
+        yield node
+        if isinstance(node, Mapping):
+            pending.extend(node.values())
+        elif isinstance(node, list | tuple):
+            pending.extend(node)
 
 
 def json_body(operation_id: str, values: Mapping[str, Any]) -> Any:

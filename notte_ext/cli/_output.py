@@ -19,6 +19,7 @@ import click
 import orjson
 from attrs import frozen
 
+from notte_ext._bodies import json_nodes
 from notte_ext._messages import printable
 from notte_ext.cli._time import show_time
 from notte_ext.functions import Function, FunctionRun
@@ -115,17 +116,7 @@ def _top_level_nones(value: Any) -> int:
 
 
 def _holds_non_finite(value: Any) -> bool:
-    pending = [value]
-    while pending:
-        item = pending.pop()
-        if isinstance(item, float):
-            if not math.isfinite(item):
-                return True
-        elif isinstance(item, dict):
-            pending.extend(item.values())
-        elif isinstance(item, list):
-            pending.extend(item)
-    return False
+    return any(isinstance(node, float) and not math.isfinite(node) for node in json_nodes(value))
 
 
 def non_finite_text(number: float) -> str:
